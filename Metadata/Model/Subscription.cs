@@ -1,0 +1,19 @@
+namespace Notify.Metadata.Model;
+
+/// <summary>
+/// One endpoint's subscription to a topic. The two tokens are capabilities: whoever holds the confirm
+/// or unsubscribe link may use it, so they never appear in API responses.
+/// </summary>
+public sealed record Subscription
+{
+    /// <summary>Time-ordered (UUIDv7), so paging by id is paging by creation time.</summary>
+    public required string Id { get; init; }
+    public required string Topic { get; init; }
+    public required Protocol Protocol { get; init; }
+    public required string Endpoint { get; init; }
+    public required SubscriptionStatus Status { get; init; }
+    public required string ConfirmToken { get; init; }
+    public required string UnsubscribeToken { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? ConfirmedAt { get; init; }
+}

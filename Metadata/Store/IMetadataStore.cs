@@ -1,0 +1,43 @@
+using Notify.Metadata.Model;
+
+namespace Notify.Metadata.Store;
+
+/// <summary>
+/// Topics and subscriptions. Creates are idempotent: creating what exists returns the existing item
+/// with <c>Created = false</c>. Cursors are opaque strings produced by the store itself.
+/// </summary>
+public interface IMetadataStore
+{
+    Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Topics in name order.</summary>
+    /// <exception cref="InvalidCursorException">The cursor was not produced by this listing.</exception>
+    Task<Page<Topic>> ListTopicsAsync(int limit, string? cursor, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the topic and all its subscriptions; false when there was no such topic.</summary>
+    Task<bool> DeleteTopicAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="candidate"/> unless the topic already has a subscription with the same
+    /// protocol and endpoint, which is then returned with <c>Created = false</c>.
+    /// </summary>
+    /// <exception cref="TopicNotFoundException">The topic does not exist.</exception>
+    Task<(Subscription Subscription, bool Created)> SubscribeAsync(Subscription candidate, CancellationToken cancellationToken);
+
+    Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Subscriptions of a topic in creation order.</summary>
+    /// <exception cref="InvalidCursorException">The cursor was not produced by this listing.</exception>
+    Task<Page<Subscription>> ListSubscriptionsAsync(string topic, int limit, string? cursor, CancellationToken cancellationToken);
+
+    /// <summary>Marks the subscription confirmed (idempotent); null when there is no such subscription.</summary>
+    Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Every confirmed subscription of a topic: the Sender's fan-out list.</summary>
+    Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken);
+
+    /// <summary>False when there was no such subscription.</summary>
+    Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken);
+}

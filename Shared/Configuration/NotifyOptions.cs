@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Notify.Shared.Configuration;
+
+/// <summary>Settings every Notify process shares (section <c>Notify</c>).</summary>
+public sealed class NotifyOptions
+{
+    public const string SectionName = "Notify";
+
+    /// <value>The default is <see cref="NotifyMode.Embedded"/>.</value>
+    public NotifyMode Mode { get; set; } = NotifyMode.Embedded;
+
+    /// <summary>Where the embedded store keeps its SQLite files.</summary>
+    /// <value>The default is <c>data</c> under the working directory.</value>
+    [Required(AllowEmptyStrings = false)]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Absolute base URL used in confirm and unsubscribe links.</summary>
+    /// <value>The default is the server's own first URL.</value>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>The data directory as an absolute path, created if missing.</summary>
+    public string EnsureDataDirectory()
+    {
+        var path = Path.GetFullPath(DataDirectory);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

@@ -1,0 +1,28 @@
+namespace Notify.Shared.Messages;
+
+/// <summary>
+/// What travels through the queue from Frontend to Sender: either a published notification to fan out
+/// to a topic's confirmed subscribers, or a confirmation request for one new subscription.
+/// </summary>
+public sealed record QueueEnvelope
+{
+    public required EnvelopeKind Kind { get; init; }
+
+    /// <summary>Set when <see cref="Kind"/> is <see cref="EnvelopeKind.Notification"/>.</summary>
+    public Notification? Notification { get; init; }
+
+    /// <summary>Set when <see cref="Kind"/> is <see cref="EnvelopeKind.SubscriptionConfirmation"/>.</summary>
+    public string? SubscriptionId { get; init; }
+
+    public static QueueEnvelope For(Notification notification) =>
+        new() { Kind = EnvelopeKind.Notification, Notification = notification };
+
+    public static QueueEnvelope ForConfirmation(string subscriptionId) =>
+        new() { Kind = EnvelopeKind.SubscriptionConfirmation, SubscriptionId = subscriptionId };
+}
+
+public enum EnvelopeKind
+{
+    Notification,
+    SubscriptionConfirmation,
+}

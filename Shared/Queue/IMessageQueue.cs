@@ -1,0 +1,53 @@
+namespace Notify.Shared.Queue;
+
+/// <summary>
+/// The temporary storage between Frontend and Sender, with SQS's semantics: a received message is
+/// hidden for a visibility timeout and comes back unless it is deleted, so delivery is at least once.
+/// </summary>
+public interface IMessageQueue
+{
+    /// <summary>
+    /// Stores the messages. When the returned task completes they are durable: a crash of any process
+    /// afterwards does not lose them.
+    /// </summary>
+    Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Receives up to <paramref name="maxMessages"/> visible messages and hides them for
+    /// <paramref name="visibilityTimeout"/>. Waits up to <paramref name="waitTime"/> for one to arrive
+    /// when none is visible (long polling); an empty list means none arrived in time.
+    /// </summary>
+    Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(
+        int maxMessages,
+        TimeSpan visibilityTimeout,
+        TimeSpan waitTime,
+        CancellationToken cancellationToken);
+
+    /// <summary>Removes a message for good. Deleting one that is already gone is not an error.</summary>
+    Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hides the message for <paramref name="visibilityTimeout"/> from now; <see cref="TimeSpan.Zero"/>
+    /// hands it back to the queue at once. Returns false when the handle is stale (the message was
+    /// deleted or received again by someone else).
+    /// </summary>
+    Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
+
+    /// <summary>How many messages wait and how many are in flight (approximate, as in SQS).</summary>
+    Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A message to store.</summary>
+/// <param name="Id">A caller-chosen unique id (the Notify message id), kept with the message.</param>
+/// <param name="Body">The payload, at most 1 MiB of text.</param>
+public sealed record OutgoingMessage(string Id, string Body);
+
+/// <param name="Id">The id given at send time.</param>
+/// <param name="ReceiptHandle">Names this receipt; used to delete or change visibility.</param>
+/// <param name="ReceiveCount">How many times the message has been received, this time included.</param>
+/// <param name="SentAt">When the message was stored.</param>
+public sealed record ReceivedMessage(string Id, string ReceiptHandle, string Body, int ReceiveCount, DateTimeOffset SentAt);
+
+/// <param name="Waiting">Messages visible now.</param>
+/// <param name="InFlight">Messages received and not yet deleted or visible again.</param>
+public readonly record struct QueueDepth(long Waiting, long InFlight);

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Notify.Shared.Webhooks;
+
+/// <summary>How webhooks are called (section <c>Notify:Webhooks</c>).</summary>
+public sealed class WebhookOptions
+{
+    public const string SectionName = "Notify:Webhooks";
+
+    /// <summary>
+    /// Allow endpoints on loopback, private, link-local, unspecified or cloud-metadata addresses.
+    /// Left unset, it is true in the Development environment and false elsewhere, so a production
+    /// service cannot be turned against its own network.
+    /// </summary>
+    public bool? AllowPrivateNetworks { get; set; }
+
+    /// <summary>How long one attempt may take before it counts as failed and is retried.</summary>
+    /// <value>The default is 15 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Attempts per delivery, the first included, before the delivery is given up.</summary>
+    /// <value>The default is 6 attempts.</value>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>The first retry's delay; later ones double, with jitter.</summary>
+    /// <value>The default is 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>No retry waits longer than this, not even when the endpoint's Retry-After asks for more.</summary>
+    /// <value>The default is 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+}
