@@ -6,7 +6,7 @@ namespace Notify.Metadata.Model;
 /// </summary>
 public sealed record Subscription
 {
-    /// <summary>Time-ordered (UUIDv7), so paging by id is paging by creation time.</summary>
+    /// <summary>A <see cref="Notify.Shared.Ids.SortableId"/>, so paging by id is paging by creation time.</summary>
     public required string Id { get; init; }
     public required string Topic { get; init; }
     public required Protocol Protocol { get; init; }

@@ -1,0 +1,103 @@
+using Notify.Metadata.Model;
+using Notify.Metadata.Store;
+
+namespace Notify.Metadata.Cache;
+
+/// <summary>
+/// The metadata service's read path: topics and subscriber lists come from the cache when present and
+/// from the store otherwise (cache-aside). Every write goes to the store first, then invalidates the
+/// keys it changed, so this process never serves its own stale write.
+/// </summary>
+internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache cache) : IMetadataStore
+{
+    internal static string TopicKey(string topic) => "topic:" + topic;
+
+    internal static string SubscribersKey(string topic) => "subscribers:" + topic;
+
+    public async Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var result = await store.CreateTopicAsync(name, now, cancellationToken);
+        await cache.InvalidateAsync(TopicKey(name), cancellationToken);
+        return result;
+    }
+
+    public async Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken)
+    {
+        var key = TopicKey(name);
+        var (found, cached) = await cache.TryGetAsync<Topic>(key, cancellationToken);
+        if (found)
+        {
+            return cached;
+        }
+
+        var topic = await store.GetTopicAsync(name, cancellationToken);
+        if (topic is not null)
+        {
+            await cache.SetAsync(key, topic, cancellationToken);
+        }
+
+        return topic;
+    }
+
+    public Task<Page<Topic>> ListTopicsAsync(int limit, string? cursor, CancellationToken cancellationToken) =>
+        store.ListTopicsAsync(limit, cursor, cancellationToken);
+
+    public async Task<bool> DeleteTopicAsync(string name, CancellationToken cancellationToken)
+    {
+        var deleted = await store.DeleteTopicAsync(name, cancellationToken);
+        await cache.InvalidateAsync(TopicKey(name), cancellationToken);
+        await cache.InvalidateAsync(SubscribersKey(name), cancellationToken);
+        return deleted;
+    }
+
+    public async Task<(Subscription Subscription, bool Created)> SubscribeAsync(Subscription candidate, CancellationToken cancellationToken)
+    {
+        var result = await store.SubscribeAsync(candidate, cancellationToken);
+        await cache.InvalidateAsync(SubscribersKey(candidate.Topic), cancellationToken);
+        return result;
+    }
+
+    public Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        store.GetSubscriptionAsync(id, cancellationToken);
+
+    public Task<Page<Subscription>> ListSubscriptionsAsync(string topic, int limit, string? cursor, CancellationToken cancellationToken) =>
+        store.ListSubscriptionsAsync(topic, limit, cursor, cancellationToken);
+
+    public async Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
+    {
+        var key = SubscribersKey(topic);
+        var (found, cached) = await cache.TryGetAsync<IReadOnlyList<Subscription>>(key, cancellationToken);
+        if (found && cached is not null)
+        {
+            return cached;
+        }
+
+        var subscribers = await store.GetConfirmedSubscriptionsAsync(topic, cancellationToken);
+        await cache.SetAsync(key, subscribers, cancellationToken);
+        return subscribers;
+    }
+
+    public async Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var confirmed = await store.ConfirmSubscriptionAsync(id, now, cancellationToken);
+        if (confirmed is not null)
+        {
+            await cache.InvalidateAsync(SubscribersKey(confirmed.Topic), cancellationToken);
+        }
+
+        return confirmed;
+    }
+
+    public async Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
+    {
+        // The topic is needed to know which subscriber list to invalidate.
+        var existing = await store.GetSubscriptionAsync(id, cancellationToken);
+        var deleted = await store.DeleteSubscriptionAsync(id, cancellationToken);
+        if (existing is not null)
+        {
+            await cache.InvalidateAsync(SubscribersKey(existing.Topic), cancellationToken);
+        }
+
+        return deleted;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+using Notify.Metadata.Cache;
+using Notify.Metadata.Store;
+using Notify.Metadata.Store.Embedded;
+using Notify.Tests.Support;
+
+namespace Notify.Tests.Metadata;
+
+/// <summary>The contract holds through the cache, and the cache never serves this process's stale writes.</summary>
+public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly ManualTimeProvider _clock = new();
+    private readonly SqliteMetadataStore _inner;
+    private readonly InProcessMetadataCache _cache;
+    private readonly CachedMetadataStore _store;
+
+    public CachedMetadataStoreTests()
+    {
+        _inner = new SqliteMetadataStore(_directory.File("metadata.db"));
+        _cache = new InProcessMetadataCache(Options.Create(new MetadataCacheOptions { Ttl = TimeSpan.FromSeconds(10) }), _clock);
+        _store = new CachedMetadataStore(_inner, _cache);
+    }
+
+    protected override IMetadataStore Store => _store;
+
+    [Fact]
+    public async Task GetTopic_IsServedFromCache_UntilTtlExpires()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        Assert.NotNull(await _store.GetTopicAsync("orders", default));
+
+        // Deleted behind the cache's back, as another process would.
+        await _inner.DeleteTopicAsync("orders", default);
+        Assert.NotNull(await _store.GetTopicAsync("orders", default));
+
+        _clock.Advance(TimeSpan.FromSeconds(11));
+        Assert.Null(await _store.GetTopicAsync("orders", default));
+    }
+
+    [Fact]
+    public async Task Confirm_InvalidatesSubscriberList()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        var (subscription, _) = await _store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+        Assert.Empty(await _store.GetConfirmedSubscriptionsAsync("orders", default));
+
+        await _store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
+
+        Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default));
+    }
+
+    [Fact]
+    public async Task DeleteSubscription_InvalidatesSubscriberList()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        var (subscription, _) = await _store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+        await _store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
+        Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default));
+
+        await _store.DeleteSubscriptionAsync(subscription.Id, default);
+
+        Assert.Empty(await _store.GetConfirmedSubscriptionsAsync("orders", default));
+    }
+
+    [Fact]
+    public async Task DeleteTopic_InvalidatesTopicAndSubscribers()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        var (subscription, _) = await _store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+        await _store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
+        Assert.NotNull(await _store.GetTopicAsync("orders", default));
+        Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default));
+
+        await _store.DeleteTopicAsync("orders", default);
+
+        Assert.Null(await _store.GetTopicAsync("orders", default));
+        Assert.Empty(await _store.GetConfirmedSubscriptionsAsync("orders", default));
+    }
+
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _directory.Dispose();
+    }
+}

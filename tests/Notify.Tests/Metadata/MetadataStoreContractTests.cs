@@ -1,0 +1,183 @@
+using Notify.Metadata.Model;
+using Notify.Metadata.Store;
+
+namespace Notify.Tests.Metadata;
+
+/// <summary>The behaviour every <see cref="IMetadataStore"/> must have, whatever its engine.</summary>
+public abstract class MetadataStoreContractTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+
+    protected abstract IMetadataStore Store { get; }
+
+    [Fact]
+    public async Task CreateTopic_Twice_ReturnsExistingWithCreatedFalse()
+    {
+        var (first, created) = await Store.CreateTopicAsync("orders", Now, default);
+        var (second, createdAgain) = await Store.CreateTopicAsync("orders", Now.AddMinutes(1), default);
+
+        Assert.True(created);
+        Assert.False(createdAgain);
+        Assert.Equal(first, second);
+        Assert.Equal(Now, second.CreatedAt);
+    }
+
+    [Fact]
+    public async Task GetTopic_Unknown_ReturnsNull()
+    {
+        Assert.Null(await Store.GetTopicAsync("missing", default));
+    }
+
+    [Fact]
+    public async Task ListTopics_PagesInNameOrderWithCursor()
+    {
+        foreach (var name in new[] { "c", "a", "e", "b", "d" })
+        {
+            await Store.CreateTopicAsync(name, Now, default);
+        }
+
+        var first = await Store.ListTopicsAsync(2, null, default);
+        var second = await Store.ListTopicsAsync(2, first.NextCursor, default);
+        var third = await Store.ListTopicsAsync(2, second.NextCursor, default);
+
+        Assert.Equal(["a", "b"], first.Items.Select(t => t.Name));
+        Assert.Equal(["c", "d"], second.Items.Select(t => t.Name));
+        Assert.Equal(["e"], third.Items.Select(t => t.Name));
+        Assert.Null(third.NextCursor);
+    }
+
+    [Theory]
+    [InlineData("not-base64!")]
+    [InlineData("eA")]
+    public async Task ListTopics_WithForeignCursor_ThrowsInvalidCursor(string cursor)
+    {
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Store.ListTopicsAsync(10, cursor, default));
+    }
+
+    [Fact]
+    public async Task ListSubscriptions_WithCursorOfAnotherTopic_ThrowsInvalidCursor()
+    {
+        await Store.CreateTopicAsync("a", Now, default);
+        await Store.CreateTopicAsync("b", Now, default);
+        await Store.SubscribeAsync(NewSubscription("a", "https://x.example/1"), default);
+        await Store.SubscribeAsync(NewSubscription("a", "https://x.example/2"), default);
+        var page = await Store.ListSubscriptionsAsync("a", 1, null, default);
+
+        Assert.NotNull(page.NextCursor);
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Store.ListSubscriptionsAsync("b", 1, page.NextCursor, default));
+    }
+
+    [Fact]
+    public async Task Subscribe_SameProtocolAndEndpoint_ReturnsExisting()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+        var (first, created) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+        var (second, createdAgain) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+
+        Assert.True(created);
+        Assert.False(createdAgain);
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(first.ConfirmToken, second.ConfirmToken);
+    }
+
+    [Fact]
+    public async Task Subscribe_ToMissingTopic_ThrowsTopicNotFound()
+    {
+        var error = await Assert.ThrowsAsync<TopicNotFoundException>(
+            () => Store.SubscribeAsync(NewSubscription("nope", "https://hooks.example/a"), default));
+        Assert.Equal("nope", error.Topic);
+    }
+
+    [Fact]
+    public async Task Confirm_MakesSubscriptionDeliverable_AndKeepsFirstConfirmationTime()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+        var (pending, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+        Assert.Empty(await Store.GetConfirmedSubscriptionsAsync("orders", default));
+
+        var confirmed = await Store.ConfirmSubscriptionAsync(pending.Id, Now.AddMinutes(1), default);
+        var again = await Store.ConfirmSubscriptionAsync(pending.Id, Now.AddMinutes(2), default);
+
+        Assert.Equal(SubscriptionStatus.Confirmed, confirmed!.Status);
+        Assert.Equal(Now.AddMinutes(1), again!.ConfirmedAt);
+        Assert.Equal([pending.Id], (await Store.GetConfirmedSubscriptionsAsync("orders", default)).Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Confirm_Unknown_ReturnsNull()
+    {
+        Assert.Null(await Store.ConfirmSubscriptionAsync(Guid.CreateVersion7().ToString("N"), Now, default));
+    }
+
+    [Fact]
+    public async Task DeleteTopic_RemovesItsSubscriptions()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+        var (subscription, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+
+        Assert.True(await Store.DeleteTopicAsync("orders", default));
+        Assert.False(await Store.DeleteTopicAsync("orders", default));
+        Assert.Null(await Store.GetTopicAsync("orders", default));
+        Assert.Null(await Store.GetSubscriptionAsync(subscription.Id, default));
+    }
+
+    [Fact]
+    public async Task DeleteSubscription_RemovesOnlyIt()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+        var (a, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+        var (b, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/b"), default);
+
+        Assert.True(await Store.DeleteSubscriptionAsync(a.Id, default));
+        Assert.False(await Store.DeleteSubscriptionAsync(a.Id, default));
+        var remaining = await Store.ListSubscriptionsAsync("orders", 10, null, default);
+        Assert.Equal([b.Id], remaining.Items.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task ListSubscriptions_PagesInCreationOrder()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (s, _) = await Store.SubscribeAsync(NewSubscription("orders", $"https://hooks.example/{i}"), default);
+            ids.Add(s.Id);
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Store.ListSubscriptionsAsync("orders", 2, cursor, default);
+            seen.AddRange(page.Items.Select(s => s.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(ids, seen);
+    }
+
+    [Fact]
+    public async Task ConcurrentIdenticalSubscribes_StoreOneSubscription()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+        var results = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(_ => Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/same"), default)));
+
+        Assert.Single(results.Select(r => r.Subscription.Id).Distinct());
+        Assert.Single(results, r => r.Created);
+    }
+
+    protected static Subscription NewSubscription(string topic, string endpoint) => new()
+    {
+        Id = Notify.Shared.Ids.SortableId.New(TimeProvider.System),
+        Topic = topic,
+        Protocol = Protocol.Webhook,
+        Endpoint = endpoint,
+        Status = SubscriptionStatus.Pending,
+        ConfirmToken = Guid.NewGuid().ToString("N"),
+        UnsubscribeToken = Guid.NewGuid().ToString("N"),
+        CreatedAt = Now,
+    };
+}
