@@ -1,2 +1,15 @@
+using Notify.Frontend.Api;
+using Notify.Frontend.Extensions;
+using Notify.Frontend.Health;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Build().Run();
+builder.AddNotifyFrontend();
+
+var app = builder.Build();
+app.UseNotifyFrontend();
+app.MapHealthApi();
+app.MapTopicsApi();
+app.MapSubscriptionsApi();
+app.MapMessagesApi();
+app.MapOpenApi().AllowAnonymous();
+app.Run();

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Notify.Frontend.Api.Contracts;
+using Notify.Frontend.Errors;
+using Notify.Frontend.Publishing;
+using Notify.Frontend.Validation;
+using Notify.Metadata.Store;
+
+namespace Notify.Frontend.Api;
+
+public static class MessagesApi
+{
+    public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/v1/topics/{name}/messages").WithTags("Messages").RequireAuthorization()
+            .MapPost("/", Publish)
+            .WithName("Publish")
+            .WithMetadata(new RequestSizeLimitAttribute(Limits.PublishBodyMaxBytes));
+        return app;
+    }
+
+    /// <summary>
+    /// 202 once the message is durably queued. A repeat of a dedup id (or Idempotency-Key) within the
+    /// window answers 202 with the first message id and <c>duplicate: true</c>, and is not delivered again.
+    /// </summary>
+    internal static async Task<Results<Accepted<PublishResponse>, ValidationProblem, ProblemHttpResult>> Publish(
+        string name,
+        [FromBody] PublishRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        IMetadataStore store,
+        Publisher publisher,
+        CancellationToken cancellationToken)
+    {
+        if (TopicNameRule.Check(name) is { } nameProblem)
+        {
+            return Problems.Invalid("name", nameProblem);
+        }
+
+        if (PublishRule.Check(request, idempotencyKey) is { } errors)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (PublishRule.OversizeBytes(request) is { } bytes)
+        {
+            return Problems.TooLarge(bytes);
+        }
+
+        if (await store.GetTopicAsync(name, cancellationToken) is null)
+        {
+            return Problems.TopicNotFound(name);
+        }
+
+        var result = await publisher.PublishAsync(name, request, request.DedupId ?? idempotencyKey, cancellationToken);
+        return TypedResults.Accepted((string?)null, result);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Notify.Frontend.Api.Contracts;
+using Notify.Frontend.Errors;
+using Notify.Frontend.Publishing;
+using Notify.Frontend.Validation;
+using Notify.Metadata.Model;
+using Notify.Metadata.Store;
+using Notify.Shared.Ids;
+using Notify.Shared.Webhooks;
+
+namespace Notify.Frontend.Api;
+
+public static class SubscriptionsApi
+{
+    public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
+    {
+        var ofTopic = app.MapGroup("/v1/topics/{name}/subscriptions").WithTags("Subscriptions").RequireAuthorization();
+        ofTopic.MapPost("/", Subscribe).WithName("Subscribe");
+        ofTopic.MapGet("/", ListSubscriptions).WithName("ListSubscriptions");
+
+        var subscriptions = app.MapGroup("/v1/subscriptions/{id}").WithTags("Subscriptions");
+        subscriptions.MapGet("/", GetSubscription).WithName("GetSubscription").RequireAuthorization();
+        subscriptions.MapDelete("/", DeleteSubscription).WithName("DeleteSubscription").RequireAuthorization();
+
+        // The links sent to the endpoint's owner: their token is the credential, not an API key.
+        subscriptions.MapGet("/confirm", Confirm).WithName("ConfirmSubscription").AllowAnonymous();
+        subscriptions.MapGet("/unsubscribe", Unsubscribe).WithName("Unsubscribe").AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>
+    /// 201 with a new subscription; 200 with the existing one for the same protocol and endpoint.
+    /// Webhooks start pending and get a confirmation request (sent again on a repeated subscribe while
+    /// still pending); SMS is confirmed at once, as in SNS; email starts pending.
+    /// </summary>
+    internal static async Task<Results<Created<SubscriptionResponse>, Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Subscribe(
+        string name,
+        [FromBody] SubscribeRequest request,
+        IMetadataStore store,
+        Publisher publisher,
+        IOptions<WebhookOptions> webhooks,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (TopicNameRule.Check(name) is { } nameProblem)
+        {
+            return Problems.Invalid("name", nameProblem);
+        }
+
+        if (EndpointRule.Check(request.Protocol, request.Endpoint, out var protocol, out var endpoint) is { } errors)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (protocol == Protocol.Webhook && webhooks.Value.AllowPrivateNetworks != true
+            && await PrivateNetworkGuard.CheckEndpointAsync(new Uri(endpoint), cancellationToken) is { } refusal)
+        {
+            return Problems.Invalid("endpoint", refusal);
+        }
+
+        var now = clock.GetUtcNow();
+        var confirmedAtOnce = protocol == Protocol.Sms;
+        var candidate = new Subscription
+        {
+            Id = SortableId.New(clock),
+            Topic = name,
+            Protocol = protocol,
+            Endpoint = endpoint,
+            Status = confirmedAtOnce ? SubscriptionStatus.Confirmed : SubscriptionStatus.Pending,
+            ConfirmToken = NewToken(),
+            UnsubscribeToken = NewToken(),
+            CreatedAt = now,
+            ConfirmedAt = confirmedAtOnce ? now : null,
+        };
+
+        Subscription subscription;
+        bool created;
+        try
+        {
+            (subscription, created) = await store.SubscribeAsync(candidate, cancellationToken);
+        }
+        catch (TopicNotFoundException)
+        {
+            return Problems.TopicNotFound(name);
+        }
+
+        if (subscription is { Protocol: Protocol.Webhook, Status: SubscriptionStatus.Pending })
+        {
+            await publisher.RequestConfirmationAsync(subscription.Id, cancellationToken);
+        }
+
+        var body = SubscriptionResponse.From(subscription);
+        return created ? TypedResults.Created($"/v1/subscriptions/{subscription.Id}", body) : TypedResults.Ok(body);
+    }
+
+    internal static async Task<Results<Ok<ListResponse<SubscriptionResponse>>, ValidationProblem, ProblemHttpResult>> ListSubscriptions(
+        string name, IMetadataStore store, CancellationToken cancellationToken, int? limit = null, string? cursor = null)
+    {
+        if (TopicNameRule.Check(name) is { } nameProblem)
+        {
+            return Problems.Invalid("name", nameProblem);
+        }
+
+        if (Paging.Check(limit) is { } limitProblem)
+        {
+            return Problems.Invalid("limit", limitProblem);
+        }
+
+        if (await store.GetTopicAsync(name, cancellationToken) is null)
+        {
+            return Problems.TopicNotFound(name);
+        }
+
+        var page = await store.ListSubscriptionsAsync(name, limit ?? Limits.DefaultPageSize, cursor, cancellationToken);
+        return TypedResults.Ok(new ListResponse<SubscriptionResponse>(page.Items.Select(s => SubscriptionResponse.From(s)).ToList(), page.NextCursor));
+    }
+
+    internal static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> GetSubscription(
+        string id, IMetadataStore store, CancellationToken cancellationToken)
+    {
+        var subscription = await store.GetSubscriptionAsync(id, cancellationToken);
+        return subscription is null ? Problems.SubscriptionNotFound(id) : TypedResults.Ok(SubscriptionResponse.From(subscription));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSubscription(
+        string id, IMetadataStore store, CancellationToken cancellationToken) =>
+        await store.DeleteSubscriptionAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.SubscriptionNotFound(id);
+
+    internal static async Task<Results<Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Confirm(
+        string id, string? token, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return Problems.Invalid("token", "The confirm link needs its token query parameter; use the link exactly as it was sent.");
+        }
+
+        var subscription = await store.GetSubscriptionAsync(id, cancellationToken);
+        if (subscription is null)
+        {
+            return Problems.SubscriptionNotFound(id);
+        }
+
+        if (!TokensMatch(subscription.ConfirmToken, token))
+        {
+            return Problems.WrongToken();
+        }
+
+        var confirmed = await store.ConfirmSubscriptionAsync(id, clock.GetUtcNow(), cancellationToken);
+        return confirmed is null ? Problems.SubscriptionNotFound(id) : TypedResults.Ok(SubscriptionResponse.From(confirmed));
+    }
+
+    internal static async Task<Results<Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Unsubscribe(
+        string id, string? token, IMetadataStore store, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return Problems.Invalid("token", "The unsubscribe link needs its token query parameter; use the link exactly as it was sent.");
+        }
+
+        var subscription = await store.GetSubscriptionAsync(id, cancellationToken);
+        if (subscription is null)
+        {
+            return Problems.SubscriptionNotFound(id);
+        }
+
+        if (!TokensMatch(subscription.UnsubscribeToken, token))
+        {
+            return Problems.WrongToken();
+        }
+
+        await store.DeleteSubscriptionAsync(id, cancellationToken);
+        return TypedResults.Ok(SubscriptionResponse.From(subscription, status: "unsubscribed"));
+    }
+
+    private static string NewToken() =>
+        System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
+    private static bool TokensMatch(string expected, string presented) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented));
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Notify.Frontend.Validation;
+
+namespace Notify.Frontend.Errors;
+
+/// <summary>The API's error answers: every one is application/problem+json with a detail to act on.</summary>
+internal static class Problems
+{
+    public static ValidationProblem Invalid(ValidationErrors errors) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(), detail: errors.Detail);
+
+    public static ValidationProblem Invalid(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, message);
+        return Invalid(errors);
+    }
+
+    public static ProblemHttpResult TopicNotFound(string topic) =>
+        TypedResults.Problem($"Topic '{topic}' does not exist; create it with POST /v1/topics.", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
+
+    public static ProblemHttpResult SubscriptionNotFound(string id) =>
+        TypedResults.Problem($"Subscription '{id}' does not exist (it may have been unsubscribed or its topic deleted).", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
+
+    public static ProblemHttpResult WrongToken() =>
+        TypedResults.Problem("The token does not match this subscription; use the link exactly as it was sent.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    public static ProblemHttpResult TooLarge(int bytes) =>
+        TypedResults.Problem(
+            $"The message, subject and attributes take {bytes:N0} bytes of UTF-8; the limit is {Limits.MessageMaxBytes:N0} bytes (256 KiB). Send a smaller message, or a link to the content.",
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Payload Too Large");
+}

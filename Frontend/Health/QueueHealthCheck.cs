@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Notify.Shared.Queue;
+
+namespace Notify.Frontend.Health;
+
+/// <summary>Ready only when the queue answers; reports its depth for operators.</summary>
+internal sealed class QueueHealthCheck(IMessageQueue queue) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var depth = await queue.GetDepthAsync(cancellationToken);
+        return HealthCheckResult.Healthy($"{depth.Waiting} waiting, {depth.InFlight} in flight");
+    }
+}

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using Notify.IntegrationTests.Support;
+using Xunit.Abstractions;
+
+namespace Notify.IntegrationTests;
+
+/// <summary>An accepted message (202) survives restarts and kill -9; delivery is at least once.</summary>
+public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private WebhookReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+
+    [Fact]
+    public async Task Restart_KeepsTopicsSubscriptionsAndUndeliveredMessages()
+    {
+        await using var notify = await NotifyService.StartAsync();
+        var subscriptionId = await SubscribeConfirmedAsync(notify, "durable");
+        await notify.Process.StopAsync(TimeSpan.FromSeconds(15));
+
+        // Accept messages with no Sender running, so they can only be waiting in the queue.
+        await notify.RestartAsync(new Dictionary<string, string?> { ["Notify:Sender:InProcess"] = "false" });
+        var accepted = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var result = await notify.Client.PublishAsync("durable", new { message = $"kept {i}" });
+            accepted.Add(result.GetProperty("messageId").GetString()!);
+        }
+
+        await Task.Delay(500);
+        Assert.Empty(_receiver.Notifications);
+        await notify.Process.StopAsync(TimeSpan.FromSeconds(15));
+
+        await notify.RestartAsync(new Dictionary<string, string?> { ["Notify:Sender:InProcess"] = "true" });
+        var topic = await NotifyClient.ExpectJsonAsync(await notify.Client.Http.GetAsync("v1/topics/durable"), 200);
+        var subscription = await NotifyClient.ExpectJsonAsync(await notify.Client.Http.GetAsync($"v1/subscriptions/{subscriptionId}"), 200);
+        Assert.Equal("durable", topic.GetProperty("name").GetString());
+        Assert.Equal("confirmed", subscription.GetProperty("status").GetString());
+
+        await _receiver.WaitUntilAsync(r => DeliveredIds(r).IsSupersetOf(accepted), Patience, "all 20 messages after the restart");
+    }
+
+    [Fact]
+    public async Task Crash_WhilePublishingAndDelivering_LosesNoAcceptedMessage()
+    {
+        await using var notify = await NotifyService.StartAsync();
+        await SubscribeConfirmedAsync(notify, "crash");
+        _receiver.Delay = TimeSpan.FromMilliseconds(50);
+
+        // Publishers keep going while the process is killed; only 202s count as accepted.
+        var accepted = new ConcurrentBag<string>();
+        var refused = 0;
+        using var stop = new CancellationTokenSource();
+        var publishers = Enumerable.Range(0, 8).Select(async worker =>
+        {
+            using var http = new HttpClient { BaseAddress = notify.Process.BaseAddress };
+            http.DefaultRequestHeaders.Authorization = new("Bearer", NotifyService.AdminKey);
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    using var response = await http.PostAsJsonAsync("v1/topics/crash/messages", new { message = $"w{worker}-{i}" });
+                    if ((int)response.StatusCode == 202)
+                    {
+                        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+                        accepted.Add(body.GetProperty("messageId").GetString()!);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // The process died under this request: it was never accepted.
+                    Interlocked.Increment(ref refused);
+                    return;
+                }
+            }
+        }).ToList();
+
+        await _receiver.WaitUntilAsync(r => r.Count(x => x.Type == "Notification") >= 50, Patience, "deliveries under way");
+        await notify.Process.CrashAsync();
+        var deliveredBeforeCrash = DeliveredIds(_receiver.Received).Count;
+        await stop.CancelAsync();
+        await Task.WhenAll(publishers);
+
+        await notify.RestartAsync();
+        var ids = accepted.ToHashSet();
+        var received = await _receiver.WaitUntilAsync(r => DeliveredIds(r).IsSupersetOf(ids), Patience, $"all {ids.Count} accepted messages");
+
+        var notifications = received.Count(x => x.Type == "Notification");
+        output.WriteLine($"accepted (202) before kill -9: {ids.Count}; requests cut by the kill: {refused}; " +
+            $"delivered before the kill: {deliveredBeforeCrash}; delivered in all: {DeliveredIds(received).Count} distinct in {notifications} requests; " +
+            $"redelivered (duplicates): {notifications - DeliveredIds(received).Count}; lost: {ids.Except(DeliveredIds(received)).Count()}");
+        Assert.True(ids.Count >= 50, $"Only {ids.Count} messages were accepted before the kill.");
+    }
+
+    [Fact]
+    public async Task GracefulStop_LetsInFlightDeliveryFinish()
+    {
+        await using var notify = await NotifyService.StartAsync();
+        await SubscribeConfirmedAsync(notify, "drain");
+        _receiver.Delay = TimeSpan.FromSeconds(2);
+
+        var accepted = await notify.Client.PublishAsync("drain", new { message = "finish me" });
+        await WaitForRequestStartAsync();
+        await notify.Process.StopAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, notify.Process.ExitCode);
+        Assert.Contains(accepted.GetProperty("messageId").GetString()!, DeliveredIds(_receiver.Received));
+    }
+
+    private async Task WaitForRequestStartAsync()
+    {
+        // The receiver records a request after its delay; the Sender picks it up within a second.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+
+    private async Task<string> SubscribeConfirmedAsync(NotifyService notify, string topic)
+    {
+        await notify.Client.CreateTopicAsync(topic);
+        var subscription = await notify.Client.SubscribeAsync(topic, "webhook", _receiver.Url(topic).AbsoluteUri);
+        var id = subscription.GetProperty("id").GetString()!;
+        var confirmation = (await _receiver.WaitUntilAsync(
+                r => r.Any(x => x.Type == "SubscriptionConfirmation" && x.Json.GetProperty("subscriptionId").GetString() == id), Patience, "the confirmation"))
+            .First(x => x.Type == "SubscriptionConfirmation" && x.Json.GetProperty("subscriptionId").GetString() == id);
+        await NotifyClient.FollowLinkAsync(confirmation.Json.GetProperty("confirmUrl").GetString()!);
+        return id;
+    }
+
+    private static HashSet<string> DeliveredIds(IEnumerable<ReceivedWebhook> received) =>
+        received.Where(x => x.Type == "Notification").Select(x => x.Json.GetProperty("messageId").GetString()!).ToHashSet();
+}

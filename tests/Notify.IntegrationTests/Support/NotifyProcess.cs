@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Notify.IntegrationTests.Support;
+
+/// <summary>
+/// A real Notify process (the built Frontend or Sender), started with <c>dotnet</c> on a free loopback
+/// port with settings passed as environment variables, exactly as an operator would run it.
+/// </summary>
+public sealed class NotifyProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private NotifyProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process printed so far (stdout and stderr).</summary>
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>Starts the Frontend and waits until <c>/healthz</c> answers.</summary>
+    public static Task<NotifyProcess> StartFrontendAsync(IReadOnlyDictionary<string, string?> settings) =>
+        StartAsync("Frontend", "Notify.Frontend.dll", settings, waitForHealth: true);
+
+    /// <summary>Starts a standalone Sender.</summary>
+    public static Task<NotifyProcess> StartSenderAsync(IReadOnlyDictionary<string, string?> settings) =>
+        StartAsync("Sender", "Notify.Sender.dll", settings, waitForHealth: false);
+
+    private static async Task<NotifyProcess> StartAsync(string project, string dll, IReadOnlyDictionary<string, string?> settings, bool waitForHealth)
+    {
+        var port = FreePort.Next();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(RepositoryPaths.Output(project), dll)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryPaths.Output(project),
+        };
+        info.Environment["ASPNETCORE_URLS"] = baseAddress.AbsoluteUri.TrimEnd('/');
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Notify"] = "Information";
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key.Replace(":", "__")] = value;
+        }
+
+        var process = new NotifyProcess(Process.Start(info)!, baseAddress);
+        if (waitForHealth)
+        {
+            await process.WaitForHealthAsync();
+        }
+
+        return process;
+    }
+
+    private async Task WaitForHealthAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Notify exited with code {_process.ExitCode} at start:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("healthz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Notify did not answer /healthz within 60 s:\n{Output}");
+    }
+
+    /// <summary>kill -9: no shutdown code runs, as in a crash or a power cut of the process.</summary>
+    public async Task CrashAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM (what Ctrl+C and orchestrators send), then waits for a clean exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = SendSignal(_process.Id, Sigterm);
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await StopAsync(TimeSpan.FromSeconds(15));
+            }
+            catch (OperationCanceledException)
+            {
+                await CrashAsync();
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private const int Sigterm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+}

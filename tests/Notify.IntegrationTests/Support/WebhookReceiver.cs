@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Notify.IntegrationTests.Support;
+
+/// <summary>One webhook request as the endpoint saw it.</summary>
+public sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+
+    public string Type => Json.GetProperty("type").GetString()!;
+}
+
+/// <summary>
+/// A real HTTP endpoint on loopback (Kestrel) standing in for a subscriber's webhook server. It records
+/// every request and answers what <see cref="Respond"/> says, after <see cref="Delay"/>.
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    /// <summary>The status code to answer a request with; 200 unless set.</summary>
+    public Func<ReceivedWebhook, int> Respond { get; set; } = _ => StatusCodes.Status200OK;
+
+    /// <summary>How long to wait before answering (a slow endpoint).</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
+    public Uri Url(string path = "hook") => new(BaseAddress, path);
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IReadOnlyCollection<ReceivedWebhook> Received => _received.ToArray();
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.Map("/{**path}", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            var request = new ReceivedWebhook(
+                context.Request.Path,
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                body);
+            if (receiver.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(receiver.Delay, context.RequestAborted);
+            }
+
+            receiver._received.Enqueue(request);
+            receiver._arrived.Release();
+            return Results.StatusCode(receiver.Respond(request));
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        receiver.BaseAddress = new Uri(address + "/");
+        return receiver;
+    }
+
+    /// <summary>Waits until the recorded requests satisfy <paramref name="condition"/>.</summary>
+    public async Task<IReadOnlyCollection<ReceivedWebhook>> WaitUntilAsync(
+        Func<IReadOnlyCollection<ReceivedWebhook>, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var snapshot = Received;
+            if (condition(snapshot))
+            {
+                return snapshot;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0} s waiting for {what}; received {snapshot.Count} request(s).");
+            }
+
+            await _arrived.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    /// <summary>The notifications received so far, by message id.</summary>
+    public IReadOnlyList<ReceivedWebhook> Notifications => Received.Where(r => r.Type == "Notification").ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _arrived.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using Notify.Frontend.Api.Contracts;
+using Notify.Frontend.Validation;
+using Notify.Metadata.Model;
+
+namespace Notify.Tests.Frontend;
+
+public sealed class ValidationRuleTests
+{
+    [Theory]
+    [InlineData("orders")]
+    [InlineData("A-Z_a-z-0-9")]
+    [InlineData("x")]
+    public void TopicName_Valid_HasNoProblem(string name) => Assert.Null(TopicNameRule.Check(name));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("with space")]
+    [InlineData("dot.ted")]
+    [InlineData("slash/ed")]
+    [InlineData("émoji")]
+    public void TopicName_Invalid_SaysWhatToFix(string? name) => Assert.NotNull(TopicNameRule.Check(name));
+
+    [Fact]
+    public void TopicName_Of256Characters_IsValid_257IsNot()
+    {
+        Assert.Null(TopicNameRule.Check(new string('a', 256)));
+        Assert.Contains("limit is 256", TopicNameRule.Check(new string('a', 257)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Publish_MessageOf256KiB_FitsTheLimit_OneMoreByteDoesNot()
+    {
+        Assert.Null(PublishRule.OversizeBytes(new PublishRequest(new string('x', 262_144), null, null, null)));
+        Assert.Equal(262_145, PublishRule.OversizeBytes(new PublishRequest(new string('x', 262_145), null, null, null)));
+    }
+
+    [Fact]
+    public void Publish_SizeCountsSubjectAndAttributesInUtf8()
+    {
+        var request = new PublishRequest(new string('x', 262_000), "ééé", new() { ["key"] = new string('v', 140) }, null);
+        Assert.Equal(262_000 + 6 + 3 + 140, PublishRule.OversizeBytes(request));
+    }
+
+    [Theory]
+    [InlineData("subject\r\nBcc: x")]
+    [InlineData("tab\there")]
+    public void Publish_SubjectWithControlCharacters_IsRejected(string subject)
+    {
+        var errors = PublishRule.Check(new PublishRequest("m", subject, null, null), null);
+        Assert.Contains("line breaks", errors!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Publish_TenAttributes_AreAllowed_ElevenAreNot()
+    {
+        var ten = Enumerable.Range(0, 10).ToDictionary(i => $"a{i}", _ => "v");
+        var eleven = Enumerable.Range(0, 11).ToDictionary(i => $"a{i}", _ => "v");
+        Assert.Null(PublishRule.Check(new PublishRequest("m", null, ten, null), null));
+        Assert.NotNull(PublishRule.Check(new PublishRequest("m", null, eleven, null), null));
+    }
+
+    [Fact]
+    public void Publish_SameDedupIdInBodyAndHeader_IsAllowed()
+    {
+        Assert.Null(PublishRule.Check(new PublishRequest("m", null, null, "k-1"), "k-1"));
+        Assert.NotNull(PublishRule.Check(new PublishRequest("m", null, null, "k-1"), "k-2"));
+    }
+
+    [Theory]
+    [InlineData("webhook", "https://example.com/hooks?a=1", Protocol.Webhook, "https://example.com/hooks?a=1")]
+    [InlineData("WEBHOOK", "HTTP://Example.com", Protocol.Webhook, "http://example.com/")]
+    [InlineData("email", "Bob.Smith@Example.ORG", Protocol.Email, "Bob.Smith@example.org")]
+    [InlineData("sms", "+15551234567", Protocol.Sms, "+15551234567")]
+    [InlineData("sms", " +442071838750 ", Protocol.Sms, "+442071838750")]
+    public void Endpoint_Valid_IsNormalised(string protocol, string endpoint, Protocol expected, string normalized)
+    {
+        Assert.Null(EndpointRule.Check(protocol, endpoint, out var parsed, out var result));
+        Assert.Equal(expected, parsed);
+        Assert.Equal(normalized, result);
+    }
+
+    [Theory]
+    [InlineData("webhook", "https://example.com/#frag")]
+    [InlineData("webhook", "file:///etc/passwd")]
+    [InlineData("webhook", "example.com/hook")]
+    [InlineData("email", "no-at-sign")]
+    [InlineData("email", "a@b")]
+    [InlineData("email", "a@.example.com")]
+    [InlineData("sms", "+0123456")]
+    [InlineData("sms", "+1")]
+    [InlineData("sms", "tel:+15551234567")]
+    [InlineData("pigeon", "anything")]
+    public void Endpoint_Invalid_IsRejected(string protocol, string endpoint) =>
+        Assert.NotNull(EndpointRule.Check(protocol, endpoint, out _, out _));
+}
