@@ -10,6 +10,10 @@ public interface IMessageQueue
     /// Stores the messages. When the returned task completes they are durable: a crash of any process
     /// afterwards does not lose them.
     /// </summary>
+    /// <remarks>
+    /// Bodies are at most 1 MiB of UTF-8 (<see cref="ArgumentException"/> beyond). After a cancellation
+    /// the messages may or may not be stored; an implementation that knows says so.
+    /// </remarks>
     Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>
@@ -17,6 +21,13 @@ public interface IMessageQueue
     /// <paramref name="visibilityTimeout"/>. Waits up to <paramref name="waitTime"/> for one to arrive
     /// when none is visible (long polling); an empty list means none arrived in time.
     /// </summary>
+    /// <remarks>
+    /// SQS's limits hold for every implementation: <paramref name="maxMessages"/> 1 to 10,
+    /// <paramref name="visibilityTimeout"/> 0 to 12 hours (SQS counts whole seconds),
+    /// <paramref name="waitTime"/> 0 to 20 seconds; <see cref="ArgumentOutOfRangeException"/> outside them.
+    /// Cancellation throws <see cref="OperationCanceledException"/>; whatever a cancelled receive had
+    /// already hidden comes back after its visibility timeout.
+    /// </remarks>
     Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(
         int maxMessages,
         TimeSpan visibilityTimeout,
@@ -43,7 +54,7 @@ public interface IMessageQueue
 public sealed record OutgoingMessage(string Id, string Body);
 
 /// <param name="Id">The id given at send time.</param>
-/// <param name="ReceiptHandle">Names this receipt; used to delete or change visibility.</param>
+/// <param name="ReceiptHandle">Names this receipt; used to delete or change visibility. Opaque to callers.</param>
 /// <param name="ReceiveCount">How many times the message has been received, this time included.</param>
 /// <param name="SentAt">When the message was stored.</param>
 public sealed record ReceivedMessage(string Id, string ReceiptHandle, string Body, int ReceiveCount, DateTimeOffset SentAt);

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Notify.Shared.Configuration;
+using Notify.Shared.Queue.Embedded;
+
+namespace Notify.Shared.Queue;
+
+public static class QueueServiceExtensions
+{
+    /// <summary>
+    /// Registers the <see cref="IMessageQueue"/> of the configured <see cref="NotifyMode"/>: in Embedded
+    /// mode the SQLite queue in <c>{Notify:DataDirectory}/queue.db</c>. Safe to call more than once, and
+    /// from both the Frontend's and the Sender's set-up.
+    /// </summary>
+    public static IHostApplicationBuilder AddNotifyQueue(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NotifyOptions>()
+            .BindConfiguration(NotifyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        // The mode picks which services exist, so it is read now rather than from the bound options.
+        var mode = builder.Configuration.GetSection(NotifyOptions.SectionName).GetValue(nameof(NotifyOptions.Mode), NotifyMode.Embedded);
+        if (mode == NotifyMode.Embedded)
+        {
+            builder.Services.TryAddSingleton<IMessageQueue>(services => new SqliteMessageQueue(
+                Path.Combine(services.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), "queue.db"),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<SqliteMessageQueue>>()));
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,253 @@
+using Notify.Shared.Queue;
+
+namespace Notify.Tests.Queue;
+
+/// <summary>
+/// What every <see cref="IMessageQueue"/> promises, run against each implementation by a derived class
+/// that says how to create the queue and how to let its clock move on.
+/// </summary>
+public abstract class MessageQueueContractTests : IAsyncLifetime
+{
+    // Bounds awaits that only a defect would make hang, so a defect fails a test instead of the run.
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private IMessageQueue? _queue;
+
+    protected IMessageQueue Queue => _queue ?? throw new InvalidOperationException("The queue is created in InitializeAsync.");
+
+    /// <value>Long enough to pass time in whole seconds within it (SQS counts in seconds).</value>
+    protected virtual TimeSpan VisibilityTimeout => TimeSpan.FromSeconds(30);
+
+    protected abstract Task<IMessageQueue> CreateQueueAsync();
+
+    /// <summary>Moves the queue's clock on: a manual clock where the queue takes one, real time where not.</summary>
+    protected abstract Task PassTimeAsync(TimeSpan by);
+
+    public async Task InitializeAsync() => _queue = await CreateQueueAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_queue is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Receive_AfterSend_ReturnsMessageWithIdBodyAndFirstReceiveCount()
+    {
+        await SendAsync(("m-1", "hello"));
+
+        var message = Assert.Single(await ReceiveNowAsync(10));
+
+        Assert.Equal("m-1", message.Id);
+        Assert.Equal("hello", message.Body);
+        Assert.Equal(1, message.ReceiveCount);
+        Assert.False(string.IsNullOrEmpty(message.ReceiptHandle));
+    }
+
+    [Fact]
+    public async Task Receive_WhileMessageIsHidden_DoesNotReturnIt()
+    {
+        await SendAsync(("m-1", "hello"));
+        Assert.Single(await ReceiveNowAsync(10));
+
+        Assert.Empty(await ReceiveNowAsync(10));
+        await PassTimeAsync(VisibilityTimeout - TimeSpan.FromSeconds(2));
+        Assert.Empty(await ReceiveNowAsync(10));
+    }
+
+    [Fact]
+    public async Task Receive_AfterVisibilityTimeout_ReturnsMessageAgain()
+    {
+        await SendAsync(("m-1", "hello"));
+        var first = Assert.Single(await ReceiveNowAsync(10));
+
+        await PassTimeAsync(VisibilityTimeout + TimeSpan.FromSeconds(1));
+        var again = Assert.Single(await ReceiveNowAsync(10));
+
+        Assert.Equal("m-1", again.Id);
+        Assert.Equal("hello", again.Body);
+        Assert.Equal(2, again.ReceiveCount);
+        Assert.NotEqual(first.ReceiptHandle, again.ReceiptHandle);
+    }
+
+    [Fact]
+    public async Task Delete_RemovesMessageForGood()
+    {
+        await SendAsync(("m-1", "hello"));
+        var message = Assert.Single(await ReceiveNowAsync(10));
+
+        await Queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
+        await PassTimeAsync(VisibilityTimeout + TimeSpan.FromSeconds(1));
+
+        Assert.Empty(await ReceiveNowAsync(10));
+        Assert.Equal(new QueueDepth(0, 0), await Queue.GetDepthAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Delete_OfMessageAlreadyDeleted_Succeeds()
+    {
+        await SendAsync(("m-1", "hello"));
+        var message = Assert.Single(await ReceiveNowAsync(10));
+        await Queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
+
+        await Queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ChangeVisibility_ToZero_HandsMessageBackAtOnce()
+    {
+        await SendAsync(("m-1", "hello"));
+        var message = Assert.Single(await ReceiveNowAsync(10));
+
+        Assert.True(await Queue.ChangeVisibilityAsync(message.ReceiptHandle, TimeSpan.Zero, CancellationToken.None));
+
+        var again = Assert.Single(await ReceiveNowAsync(10));
+        Assert.Equal("m-1", again.Id);
+        Assert.Equal(2, again.ReceiveCount);
+    }
+
+    [Fact]
+    public async Task ChangeVisibility_Longer_KeepsMessageHiddenPastFirstTimeout()
+    {
+        await SendAsync(("m-1", "hello"));
+        var message = Assert.Single(await ReceiveNowAsync(10));
+
+        Assert.True(await Queue.ChangeVisibilityAsync(message.ReceiptHandle, VisibilityTimeout * 2, CancellationToken.None));
+        await PassTimeAsync(VisibilityTimeout + TimeSpan.FromSeconds(1));
+
+        Assert.Empty(await ReceiveNowAsync(10));
+    }
+
+    [Fact]
+    public async Task ChangeVisibility_WithHandleFromEarlierReceive_ReturnsFalse()
+    {
+        await SendAsync(("m-1", "hello"));
+        var first = Assert.Single(await ReceiveNowAsync(10));
+        await PassTimeAsync(VisibilityTimeout + TimeSpan.FromSeconds(1));
+        var second = Assert.Single(await ReceiveNowAsync(10));
+
+        Assert.False(await Queue.ChangeVisibilityAsync(first.ReceiptHandle, TimeSpan.Zero, CancellationToken.None));
+        Assert.Empty(await ReceiveNowAsync(10));
+        Assert.True(await Queue.ChangeVisibilityAsync(second.ReceiptHandle, TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ChangeVisibility_AfterDelete_ReturnsFalse()
+    {
+        await SendAsync(("m-1", "hello"));
+        var message = Assert.Single(await ReceiveNowAsync(10));
+        await Queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
+
+        Assert.False(await Queue.ChangeVisibilityAsync(message.ReceiptHandle, TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Receive_ReturnsAtMostMaxMessages()
+    {
+        await SendAsync(("m-1", "a"), ("m-2", "b"), ("m-3", "c"), ("m-4", "d"), ("m-5", "e"));
+
+        var first = await ReceiveNowAsync(3);
+        var rest = await ReceiveNowAsync(10);
+
+        Assert.Equal(3, first.Count);
+        Assert.Equal(2, rest.Count);
+        Assert.Equal(
+            ["m-1", "m-2", "m-3", "m-4", "m-5"],
+            first.Concat(rest).Select(m => m.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Receive_ByConcurrentReceivers_HandsEachMessageToOnlyOne()
+    {
+        var sent = Enumerable.Range(0, 40).Select(i => ($"m-{i}", $"body {i}")).ToArray();
+        await SendAsync(sent);
+
+        var receivers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var mine = new List<ReceivedMessage>();
+            while (await ReceiveNowAsync(3) is { Count: > 0 } batch)
+            {
+                mine.AddRange(batch);
+            }
+
+            return mine;
+        }));
+        var received = (await Task.WhenAll(receivers)).SelectMany(m => m).ToList();
+
+        Assert.Equal(sent.Length, received.Count);
+        Assert.Equal(sent.Select(s => s.Item1).Order(StringComparer.Ordinal), received.Select(m => m.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Receive_WhenMessageIsSentDuringWait_ReturnsItBeforeWaitTimeEnds()
+    {
+        var receive = Queue.ReceiveAsync(10, VisibilityTimeout, TimeSpan.FromSeconds(20), CancellationToken.None);
+        Assert.False(receive.IsCompleted);
+
+        await SendAsync(("m-1", "hello"));
+
+        // A queue on a manual clock can only return here by being woken: the clock does not move.
+        var message = Assert.Single(await receive.WaitAsync(Patience));
+        Assert.Equal("m-1", message.Id);
+    }
+
+    [Fact]
+    public async Task Receive_WhenNothingArrives_ReturnsEmptyAfterWaitTime()
+    {
+        var waitTime = TimeSpan.FromSeconds(2);
+
+        var receive = Queue.ReceiveAsync(10, VisibilityTimeout, waitTime, CancellationToken.None);
+        var passed = await PassTimeUntilCompletedAsync(receive, TimeSpan.FromMilliseconds(100), waitTime + Patience);
+
+        Assert.Empty(await receive);
+        Assert.True(passed >= waitTime, $"Returned after {passed}, before the wait time of {waitTime}.");
+    }
+
+    [Fact]
+    public async Task Receive_WhenCancelledDuringWait_ThrowsOperationCanceled()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var receive = Queue.ReceiveAsync(10, VisibilityTimeout, TimeSpan.FromSeconds(20), cancellation.Token);
+
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receive.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task GetDepth_CountsWaitingAndInFlightMessages()
+    {
+        await SendAsync(("m-1", "a"), ("m-2", "b"), ("m-3", "c"));
+        Assert.Single(await ReceiveNowAsync(1));
+
+        Assert.Equal(new QueueDepth(Waiting: 2, InFlight: 1), await Queue.GetDepthAsync(CancellationToken.None));
+
+        await PassTimeAsync(VisibilityTimeout + TimeSpan.FromSeconds(1));
+        Assert.Equal(new QueueDepth(Waiting: 3, InFlight: 0), await Queue.GetDepthAsync(CancellationToken.None));
+    }
+
+    protected Task SendAsync(params (string Id, string Body)[] messages) =>
+        Queue.SendBatchAsync(messages.Select(m => new OutgoingMessage(m.Id, m.Body)).ToArray(), CancellationToken.None);
+
+    protected Task<IReadOnlyList<ReceivedMessage>> ReceiveNowAsync(int maxMessages) =>
+        Queue.ReceiveAsync(maxMessages, VisibilityTimeout, TimeSpan.Zero, CancellationToken.None);
+
+    /// <summary>Lets time pass in steps until the task completes; returns how much time passed.</summary>
+    protected async Task<TimeSpan> PassTimeUntilCompletedAsync(Task task, TimeSpan step, TimeSpan limit)
+    {
+        var passed = TimeSpan.Zero;
+        while (!task.IsCompleted)
+        {
+            Assert.True(passed < limit, $"Still not completed after {passed}.");
+            await PassTimeAsync(step);
+            passed += step;
+
+            // Lets the queue act on the new time before the clock moves again; not a timing assertion.
+            await Task.WhenAny(task, Task.Delay(20));
+        }
+
+        return passed;
+    }
+}

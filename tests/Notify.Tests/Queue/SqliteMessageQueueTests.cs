@@ -1,0 +1,208 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Notify.Shared.Queue;
+using Notify.Shared.Queue.Embedded;
+using Notify.Tests.Support;
+
+namespace Notify.Tests.Queue;
+
+public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDisposable
+{
+    private readonly TemporaryDirectory _directory = new();
+    private readonly ManualTimeProvider _clock = new();
+    private readonly List<SqliteMessageQueue> _opened = [];
+
+    private string QueuePath => _directory.File("queue.db");
+
+    protected override Task<IMessageQueue> CreateQueueAsync() => Task.FromResult<IMessageQueue>(Open(QueuePath));
+
+    protected override Task PassTimeAsync(TimeSpan by)
+    {
+        _clock.Advance(by);
+        return Task.CompletedTask;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var queue in _opened)
+        {
+            await queue.DisposeAsync();
+        }
+    }
+
+    // xunit calls this after DisposeAsync, so the files are closed by then.
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Messages_SurviveDisposeAndReopenOfTheFile()
+    {
+        await SendAsync(("m-1", "a"), ("m-2", "b"));
+        var inFlight = Assert.Single(await ReceiveNowAsync(1));
+        await ((SqliteMessageQueue)Queue).DisposeAsync();
+
+        var reopened = Open(QueuePath);
+
+        Assert.Equal(new QueueDepth(Waiting: 1, InFlight: 1), await reopened.GetDepthAsync(CancellationToken.None));
+        _clock.Advance(VisibilityTimeout + TimeSpan.FromSeconds(1));
+        var all = await reopened.ReceiveAsync(10, VisibilityTimeout, TimeSpan.Zero, CancellationToken.None);
+        Assert.Equal(["m-1", "m-2"], all.Select(m => m.Id));
+        Assert.Equal(2, all.Single(m => m.Id == inFlight.Id).ReceiveCount);
+    }
+
+    [Fact]
+    public async Task Messages_CommittedBeforeACrash_AreInTheFilesLeftBehind()
+    {
+        await SendAsync(("m-1", "a"), ("m-2", "b"));
+
+        // The files as a kill -9 would leave them: taken while the queue is open, never closed or
+        // checkpointed, and without the shared-memory index, so SQLite must recover from the log.
+        using var crashed = new TemporaryDirectory();
+        foreach (var suffix in new[] { "", "-wal" })
+        {
+            if (File.Exists(QueuePath + suffix))
+            {
+                File.Copy(QueuePath + suffix, crashed.File("queue.db" + suffix));
+            }
+        }
+
+        var recovered = Open(crashed.File("queue.db"));
+        var all = await recovered.ReceiveAsync(10, VisibilityTimeout, TimeSpan.Zero, CancellationToken.None);
+        await recovered.DisposeAsync();
+
+        Assert.Equal(["m-1", "m-2"], all.Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task SendBatch_FromManyConcurrentCallers_StoresEveryMessageExactlyOnce()
+    {
+        const int callers = 200;
+        const int perCaller = 3;
+
+        var sends = Enumerable.Range(0, callers).Select(caller => Task.Run(() => Queue.SendBatchAsync(
+            Enumerable.Range(0, perCaller).Select(i => new OutgoingMessage($"c{caller}-m{i}", $"body {caller}/{i}")).ToArray(),
+            CancellationToken.None)));
+        await Task.WhenAll(sends).WaitAsync(Patience * 3);
+
+        var received = new List<ReceivedMessage>();
+        while (await ReceiveNowAsync(10) is { Count: > 0 } batch)
+        {
+            received.AddRange(batch);
+        }
+
+        Assert.Equal(callers * perCaller, received.Count);
+        Assert.Equal(callers * perCaller, received.Select(m => m.Id).Distinct().Count());
+        Assert.All(received, m => Assert.Equal(1, m.ReceiveCount));
+        Assert.All(received, m => Assert.Equal(m.Id.Replace("c", "body ", StringComparison.Ordinal).Replace("-m", "/", StringComparison.Ordinal), m.Body));
+    }
+
+    [Fact]
+    public async Task SendBatch_WithCancelledToken_ThrowsAndStoresNothing()
+    {
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => Queue.SendBatchAsync([new OutgoingMessage("m-1", "a")], cancellation.Token));
+
+        Assert.Equal(new QueueDepth(0, 0), await Queue.GetDepthAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SendBatch_AfterDispose_ThrowsObjectDisposed()
+    {
+        await ((SqliteMessageQueue)Queue).DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(
+            () => Queue.SendBatchAsync([new OutgoingMessage("m-1", "a")], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SendBatch_WithBodyOverOneMebibyte_ThrowsArgumentExceptionAndStoresNothing()
+    {
+        var tooLarge = new string('é', (QueueLimits.MaxBodyBytes / 2) + 1);
+
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => Queue.SendBatchAsync([new OutgoingMessage("m-1", "a"), new OutgoingMessage("m-2", tooLarge)], CancellationToken.None));
+
+        Assert.Equal(new QueueDepth(0, 0), await Queue.GetDepthAsync(CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(11)]
+    public async Task Receive_WithMaxMessagesOutsideSqsRange_ThrowsArgumentOutOfRange(int maxMessages)
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => Queue.ReceiveAsync(maxMessages, VisibilityTimeout, TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not-a-handle")]
+    [InlineData("12.0")]
+    [InlineData("-1.1")]
+    public async Task Delete_WithHandleNotIssuedByTheQueue_ThrowsArgumentException(string handle)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Queue.DeleteAsync(handle, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Receive_WhenHiddenMessageBecomesVisibleDuringWait_ReturnsIt()
+    {
+        var visibility = TimeSpan.FromSeconds(5);
+        await SendAsync(("m-1", "a"));
+        Assert.Single(await Queue.ReceiveAsync(1, visibility, TimeSpan.Zero, CancellationToken.None));
+
+        var receive = Queue.ReceiveAsync(1, visibility, TimeSpan.FromSeconds(20), CancellationToken.None);
+        var passed = await PassTimeUntilCompletedAsync(receive, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(20));
+
+        var message = Assert.Single(await receive);
+        Assert.Equal(2, message.ReceiveCount);
+        Assert.InRange(passed, visibility, TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task Receive_WhenHiddenMessageIsHandedBackDuringWait_ReturnsItWithoutTimePassing()
+    {
+        await SendAsync(("m-1", "a"));
+        var first = Assert.Single(await ReceiveNowAsync(1));
+
+        var receive = Queue.ReceiveAsync(1, VisibilityTimeout, TimeSpan.FromSeconds(20), CancellationToken.None);
+        Assert.False(receive.IsCompleted);
+        await Queue.ChangeVisibilityAsync(first.ReceiptHandle, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal(2, Assert.Single(await receive.WaitAsync(Patience)).ReceiveCount);
+    }
+
+    [Fact]
+    public async Task Receive_WhenAnotherProcessSendsToTheSameFile_SeesTheMessageByPolling()
+    {
+        // A second queue on the same file stands in for a standalone process: it shares no in-process signal.
+        var otherProcess = Open(QueuePath);
+        await otherProcess.GetDepthAsync(CancellationToken.None);
+
+        var receive = Queue.ReceiveAsync(1, VisibilityTimeout, TimeSpan.FromSeconds(20), CancellationToken.None);
+        await otherProcess.SendBatchAsync([new OutgoingMessage("m-1", "a")], CancellationToken.None);
+        var passed = await PassTimeUntilCompletedAsync(receive, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(20));
+
+        Assert.Equal("m-1", Assert.Single(await receive).Id);
+        Assert.True(passed <= SqliteMessageQueue.PollInterval * 2, $"Seen after {passed}; polls run every {SqliteMessageQueue.PollInterval}.");
+    }
+
+    [Fact]
+    public async Task Dispose_EndsAWaitingReceive()
+    {
+        var receive = Queue.ReceiveAsync(1, VisibilityTimeout, TimeSpan.FromSeconds(20), CancellationToken.None);
+
+        await ((SqliteMessageQueue)Queue).DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => receive.WaitAsync(Patience));
+    }
+
+    private SqliteMessageQueue Open(string path)
+    {
+        var queue = new SqliteMessageQueue(path, _clock, NullLogger<SqliteMessageQueue>.Instance);
+        _opened.Add(queue);
+        return queue;
+    }
+}
