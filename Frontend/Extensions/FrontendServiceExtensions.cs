@@ -87,6 +87,9 @@ public static class FrontendServiceExtensions
         {
             StatusCodes.Status404NotFound => $"Nothing exists at {context.HttpContext.Request.Path}; the API is described at /openapi/v1.json.",
             StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}; the API is described at /openapi/v1.json.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the request body as JSON with the header Content-Type: application/json.",
+            StatusCodes.Status413PayloadTooLarge => $"The request body is too large: a publish may be at most {Limits.PublishBodyMaxBytes / 1024 / 1024} MiB (its message at most 256 KiB), any other call {Limits.DefaultBodyMaxBytes / 1024} KiB.",
+            StatusCodes.Status400BadRequest => "The request could not be read; send a JSON body as described at /openapi/v1.json.",
             _ => null,
         };
     }

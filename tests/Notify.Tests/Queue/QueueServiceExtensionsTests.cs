@@ -4,11 +4,13 @@ using Microsoft.Extensions.Hosting;
 using Notify.Shared.Queue;
 using Notify.Shared.Queue.Embedded;
 
+using Notify.Tests.Support;
+
 namespace Notify.Tests.Queue;
 
 public sealed class QueueServiceExtensionsTests : IDisposable
 {
-    private readonly TemporaryDirectory _directory = new();
+    private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
 

@@ -7,7 +7,7 @@ namespace Notify.Tests.Queue;
 
 public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDisposable
 {
-    private readonly TemporaryDirectory _directory = new();
+    private readonly TempDirectory _directory = new();
     private readonly ManualTimeProvider _clock = new();
     private readonly List<SqliteMessageQueue> _opened = [];
 
@@ -56,7 +56,7 @@ public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDispos
 
         // The files as a kill -9 would leave them: taken while the queue is open, never closed or
         // checkpointed, and without the shared-memory index, so SQLite must recover from the log.
-        using var crashed = new TemporaryDirectory();
+        using var crashed = new TempDirectory();
         foreach (var suffix in new[] { "", "-wal" })
         {
             if (File.Exists(QueuePath + suffix))
