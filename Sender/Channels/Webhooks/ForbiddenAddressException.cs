@@ -1,0 +1,7 @@
+namespace Notify.Sender.Channels.Webhooks;
+
+/// <summary>Thrown at connect time when a webhook's host resolves only to addresses the private-network guard forbids.</summary>
+internal sealed class ForbiddenAddressException(string reason) : Exception(reason)
+{
+    public string Reason { get; } = reason;
+}

@@ -1,0 +1,70 @@
+using System.Collections.ObjectModel;
+using System.Text.Json;
+using Notify.Metadata.Model;
+using Notify.Shared.Links;
+using Notify.Shared.Messages;
+
+namespace Notify.Sender.Channels.Webhooks;
+
+/// <summary>Delivers to <see cref="Protocol.Webhook"/> subscribers: builds the JSON body, then hands it to <see cref="WebhookSender"/>.</summary>
+internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : IDeliveryChannel
+{
+    public Protocol Protocol => Protocol.Webhook;
+
+    /// <summary>
+    /// The <c>X-Notify-Message-Id</c> of a subscription's confirmation request: the same on every
+    /// resend, so a receiver can recognise a repeat.
+    /// </summary>
+    public static string ConfirmationMessageId(string subscriptionId) => $"confirmation-{subscriptionId}";
+
+    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken)
+    {
+        if (!TryGetEndpoint(subscription, out var endpoint))
+        {
+            return Task.FromResult(InvalidEndpoint);
+        }
+
+        var payload = new WebhookNotificationPayload
+        {
+            MessageId = notification.MessageId,
+            Topic = notification.Topic,
+            Subject = notification.Subject,
+            Message = notification.Message,
+            Attributes = notification.Attributes ?? ReadOnlyDictionary<string, string>.Empty,
+            Timestamp = notification.Timestamp,
+            SubscriptionId = subscription.Id,
+            UnsubscribeUrl = links.UnsubscribeUrl(subscription.Id, subscription.UnsubscribeToken).AbsoluteUri,
+        };
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJson.Default.WebhookNotificationPayload);
+        return sender.SendAsync(
+            new WebhookRequest(endpoint, WebhookHeaders.NotificationType, notification.MessageId, subscription.Id, body),
+            cancellationToken);
+    }
+
+    public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken)
+    {
+        if (!TryGetEndpoint(subscription, out var endpoint))
+        {
+            return Task.FromResult(InvalidEndpoint);
+        }
+
+        var payload = new WebhookConfirmationPayload
+        {
+            SubscriptionId = subscription.Id,
+            Topic = subscription.Topic,
+            Token = subscription.ConfirmToken,
+            ConfirmUrl = links.ConfirmUrl(subscription.Id, subscription.ConfirmToken).AbsoluteUri,
+        };
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJson.Default.WebhookConfirmationPayload);
+        return sender.SendAsync(
+            new WebhookRequest(endpoint, WebhookHeaders.ConfirmationType, ConfirmationMessageId(subscription.Id), subscription.Id, body),
+            cancellationToken);
+    }
+
+    // The Frontend validates endpoints at subscribe time; this guards against a store edited by hand.
+    private static DeliveryResult InvalidEndpoint => DeliveryResult.GaveUp(0, "the endpoint is not an absolute http(s) URL");
+
+    private static bool TryGetEndpoint(Subscription subscription, out Uri endpoint) =>
+        Uri.TryCreate(subscription.Endpoint, UriKind.Absolute, out endpoint!)
+        && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps);
+}

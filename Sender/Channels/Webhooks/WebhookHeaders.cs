@@ -1,0 +1,13 @@
+namespace Notify.Sender.Channels.Webhooks;
+
+/// <summary>The headers and type names every webhook request carries, so a receiver can route before parsing.</summary>
+internal static class WebhookHeaders
+{
+    public const string UserAgent = "Notify/1.0";
+    public const string MessageType = "X-Notify-Message-Type";
+    public const string MessageId = "X-Notify-Message-Id";
+    public const string SubscriptionId = "X-Notify-Subscription-Id";
+
+    public const string NotificationType = "Notification";
+    public const string ConfirmationType = "SubscriptionConfirmation";
+}

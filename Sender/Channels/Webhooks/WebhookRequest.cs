@@ -1,0 +1,7 @@
+namespace Notify.Sender.Channels.Webhooks;
+
+/// <summary>One webhook delivery, serialized once and sent again unchanged on every attempt.</summary>
+/// <param name="MessageType">The <c>X-Notify-Message-Type</c> value, also the body's <c>type</c>.</param>
+/// <param name="MessageId">The <c>X-Notify-Message-Id</c> value: the same on every retry, so receivers can drop duplicates.</param>
+/// <param name="Body">UTF-8 JSON.</param>
+internal sealed record WebhookRequest(Uri Endpoint, string MessageType, string MessageId, string SubscriptionId, byte[] Body);

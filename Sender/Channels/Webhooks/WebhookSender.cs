@@ -1,0 +1,182 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Notify.Shared.Webhooks;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Notify.Sender.Channels.Webhooks;
+
+/// <summary>
+/// POSTs a <see cref="WebhookRequest"/> through the retry pipeline until a 2xx, a permanent failure, a
+/// refusal by the private-network guard, or the last attempt. Only the status line and headers of a
+/// response are read, and every response is disposed before the next attempt.
+/// </summary>
+internal sealed partial class WebhookSender
+{
+    /// <summary>The named HttpClient; its primary handler enforces the private-network guard.</summary>
+    public const string HttpClientName = "Notify.Webhooks";
+
+    private static readonly ResiliencePropertyKey<Call> CallKey = new("Notify.WebhookCall");
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<WebhookSender> _logger;
+    private readonly ResiliencePipeline<WebhookAttempt> _pipeline;
+    private readonly TimeSpan _attemptTimeout;
+
+    public WebhookSender(
+        IHttpClientFactory httpClientFactory,
+        IOptions<WebhookOptions> options,
+        TimeProvider timeProvider,
+        ILogger<WebhookSender> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _attemptTimeout = options.Value.AttemptTimeout;
+        _pipeline = WebhookRetryPolicy.Build(options.Value, timeProvider, OnRetry);
+    }
+
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<DeliveryResult> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
+    {
+        var call = new Call(request, _httpClientFactory.CreateClient(HttpClientName));
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        Outcome<WebhookAttempt> outcome;
+        try
+        {
+            context.Properties.Set(CallKey, call);
+            outcome = await _pipeline.ExecuteOutcomeAsync(
+                static (context, state) => state.Sender.AttemptAsync(state.Call, context.CancellationToken),
+                context,
+                (Sender: this, Call: call));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var status = Describe(outcome);
+        if (outcome.Exception is null && outcome.Result.Succeeded)
+        {
+            Log.Delivered(_logger, request.MessageType, request.MessageId, request.SubscriptionId, call.Endpoint, call.Attempts, status);
+            return DeliveryResult.Success(call.Attempts, status);
+        }
+
+        if (outcome.Exception is null && outcome.Result.Refusal is { } refusal)
+        {
+            Log.Refused(_logger, request.MessageType, request.MessageId, request.SubscriptionId, call.Endpoint, refusal);
+        }
+
+        return DeliveryResult.GaveUp(call.Attempts, status);
+    }
+
+    /// <summary>One POST. Must not throw (Polly's outcome API): failures come back as outcomes.</summary>
+    private async ValueTask<Outcome<WebhookAttempt>> AttemptAsync(Call call, CancellationToken cancellationToken)
+    {
+        call.Attempts++;
+        try
+        {
+            using var content = new ByteArrayContent(call.Request.Body);
+            content.Headers.ContentType = Json;
+            using var message = new HttpRequestMessage(HttpMethod.Post, call.Request.Endpoint) { Content = content };
+            message.Headers.TryAddWithoutValidation("User-Agent", WebhookHeaders.UserAgent);
+            message.Headers.TryAddWithoutValidation(WebhookHeaders.MessageType, call.Request.MessageType);
+            message.Headers.TryAddWithoutValidation(WebhookHeaders.MessageId, call.Request.MessageId);
+            message.Headers.TryAddWithoutValidation(WebhookHeaders.SubscriptionId, call.Request.SubscriptionId);
+
+            using var response = await call.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return Outcome.FromResult(new WebhookAttempt((int)response.StatusCode, RetryAfter(response), null));
+        }
+        catch (HttpRequestException ex) when (Find<ForbiddenAddressException>(ex) is { } forbidden)
+        {
+            return Outcome.FromResult(WebhookAttempt.Refused(forbidden.Reason));
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<WebhookAttempt>(ex);
+        }
+    }
+
+    private ValueTask OnRetry(OnRetryArguments<WebhookAttempt> args)
+    {
+        if (args.Context.Properties.TryGetValue(CallKey, out var call))
+        {
+            Log.RetryScheduled(
+                _logger, call.Request.MessageType, call.Request.MessageId, call.Request.SubscriptionId, call.Endpoint,
+                args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Retry-After as seconds or as an HTTP date (relative to the injected clock); never negative.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var delay = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - _timeProvider.GetUtcNow(),
+            _ => (TimeSpan?)null,
+        };
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+    }
+
+    /// <summary>A short status for logs and results: no URL, no body.</summary>
+    private string Describe(Outcome<WebhookAttempt> outcome) => outcome.Exception switch
+    {
+        null => outcome.Result.Status,
+        TimeoutRejectedException => $"timed out after {_attemptTimeout.TotalSeconds:0.###}s",
+        HttpRequestException ex when Find<SocketException>(ex) is { } socket => $"connection failed ({socket.SocketErrorCode})",
+        HttpRequestException ex => $"connection failed ({ex.HttpRequestError})",
+        var ex => ex.GetType().Name,
+    };
+
+    private static T? Find<T>(Exception exception) where T : Exception
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The state of one delivery across its attempts.</summary>
+    private sealed class Call(WebhookRequest request, HttpClient client)
+    {
+        public WebhookRequest Request { get; } = request;
+        public HttpClient Client { get; } = client;
+        public string Endpoint { get; } = EndpointLabel.For(request.Endpoint);
+        public int Attempts { get; set; }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(300, LogLevel.Debug,
+            "Delivered {MessageType} {MessageId} to subscription {SubscriptionId} at {Endpoint} after {Attempts} attempt(s): {Status}",
+            EventName = "WebhookDelivered")]
+        public static partial void Delivered(
+            ILogger logger, string messageType, string messageId, string subscriptionId, string endpoint, int attempts, string status);
+
+        [LoggerMessage(301, LogLevel.Information,
+            "{MessageType} {MessageId} for subscription {SubscriptionId} at {Endpoint}: attempt {Attempt} failed ({Status}); retrying in {Delay}",
+            EventName = "WebhookRetryScheduled")]
+        public static partial void RetryScheduled(
+            ILogger logger, string messageType, string messageId, string subscriptionId, string endpoint, int attempt, string status, TimeSpan delay);
+
+        [LoggerMessage(302, LogLevel.Warning,
+            "Refused to deliver {MessageType} {MessageId} for subscription {SubscriptionId}: {Endpoint} {Reason}",
+            EventName = "WebhookRefused")]
+        public static partial void Refused(
+            ILogger logger, string messageType, string messageId, string subscriptionId, string endpoint, string reason);
+    }
+}

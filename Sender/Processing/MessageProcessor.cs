@@ -1,0 +1,443 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Notify.Metadata.Model;
+using Notify.Metadata.Store;
+using Notify.Sender.Channels;
+using Notify.Shared.Messages;
+using Notify.Shared.Queue;
+
+namespace Notify.Sender.Processing;
+
+/// <summary>
+/// Handles received queue messages. A notification becomes one delivery task per confirmed subscriber,
+/// each holding one of the host's delivery slots, so a slow or failing endpoint never delays the
+/// others; a confirmation request becomes one task for its subscription. The queue message is deleted
+/// only when every task has succeeded or been given up: a crash before that means redelivery (at least
+/// once). A message that cannot get a first slot within <see cref="SenderOptions.HandBackAfter"/> is
+/// handed back to the queue for another Sender host.
+/// </summary>
+internal sealed partial class MessageProcessor : IDisposable
+{
+    private readonly IMessageQueue _queue;
+    private readonly IMetadataStore _store;
+    private readonly DeliveryChannels _channels;
+    private readonly SenderOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<MessageProcessor> _logger;
+    private readonly DeliverySlots _slots;
+    private readonly InFlightMessages _inFlight = new();
+
+    // Cancelled only when shutdown's drain time is over: what is still running then is handed back.
+    private readonly CancellationTokenSource _abort = new();
+
+    public MessageProcessor(
+        IMessageQueue queue,
+        IMetadataStore store,
+        DeliveryChannels channels,
+        IOptions<SenderOptions> options,
+        TimeProvider timeProvider,
+        ILogger<MessageProcessor> logger)
+    {
+        _queue = queue;
+        _store = store;
+        _channels = channels;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _slots = new DeliverySlots(_options.MaxConcurrentDeliveries, timeProvider);
+    }
+
+    /// <summary>Messages received and not yet deleted, handed back or left.</summary>
+    public int InFlight => _inFlight.Count;
+
+    /// <summary>Delivery slots free right now.</summary>
+    public int AvailableSlots => _slots.Available;
+
+    /// <summary>
+    /// Starts handling <paramref name="message"/>. The returned task completes once the message holds a
+    /// delivery slot or is settled, so a retriever on a saturated host waits (at most HandBackAfter)
+    /// before it receives more; the deliveries go on in the background until <see cref="DrainAsync"/>.
+    /// </summary>
+    /// <param name="stoppingToken">Cancelled when the host stops receiving: a message still waiting for a slot is handed back at once.</param>
+    public Task AdmitAsync(ReceivedMessage message, CancellationToken stoppingToken)
+    {
+        var admitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _inFlight.Enter();
+        _ = HandleAsync(message, admitted, stoppingToken);
+        return admitted.Task;
+    }
+
+    /// <summary>
+    /// Lets the messages in delivery finish for up to <see cref="SenderOptions.DrainTimeout"/>, then
+    /// cancels what is left and waits for it to be handed back (best effort, until
+    /// <paramref name="cancellationToken"/>). Call after receiving has stopped.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var idle = _inFlight.WhenIdleAsync();
+        if (idle.IsCompleted)
+        {
+            return;
+        }
+
+        Log.Draining(_logger, _inFlight.Count, _options.DrainTimeout);
+        try
+        {
+            await idle.WaitAsync(_options.DrainTimeout, _timeProvider, cancellationToken);
+            return;
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Log.DrainTimedOut(_logger, _inFlight.Count, _options.DrainTimeout);
+        await _abort.CancelAsync();
+        try
+        {
+            await idle.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.DrainAbandoned(_logger, _inFlight.Count);
+        }
+    }
+
+    public void Dispose()
+    {
+        _abort.Dispose();
+        _slots.Dispose();
+    }
+
+    /// <summary>Never throws: every failure ends in a log and a settlement (or the visibility timeout).</summary>
+    private async Task HandleAsync(ReceivedMessage message, TaskCompletionSource admitted, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!TryParse(message, out var envelope))
+            {
+                await SettleAsync(message, Settlement.Delete);
+                return;
+            }
+
+            Settlement settlement;
+            await using (VisibilityHeartbeat.Start(_queue, message, _options.VisibilityTimeout, _timeProvider, _logger))
+            {
+                settlement = await DeliverAsync(message, envelope, admitted, stoppingToken);
+            }
+
+            await SettleAsync(message, settlement);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlingFailed(_logger, ex, message.Id);
+        }
+        finally
+        {
+            admitted.TrySetResult();
+            _inFlight.Exit();
+        }
+    }
+
+    private async Task<Settlement> DeliverAsync(
+        ReceivedMessage message, QueueEnvelope envelope, TaskCompletionSource admitted, CancellationToken stoppingToken)
+    {
+        IReadOnlyList<DeliveryTarget> targets;
+        try
+        {
+            targets = await ResolveTargetsAsync(message, envelope, _abort.Token);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            return Settlement.HandBack;
+        }
+        catch (Exception ex)
+        {
+            // The metadata store may be back in a moment; the visibility timeout is the backoff.
+            Log.LookupFailed(_logger, ex, message.Id);
+            return Settlement.Leave;
+        }
+
+        if (targets.Count == 0)
+        {
+            return Settlement.Delete;
+        }
+
+        if (!await _slots.TryEnterAsync(_options.HandBackAfter, stoppingToken))
+        {
+            if (stoppingToken.IsCancellationRequested)
+            {
+                Log.HandedBackOnStop(_logger, message.Id);
+            }
+            else
+            {
+                Log.NoCapacity(_logger, _options.HandBackAfter, message.Id);
+            }
+
+            return Settlement.HandBack;
+        }
+
+        admitted.TrySetResult();
+
+        var tasks = new Task<bool>[targets.Count];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = DeliverOneAsync(message, targets[i], holdsSlot: i == 0);
+        }
+
+        var settled = await Task.WhenAll(tasks);
+        var unfinished = settled.Count(done => !done);
+        if (unfinished == 0)
+        {
+            return Settlement.Delete;
+        }
+
+        Log.Unfinished(_logger, unfinished, tasks.Length, message.Id);
+        return Settlement.HandBack;
+    }
+
+    private async Task<IReadOnlyList<DeliveryTarget>> ResolveTargetsAsync(
+        ReceivedMessage message, QueueEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (envelope.Kind == EnvelopeKind.Notification)
+        {
+            var notification = envelope.Notification!;
+            var subscriptions = await _store.GetConfirmedSubscriptionsAsync(notification.Topic, cancellationToken);
+            if (subscriptions.Count == 0)
+            {
+                Log.NoSubscribers(_logger, message.Id, notification.Topic);
+                return [];
+            }
+
+            var targets = new DeliveryTarget[subscriptions.Count];
+            for (var i = 0; i < targets.Length; i++)
+            {
+                targets[i] = new DeliveryTarget(subscriptions[i], notification);
+            }
+
+            return targets;
+        }
+
+        var subscription = await _store.GetSubscriptionAsync(envelope.SubscriptionId!, cancellationToken);
+        if (subscription is null || subscription.Status == SubscriptionStatus.Confirmed)
+        {
+            Log.ConfirmationNotNeeded(_logger, message.Id, envelope.SubscriptionId!, subscription is null ? "deleted" : "already confirmed");
+            return [];
+        }
+
+        return [new DeliveryTarget(subscription, null)];
+    }
+
+    /// <summary>One subscriber's task. True when it ended (delivered or given up), false when cancelled by shutdown.</summary>
+    private async Task<bool> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
+    {
+        var subscription = target.Subscription;
+        if (!holdsSlot)
+        {
+            try
+            {
+                await _slots.EnterAsync(_abort.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            if (!_channels.TryGet(subscription.Protocol, out var channel))
+            {
+                // Not a crash and not a silent drop: email and SMS channels arrive in a later release.
+                Log.NoChannel(_logger, subscription.Protocol, message.Id, subscription.Id);
+                return true;
+            }
+
+            var result = target.Notification is { } notification
+                ? await channel.DeliverAsync(notification, subscription, _abort.Token)
+                : await channel.ConfirmAsync(subscription, _abort.Token);
+
+            if (result.Delivered)
+            {
+                Log.Delivered(_logger, message.Id, subscription.Id, subscription.Protocol, result.Attempts);
+            }
+            else
+            {
+                Log.GaveUp(_logger, message.Id, subscription.Id, subscription.Protocol, result.Attempts, result.LastStatus);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception ex)
+        {
+            // Counted as given up: redelivering the whole message would send it again to every other
+            // subscriber, and a channel bug would make that happen forever.
+            Log.DeliveryFailed(_logger, ex, message.Id, subscription.Id, subscription.Protocol);
+            return true;
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task SettleAsync(ReceivedMessage message, Settlement settlement)
+    {
+        // Not cancellable: this is the step that makes the work done so far count.
+        switch (settlement)
+        {
+            case Settlement.Delete:
+                try
+                {
+                    await _queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    Log.DeleteFailed(_logger, ex, message.Id);
+                }
+
+                break;
+
+            case Settlement.HandBack:
+                try
+                {
+                    await _queue.ChangeVisibilityAsync(message.ReceiptHandle, TimeSpan.Zero, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    Log.HandBackFailed(_logger, ex, message.Id);
+                }
+
+                break;
+
+            case Settlement.Leave:
+                break;
+        }
+    }
+
+    private bool TryParse(ReceivedMessage message, out QueueEnvelope envelope)
+    {
+        string reason;
+        try
+        {
+            envelope = EnvelopeJson.Deserialize(message.Body);
+            var complete = envelope.Kind switch
+            {
+                EnvelopeKind.Notification => envelope.Notification is not null,
+                EnvelopeKind.SubscriptionConfirmation => !string.IsNullOrEmpty(envelope.SubscriptionId),
+                _ => false,
+            };
+            if (complete)
+            {
+                return true;
+            }
+
+            reason = $"a {envelope.Kind} envelope without its content";
+        }
+        catch (JsonException ex)
+        {
+            // The exception's message may quote the body; only its position is logged.
+            reason = $"invalid JSON for an envelope at line {ex.LineNumber}, byte {ex.BytePositionInLine}";
+        }
+
+        Log.Poison(_logger, message.Id, message.ReceiveCount, reason);
+        envelope = null!;
+        return false;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(200, LogLevel.Warning,
+            "Deleted queue message {MessageId} (received {ReceiveCount} time(s)) as poison: {Reason}",
+            EventName = "PoisonMessage")]
+        public static partial void Poison(ILogger logger, string messageId, int receiveCount, string reason);
+
+        [LoggerMessage(201, LogLevel.Error,
+            "Looking up the subscribers of message {MessageId} failed; it comes back when its visibility timeout ends",
+            EventName = "SubscriberLookupFailed")]
+        public static partial void LookupFailed(ILogger logger, Exception exception, string messageId);
+
+        [LoggerMessage(202, LogLevel.Debug,
+            "Message {MessageId} for topic {Topic} has no confirmed subscribers",
+            EventName = "NoSubscribers")]
+        public static partial void NoSubscribers(ILogger logger, string messageId, string topic);
+
+        [LoggerMessage(203, LogLevel.Debug,
+            "Confirmation request {MessageId} for subscription {SubscriptionId} is not needed: the subscription is {State}",
+            EventName = "ConfirmationNotNeeded")]
+        public static partial void ConfirmationNotNeeded(ILogger logger, string messageId, string subscriptionId, string state);
+
+        [LoggerMessage(204, LogLevel.Information,
+            "No delivery slot freed within {HandBackAfter} for message {MessageId}; handed back to the queue for another Sender",
+            EventName = "NoDeliveryCapacity")]
+        public static partial void NoCapacity(ILogger logger, TimeSpan handBackAfter, string messageId);
+
+        [LoggerMessage(205, LogLevel.Debug,
+            "Stopping: message {MessageId} was waiting for a delivery slot and is handed back to the queue",
+            EventName = "HandedBackOnStop")]
+        public static partial void HandedBackOnStop(ILogger logger, string messageId);
+
+        [LoggerMessage(206, LogLevel.Debug,
+            "Delivered message {MessageId} to subscription {SubscriptionId} ({Protocol}) after {Attempts} attempt(s)",
+            EventName = "Delivered")]
+        public static partial void Delivered(ILogger logger, string messageId, string subscriptionId, Protocol protocol, int attempts);
+
+        [LoggerMessage(207, LogLevel.Warning,
+            "Gave up delivering message {MessageId} to subscription {SubscriptionId} ({Protocol}) after {Attempts} attempt(s); last status: {LastStatus}",
+            EventName = "DeliveryGivenUp")]
+        public static partial void GaveUp(
+            ILogger logger, string messageId, string subscriptionId, Protocol protocol, int attempts, string lastStatus);
+
+        [LoggerMessage(208, LogLevel.Warning,
+            "No delivery channel for protocol {Protocol}: gave up delivering message {MessageId} to subscription {SubscriptionId}",
+            EventName = "NoDeliveryChannel")]
+        public static partial void NoChannel(ILogger logger, Protocol protocol, string messageId, string subscriptionId);
+
+        [LoggerMessage(209, LogLevel.Error,
+            "Delivering message {MessageId} to subscription {SubscriptionId} ({Protocol}) failed unexpectedly; counted as given up",
+            EventName = "DeliveryFailed")]
+        public static partial void DeliveryFailed(
+            ILogger logger, Exception exception, string messageId, string subscriptionId, Protocol protocol);
+
+        [LoggerMessage(210, LogLevel.Warning,
+            "{Unfinished} of {Total} deliveries of message {MessageId} were cancelled by shutdown; handing it back to the queue",
+            EventName = "DeliveriesUnfinished")]
+        public static partial void Unfinished(ILogger logger, int unfinished, int total, string messageId);
+
+        [LoggerMessage(211, LogLevel.Error,
+            "Handling message {MessageId} failed unexpectedly; it comes back when its visibility timeout ends",
+            EventName = "HandlingFailed")]
+        public static partial void HandlingFailed(ILogger logger, Exception exception, string messageId);
+
+        [LoggerMessage(212, LogLevel.Error,
+            "Could not delete message {MessageId} after its deliveries ended; it will be delivered again when its visibility timeout ends",
+            EventName = "DeleteFailed")]
+        public static partial void DeleteFailed(ILogger logger, Exception exception, string messageId);
+
+        [LoggerMessage(213, LogLevel.Warning,
+            "Handing back message {MessageId} failed; it comes back when its visibility timeout ends",
+            EventName = "HandBackFailed")]
+        public static partial void HandBackFailed(ILogger logger, Exception exception, string messageId);
+
+        [LoggerMessage(214, LogLevel.Information,
+            "Stopping: waiting up to {DrainTimeout} for {Count} message(s) in delivery",
+            EventName = "Draining")]
+        public static partial void Draining(ILogger logger, int count, TimeSpan drainTimeout);
+
+        [LoggerMessage(215, LogLevel.Warning,
+            "Stopping: {Count} message(s) still in delivery after {DrainTimeout}; cancelling them and handing them back to the queue",
+            EventName = "DrainTimedOut")]
+        public static partial void DrainTimedOut(ILogger logger, int count, TimeSpan drainTimeout);
+
+        [LoggerMessage(216, LogLevel.Warning,
+            "Stopping: the shutdown deadline passed with {Count} message(s) still settling; their visibility timeout will bring them back",
+            EventName = "DrainAbandoned")]
+        public static partial void DrainAbandoned(ILogger logger, int count);
+    }
+}

@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Notify.Sender;
+
+/// <summary>How the Sender retrieves and delivers messages (section <c>Notify:Sender</c>).</summary>
+public sealed class SenderOptions : IValidatableObject
+{
+    public const string SectionName = "Notify:Sender";
+
+    /// <summary>Host the Sender's workers inside the Frontend process.</summary>
+    /// <value>Unset by default: the Frontend then decides (true in Embedded mode, false in Aws mode).</value>
+    public bool? InProcess { get; set; }
+
+    /// <summary>The most retrievers that long-poll the queue at once, reached while every receive is a full batch.</summary>
+    /// <value>The default is 4.</value>
+    [Range(1, 64)]
+    public int MaxRetrievers { get; set; } = 4;
+
+    /// <summary>The retrievers that keep polling an idle queue.</summary>
+    /// <value>The default is 1.</value>
+    [Range(1, 64)]
+    public int MinRetrievers { get; set; } = 1;
+
+    /// <summary>Messages asked for per receive; SQS allows at most 10.</summary>
+    /// <value>The default is 10.</value>
+    [Range(1, 10)]
+    public int ReceiveBatchSize { get; set; } = 10;
+
+    /// <summary>Deliveries (one per subscriber of a message) that may run at once on this host.</summary>
+    /// <value>The default is 64.</value>
+    [Range(1, 10_000)]
+    public int MaxConcurrentDeliveries { get; set; } = 64;
+
+    /// <summary>How long a received message stays hidden from other receivers; extended while it is delivered.</summary>
+    /// <value>The default is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "12:00:00")]
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one receive waits for a message to arrive (long polling); SQS allows at most 20 seconds.</summary>
+    /// <value>The default is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:20")]
+    public TimeSpan WaitTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a received message may wait for a free delivery slot before it is handed back to the
+    /// queue for another Sender host.
+    /// </summary>
+    /// <value>The default is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan HandBackAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// On shutdown, how long deliveries already under way may take to finish; what is still running then
+    /// is cancelled and its message handed back to the queue.
+    /// </summary>
+    /// <value>The default is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MinRetrievers > MaxRetrievers)
+        {
+            yield return new ValidationResult(
+                $"MinRetrievers ({MinRetrievers}) must not exceed MaxRetrievers ({MaxRetrievers}).",
+                [nameof(MinRetrievers), nameof(MaxRetrievers)]);
+        }
+    }
+}

@@ -1,0 +1,331 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Notify.Metadata.Model;
+using Notify.Sender;
+using Notify.Sender.Channels;
+using Notify.Sender.Processing;
+using Notify.Shared.Messages;
+using Notify.Shared.Queue;
+using Notify.Tests.Sender.Support;
+
+namespace Notify.Tests.Sender;
+
+public sealed class MessageProcessorTests : IDisposable
+{
+    private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan HandBackAfter = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly InMemoryQueue _queue = new();
+    private readonly InMemoryMetadataStore _store = new();
+    private readonly ScriptedChannel _webhooks = new();
+    private readonly ObservableClock _clock = new();
+    private readonly LogCollector _logs = new();
+    private MessageProcessor? _processor;
+
+    public void Dispose() => _processor?.Dispose();
+
+    [Fact]
+    public async Task Notification_FansOutOneDeliveryPerConfirmedSubscriber()
+    {
+        _store.Add("a");
+        _store.Add("b");
+        _store.Add("c");
+        _store.Add("pending", status: SubscriptionStatus.Pending);
+        _store.Add("other-topic", topic: "invoices");
+        var message = Notification("m1");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Equal(["a", "b", "c"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
+        Assert.All(_webhooks.Calls, call => Assert.False(call.Confirmation));
+    }
+
+    [Fact]
+    public async Task Notification_WhenOneSubscriberFailsOrThrows_StillDeliversToTheOthersAndIsDeleted()
+    {
+        foreach (var id in new[] { "a", "gives-up", "throws", "d" })
+        {
+            _store.Add(id);
+        }
+
+        _webhooks.GiveUp("gives-up", "HTTP 503");
+        _webhooks.Throw("throws");
+        var message = Notification("m1");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Equal(["a", "d", "gives-up", "throws"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
+        var gaveUp = Assert.Single(_logs.Entries, e => e.EventName == "DeliveryGivenUp");
+        Assert.Equal(LogLevel.Warning, gaveUp.Level);
+        Assert.Contains("m1", gaveUp.Message);
+        Assert.Contains("gives-up", gaveUp.Message);
+        Assert.Contains("Webhook", gaveUp.Message);
+        Assert.Contains("HTTP 503", gaveUp.Message);
+        Assert.Single(_logs.Entries, e => e.EventName == "DeliveryFailed" && e.Level == LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task Notification_IsDeletedOnlyAfterEverySubscriberTaskFinished()
+    {
+        _store.Add("fast");
+        _store.Add("slow");
+        var slow = _webhooks.Block("slow");
+        var message = Notification("m1");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _webhooks.WhenStartedAsync("fast");
+        await _webhooks.WhenStartedAsync("slow");
+
+        Assert.False(_queue.IsDeleted(message));
+
+        slow.SetResult();
+        await _queue.WhenDeletedAsync(message);
+    }
+
+    [Fact]
+    public async Task Notification_WithNoConfirmedSubscribers_IsDeleted()
+    {
+        _store.Add("pending", status: SubscriptionStatus.Pending);
+        var message = Notification("m1");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Empty(_webhooks.Calls);
+    }
+
+    [Fact]
+    public async Task Message_WhenNoDeliverySlotFreesWithinHandBackAfter_IsHandedBackForAnotherSender()
+    {
+        _store.Add("a");
+        var busy = _webhooks.Block("a");
+        var processor = Processor(maxConcurrentDeliveries: 1);
+        var first = Notification("m1");
+        var second = Notification("m2");
+        await processor.AdmitAsync(first, CancellationToken.None);
+
+        var admission = processor.AdmitAsync(second, CancellationToken.None);
+        await _clock.WaitForTimerAsync(HandBackAfter);
+        Assert.False(admission.IsCompleted);
+        _clock.Advance(HandBackAfter);
+
+        await _queue.WhenVisibilityChangedAsync(second, TimeSpan.Zero);
+        await Eventually.Within(admission);
+        Assert.Single(_webhooks.Calls);
+        Assert.False(_queue.IsDeleted(second));
+
+        busy.SetResult();
+        await _queue.WhenDeletedAsync(first);
+    }
+
+    [Fact]
+    public async Task Message_WhenASlotFreesWithinHandBackAfter_IsDelivered()
+    {
+        _store.Add("a");
+        var busy = _webhooks.Block("a");
+        var processor = Processor(maxConcurrentDeliveries: 1);
+        var first = Notification("m1");
+        var second = Notification("m2");
+        await processor.AdmitAsync(first, CancellationToken.None);
+
+        var admission = processor.AdmitAsync(second, CancellationToken.None);
+        await _clock.WaitForTimerAsync(HandBackAfter);
+        _webhooks.Answer("a", _ => Task.FromResult(DeliveryResult.Success(1, "HTTP 200")));
+        busy.SetResult();
+
+        await Eventually.Within(admission);
+        await _queue.WhenDeletedAsync(second);
+        Assert.Equal(0, _queue.VisibilityChangesOf(second, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task SlowDelivery_KeepsTheMessageHiddenEveryThirdOfTheVisibilityTimeout()
+    {
+        _store.Add("slow");
+        var slow = _webhooks.Block("slow");
+        var message = Notification("m1");
+        var beat = VisibilityTimeout / 3;
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _clock.WaitForTimerAsync(beat);
+        _clock.Advance(beat);
+        await _queue.WhenVisibilityChangedAsync(message, VisibilityTimeout);
+        _clock.Advance(beat);
+        await _queue.WhenVisibilityChangedAsync(message, VisibilityTimeout, times: 2);
+
+        slow.SetResult();
+        await _queue.WhenDeletedAsync(message);
+    }
+
+    [Fact]
+    public async Task PoisonBody_IsDeletedAndLoggedWithItsIdButNeverItsBody()
+    {
+        var message = _queue.Enqueue("poison-1", "{\"kind\": s3cr3t-body");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        var poison = Assert.Single(_logs.Entries, e => e.EventName == "PoisonMessage");
+        Assert.Contains("poison-1", poison.Message);
+        Assert.DoesNotContain("s3cr3t", _logs.AllText);
+    }
+
+    [Fact]
+    public async Task EnvelopeWithoutItsContent_IsDeletedAsPoison()
+    {
+        var message = _queue.Enqueue("empty-1", "{\"kind\":\"Notification\"}");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Single(_logs.Entries, e => e.EventName == "PoisonMessage");
+        Assert.Empty(_webhooks.Calls);
+    }
+
+    [Fact]
+    public async Task Confirmation_ForAPendingSubscription_IsSentThroughItsChannelAndDeleted()
+    {
+        _store.Add("new", status: SubscriptionStatus.Pending);
+        var message = Confirmation("c1", "new");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Equal([("new", true)], _webhooks.Calls);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Confirmation_ForADeletedOrConfirmedSubscription_IsDeletedWithoutSending(bool exists)
+    {
+        if (exists)
+        {
+            _store.Add("done", status: SubscriptionStatus.Confirmed);
+        }
+
+        var message = Confirmation("c1", "done");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Empty(_webhooks.Calls);
+    }
+
+    [Fact]
+    public async Task Delivery_ToAProtocolWithoutAChannel_IsLoggedAsGivenUpNeverDroppedSilently()
+    {
+        _store.Add("mail", protocol: Protocol.Email, endpoint: "someone@example.com");
+        _store.Add("hook");
+        var message = Notification("m1");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        var warning = Assert.Single(_logs.Entries, e => e.EventName == "NoDeliveryChannel");
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("No delivery channel for protocol Email", warning.Message);
+        Assert.DoesNotContain("someone@example.com", _logs.AllText);
+        Assert.Equal([("hook", false)], _webhooks.Calls);
+    }
+
+    [Fact]
+    public async Task MetadataLookupFailure_LeavesTheMessageToItsVisibilityTimeout()
+    {
+        _store.Failure = new InvalidOperationException("store down");
+        var message = Notification("m1");
+        var processor = Processor();
+
+        await processor.AdmitAsync(message, CancellationToken.None);
+        await Eventually.Within(processor.DrainAsync(CancellationToken.None));
+
+        Assert.False(_queue.IsDeleted(message));
+        Assert.Empty(_queue.VisibilityChanges);
+        Assert.Single(_logs.Entries, e => e.EventName == "SubscriberLookupFailed");
+    }
+
+    [Fact]
+    public async Task Drain_WhenDeliveriesFinishInTime_WaitsForThemAndTheMessageIsDeleted()
+    {
+        _store.Add("slow");
+        var slow = _webhooks.Block("slow");
+        var message = Notification("m1");
+        var processor = Processor();
+        await processor.AdmitAsync(message, CancellationToken.None);
+
+        var drain = processor.DrainAsync(CancellationToken.None);
+        await _clock.WaitForTimerAsync(DrainTimeout);
+        slow.SetResult();
+
+        await Eventually.Within(drain);
+        Assert.True(_queue.IsDeleted(message));
+    }
+
+    [Fact]
+    public async Task Drain_WhenDeliveriesOutlastDrainTimeout_CancelsThemAndHandsTheMessageBack()
+    {
+        _store.Add("done");
+        _store.Add("stuck");
+        _webhooks.Block("stuck");
+        var message = Notification("m1");
+        var processor = Processor();
+        await processor.AdmitAsync(message, CancellationToken.None);
+        await _webhooks.WhenStartedAsync("stuck");
+
+        var drain = processor.DrainAsync(CancellationToken.None);
+        await _clock.WaitForTimerAsync(DrainTimeout);
+        _clock.Advance(DrainTimeout);
+
+        await Eventually.Within(drain);
+        Assert.Equal(1, _queue.VisibilityChangesOf(message, TimeSpan.Zero));
+        Assert.False(_queue.IsDeleted(message));
+        Assert.Equal(0, processor.InFlight);
+    }
+
+    [Fact]
+    public async Task Stopping_WhileAMessageWaitsForASlot_HandsItBackAtOnce()
+    {
+        _store.Add("a");
+        var busy = _webhooks.Block("a");
+        var processor = Processor(maxConcurrentDeliveries: 1);
+        using var stopping = new CancellationTokenSource();
+        await processor.AdmitAsync(Notification("m1"), stopping.Token);
+
+        var waiting = Notification("m2");
+        var admission = processor.AdmitAsync(waiting, stopping.Token);
+        await _clock.WaitForTimerAsync(HandBackAfter);
+        await stopping.CancelAsync();
+
+        await _queue.WhenVisibilityChangedAsync(waiting, TimeSpan.Zero);
+        await Eventually.Within(admission);
+        busy.SetResult();
+    }
+
+    private MessageProcessor Processor(int maxConcurrentDeliveries = 64)
+    {
+        var options = new SenderOptions
+        {
+            MaxConcurrentDeliveries = maxConcurrentDeliveries,
+            VisibilityTimeout = VisibilityTimeout,
+            HandBackAfter = HandBackAfter,
+            DrainTimeout = DrainTimeout,
+        };
+        _processor = new MessageProcessor(
+            _queue, _store, new DeliveryChannels([_webhooks]), Options.Create(options), _clock, _logs.CreateLogger<MessageProcessor>());
+        return _processor;
+    }
+
+    private ReceivedMessage Notification(string id) => _queue.Enqueue(id, EnvelopeJson.Serialize(QueueEnvelope.For(new Notification
+    {
+        MessageId = id,
+        Topic = "orders",
+        Message = "order 42 shipped",
+        Timestamp = DateTimeOffset.UnixEpoch,
+    })));
+
+    private ReceivedMessage Confirmation(string id, string subscriptionId) =>
+        _queue.Enqueue(id, EnvelopeJson.Serialize(QueueEnvelope.ForConfirmation(subscriptionId)));
+}

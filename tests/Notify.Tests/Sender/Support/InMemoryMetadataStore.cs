@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Notify.Metadata.Model;
+using Notify.Metadata.Store;
+
+namespace Notify.Tests.Sender.Support;
+
+/// <summary>A tiny store double with only the two reads the Sender makes; <see cref="Failure"/> makes them throw.</summary>
+internal sealed class InMemoryMetadataStore : IMetadataStore
+{
+    private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new();
+
+    public Exception? Failure { get; set; }
+
+    public Subscription Add(string id, string topic = "orders", Protocol protocol = Protocol.Webhook,
+        SubscriptionStatus status = SubscriptionStatus.Confirmed, string? endpoint = null)
+    {
+        var subscription = new Subscription
+        {
+            Id = id,
+            Topic = topic,
+            Protocol = protocol,
+            Endpoint = endpoint ?? $"https://hooks.example/{id}",
+            Status = status,
+            ConfirmToken = $"confirm-{id}",
+            UnsubscribeToken = $"unsubscribe-{id}",
+            CreatedAt = DateTimeOffset.UnixEpoch,
+        };
+        _subscriptions[id] = subscription;
+        return subscription;
+    }
+
+    public Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
+    {
+        if (Failure is { } failure)
+        {
+            return Task.FromException<IReadOnlyList<Subscription>>(failure);
+        }
+
+        IReadOnlyList<Subscription> confirmed = _subscriptions.Values
+            .Where(s => s.Topic == topic && s.Status == SubscriptionStatus.Confirmed)
+            .OrderBy(s => s.Id, StringComparer.Ordinal)
+            .ToArray();
+        return Task.FromResult(confirmed);
+    }
+
+    public Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        Failure is { } failure
+            ? Task.FromException<Subscription?>(failure)
+            : Task.FromResult(_subscriptions.GetValueOrDefault(id));
+
+    public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Page<Topic>> ListTopicsAsync(int limit, string? cursor, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<bool> DeleteTopicAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<(Subscription Subscription, bool Created)> SubscribeAsync(Subscription candidate, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<Page<Subscription>> ListSubscriptionsAsync(string topic, int limit, string? cursor, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+}

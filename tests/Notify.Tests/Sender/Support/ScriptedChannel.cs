@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Notify.Metadata.Model;
+using Notify.Sender.Channels;
+using Notify.Shared.Messages;
+
+namespace Notify.Tests.Sender.Support;
+
+/// <summary>
+/// A channel whose answer per subscription the test chooses (default: delivered at the first attempt),
+/// recording who was called. <see cref="Block"/> holds a subscriber's delivery until the test releases it.
+/// </summary>
+internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : IDeliveryChannel
+{
+    private readonly ConcurrentDictionary<string, Func<CancellationToken, Task<DeliveryResult>>> _answers = new();
+    private readonly ConcurrentQueue<(string SubscriptionId, bool Confirmation)> _calls = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _started = new();
+
+    public Protocol Protocol => protocol;
+
+    public IReadOnlyCollection<(string SubscriptionId, bool Confirmation)> Calls => _calls.ToArray();
+
+    public void Answer(string subscriptionId, Func<CancellationToken, Task<DeliveryResult>> answer) => _answers[subscriptionId] = answer;
+
+    public void GiveUp(string subscriptionId, string status) =>
+        Answer(subscriptionId, _ => Task.FromResult(DeliveryResult.GaveUp(6, status)));
+
+    public void Throw(string subscriptionId) =>
+        Answer(subscriptionId, _ => Task.FromException<DeliveryResult>(new InvalidOperationException("channel bug")));
+
+    /// <summary>The subscriber's delivery waits for the returned gate (or for cancellation).</summary>
+    public TaskCompletionSource Block(string subscriptionId)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Answer(subscriptionId, async cancellationToken =>
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+            return DeliveryResult.Success(1, "HTTP 200");
+        });
+        return gate;
+    }
+
+    /// <summary>Completes once the subscriber's delivery has begun.</summary>
+    public Task WhenStartedAsync(string subscriptionId) => Eventually.Within(Started(subscriptionId).Task);
+
+    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken) =>
+        Run(subscription.Id, confirmation: false, cancellationToken);
+
+    public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
+        Run(subscription.Id, confirmation: true, cancellationToken);
+
+    private Task<DeliveryResult> Run(string subscriptionId, bool confirmation, CancellationToken cancellationToken)
+    {
+        _calls.Enqueue((subscriptionId, confirmation));
+        Started(subscriptionId).TrySetResult();
+        return _answers.TryGetValue(subscriptionId, out var answer)
+            ? answer(cancellationToken)
+            : Task.FromResult(DeliveryResult.Success(1, "HTTP 200"));
+    }
+
+    private TaskCompletionSource Started(string subscriptionId) =>
+        _started.GetOrAdd(subscriptionId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+}
