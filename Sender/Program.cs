@@ -1,8 +1,19 @@
+using Notify.Metadata.Extensions;
 using Notify.Sender;
+using Notify.Shared.Configuration;
+using Notify.Shared.Queue;
 
+// The Sender alone: pulls from the queue and delivers. Scale it out beside any number of Frontends.
 var builder = WebApplication.CreateBuilder(args);
-
-// Storage: the queue (IMessageQueue) and the metadata store (IMetadataStore) are registered here.
+builder.AddNotifyQueue();
+builder.AddNotifyMetadata();
 builder.AddNotifySender();
 
-builder.Build().Run();
+// Links in confirmation requests must point at the Frontend, which this process cannot guess.
+builder.Services.AddOptions<NotifyOptions>().Validate(
+    o => o.PublicBaseUrl is { IsAbsoluteUri: true },
+    "Notify:PublicBaseUrl must be set to the Frontend's absolute URL when the Sender runs on its own.");
+
+var app = builder.Build();
+app.MapGet("/healthz", () => TypedResults.Ok("Healthy"));
+app.Run();

@@ -20,12 +20,14 @@ public sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, st
 
 /// <summary>
 /// A real HTTP endpoint on loopback (Kestrel) standing in for a subscriber's webhook server. It records
-/// every request and answers what <see cref="Respond"/> says, after <see cref="Delay"/>.
+/// every request as it arrives and answers what <see cref="Respond"/> says after <see cref="Delay"/>,
+/// unless the caller hangs up first.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
+    private readonly ConcurrentQueue<(ReceivedWebhook Request, int Status)> _answered = new();
     private readonly SemaphoreSlim _arrived = new(0);
 
     private WebhookReceiver(WebApplication app) => _app = app;
@@ -40,7 +42,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Every request as it arrived, whether or not it was answered.</summary>
     public IReadOnlyCollection<ReceivedWebhook> Received => _received.ToArray();
+
+    /// <summary>The requests answered before the caller hung up, with the status they got.</summary>
+    public IReadOnlyCollection<(ReceivedWebhook Request, int Status)> Answered => _answered.ToArray();
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -57,14 +63,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body);
+            receiver._received.Enqueue(request);
+            receiver._arrived.Release();
             if (receiver.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(receiver.Delay, context.RequestAborted);
             }
 
-            receiver._received.Enqueue(request);
-            receiver._arrived.Release();
-            return Results.StatusCode(receiver.Respond(request));
+            var status = receiver.Respond(request);
+            receiver._answered.Enqueue((request, status));
+            return Results.StatusCode(status);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
