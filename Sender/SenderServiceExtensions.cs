@@ -25,10 +25,7 @@ public static class SenderServiceExtensions
             .BindConfiguration(SenderOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<NotifyOptions>()
-            .BindConfiguration(NotifyOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddNotifyOptions();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PublicLinks>();

@@ -17,10 +17,7 @@ public static class MetadataServiceExtensions
     /// </summary>
     public static IHostApplicationBuilder AddNotifyMetadata(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NotifyOptions>()
-            .BindConfiguration(NotifyOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddNotifyOptions();
         builder.Services.AddOptions<MetadataCacheOptions>()
             .BindConfiguration(MetadataCacheOptions.SectionName)
             .ValidateDataAnnotations()

@@ -18,10 +18,7 @@ public static class QueueServiceExtensions
     /// </summary>
     public static IHostApplicationBuilder AddNotifyQueue(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NotifyOptions>()
-            .BindConfiguration(NotifyOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddNotifyOptions();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // The mode picks which services exist, so it is read now rather than from the bound options.
