@@ -56,7 +56,7 @@ public static class FrontendServiceExtensions
         services.AddHealthChecks()
             .AddCheck<MetadataHealthCheck>("metadata", tags: [HealthApi.ReadyTag])
             .AddCheck<QueueHealthCheck>("queue", tags: [HealthApi.ReadyTag]);
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<Notify.Frontend.OpenApi.BearerSecurityTransformer>());
 
         var mode = builder.Configuration.GetValue<NotifyMode?>($"{NotifyOptions.SectionName}:{nameof(NotifyOptions.Mode)}") ?? NotifyMode.Embedded;
         if (builder.Configuration.GetValue<bool?>("Notify:Sender:InProcess") ?? mode == NotifyMode.Embedded)

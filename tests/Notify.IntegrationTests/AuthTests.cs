@@ -68,6 +68,8 @@ public sealed partial class AuthTests(ServiceFixture fixture) : IClassFixture<Se
         var document = await http.GetStringAsync("openapi/v1.json");
         Assert.Contains("/v1/topics/{name}/messages", document, StringComparison.Ordinal);
         Assert.Contains("/v1/subscriptions/{id}/confirm", document, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(document);
+        Assert.Equal("bearer", json.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
     }
 
     [Fact]
