@@ -66,6 +66,10 @@ public sealed class PrivateNetworkGuardTests
     [InlineData("http://[::ffff:10.0.0.1]/", "a private address")]
     [InlineData("http://[::1]:8080/hook", "::1, a loopback address")]
     [InlineData("https://[fd00:ec2::254]/", "a cloud metadata address")]
+    [InlineData("http://2130706433/", "127.0.0.1, a loopback address")]
+    [InlineData("http://0x7f000001/", "127.0.0.1, a loopback address")]
+    [InlineData("http://127.1/", "127.0.0.1, a loopback address")]
+    [InlineData("http://[0:0:0:0:0:ffff:7f00:1]/", "a loopback address")]
     public async Task CheckEndpoint_ForAnInternalHost_GivesTheReason(string endpoint, string expected)
     {
         var reason = await PrivateNetworkGuard.CheckEndpointAsync(new Uri(endpoint), CancellationToken.None);
