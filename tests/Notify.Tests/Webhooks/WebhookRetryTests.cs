@@ -192,6 +192,21 @@ public sealed class WebhookRetryTests
     }
 
     [Fact]
+    public async Task Delivery_WhenCancelledByShutdown_ThrowsInsteadOfGivingUp()
+    {
+        await using var server = await StartAsync(new Reply(200, Hang: true));
+        using var harness = WebhookHarness.Create();
+        using var shutdown = new CancellationTokenSource();
+        var subscription = WebhookHarness.Subscription(server.Url());
+
+        var delivery = harness.Channel.DeliverAsync(WebhookHarness.Notification(), subscription, shutdown.Token);
+        await server.NextRequestAsync();
+        await shutdown.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => delivery.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
     public async Task Retries_KeepTheSameMessageIdSoReceiversCanDropDuplicates()
     {
         await using var server = await StartAsync(503, 200);
