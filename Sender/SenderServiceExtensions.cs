@@ -1,5 +1,5 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Notify.Sender.Channels;
 using Notify.Sender.Channels.Webhooks;
 using Notify.Sender.Processing;
@@ -36,10 +36,16 @@ public static class SenderServiceExtensions
         services.AddHostedService<RetrieverService>();
 
         // Shutdown must outlast the drain, or the host would abandon deliveries before handing them back.
+        // Read from configuration, not IOptions<SenderOptions>: the host builds HostOptions while it is
+        // being built, and a bad setting should fail in ValidateOnStart with its name, not in here.
         services.AddOptions<HostOptions>()
-            .Configure<IOptions<SenderOptions>>((host, sender) =>
+            .Configure<IConfiguration>((host, configuration) =>
             {
-                var needed = sender.Value.DrainTimeout + HandBackGrace;
+                var configured = configuration.GetSection(SenderOptions.SectionName)[nameof(SenderOptions.DrainTimeout)];
+                var drain = TimeSpan.TryParse(configured, CultureInfo.InvariantCulture, out var parsed)
+                    ? parsed
+                    : new SenderOptions().DrainTimeout;
+                var needed = drain + HandBackGrace;
                 if (host.ShutdownTimeout < needed)
                 {
                     host.ShutdownTimeout = needed;

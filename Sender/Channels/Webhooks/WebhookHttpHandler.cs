@@ -55,10 +55,12 @@ internal static class WebhookHttpHandler
                 continue;
             }
 
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            // A mapped address (::ffff:a.b.c.d) is dialled as plain IPv4; an IPv6-only socket could not reach it.
+            var target = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, endpoint.Port), cancellationToken);
+                await socket.ConnectAsync(new IPEndPoint(target, endpoint.Port), cancellationToken);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException ex)

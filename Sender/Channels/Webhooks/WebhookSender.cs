@@ -59,7 +59,12 @@ internal sealed partial class WebhookSender
             ResilienceContextPool.Shared.Return(context);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        // Cancelled by the caller (shutdown): not delivered and not given up, so the message goes back
+        // to the queue. An answer that arrived just before the cancellation still counts.
+        if (outcome.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
 
         var status = Describe(outcome);
         if (outcome.Exception is null && outcome.Result.Succeeded)

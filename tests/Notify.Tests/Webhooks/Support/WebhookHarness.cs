@@ -101,6 +101,19 @@ internal sealed class WebhookHarness : IDisposable
     public Task<DeliveryResult> DeliverAsync(Uri endpoint) =>
         Channel.DeliverAsync(Notification(), Subscription(endpoint), CancellationToken.None);
 
+    /// <summary>The next retry delay armed on the clock (attempt-timeout timers are skipped).</summary>
+    public async Task<TimeSpan> NextRetryDelayAsync(TimeSpan? attemptTimeout = null)
+    {
+        while (true)
+        {
+            var due = await Clock.NextTimerAsync();
+            if (due != (attemptTimeout ?? DefaultAttemptTimeout))
+            {
+                return due;
+            }
+        }
+    }
+
     /// <summary>
     /// Lets <paramref name="delivery"/> run to its end, moving the clock through each retry delay as soon
     /// as it is armed; returns the result and the delays waited. Attempt-timeout timers are not advanced.
