@@ -36,9 +36,9 @@ public sealed class NotifyProcess : IAsyncDisposable
     public static Task<NotifyProcess> StartFrontendAsync(IReadOnlyDictionary<string, string?> settings) =>
         StartAsync("Frontend", "Notify.Frontend.dll", settings, waitForHealth: true);
 
-    /// <summary>Starts a standalone Sender.</summary>
+    /// <summary>Starts a standalone Sender and waits until its <c>/healthz</c> answers.</summary>
     public static Task<NotifyProcess> StartSenderAsync(IReadOnlyDictionary<string, string?> settings) =>
-        StartAsync("Sender", "Notify.Sender.dll", settings, waitForHealth: false);
+        StartAsync("Sender", "Notify.Sender.dll", settings, waitForHealth: true);
 
     private static async Task<NotifyProcess> StartAsync(string project, string dll, IReadOnlyDictionary<string, string?> settings, bool waitForHealth)
     {
