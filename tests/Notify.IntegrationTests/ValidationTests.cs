@@ -210,7 +210,14 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
     {
         await fixture.Notify.Client.CreateTopicAsync("big");
         var body = $$"""{"message":"{{new string('m', 3 * 1024 * 1024)}}"}""";
-        using var response = await Http.PostAsync("v1/topics/big/messages", new StringContent(body, Encoding.UTF8, "application/json"));
+        // Expect: 100-continue lets the server refuse by Content-Length before the client writes the
+        // body, as a well-behaved client does; otherwise the refusal races the upload.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/topics/big/messages")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        using var response = await Http.SendAsync(request);
         await ProblemAssert.IsProblemAsync(response, 413, "too large");
     }
 
