@@ -7,7 +7,7 @@ namespace Notify.Frontend.Dedup;
 /// Dedup claims in a SQLite file. Commits survive a process crash (WAL, synchronous NORMAL): a retry
 /// after a restart within the window is still recognised. Expired claims are purged as new ones arrive.
 /// </summary>
-internal sealed class SqliteDedupStore : IDedupStore
+internal sealed class SqliteDedupStore : IDedupStore, IDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS dedup (
@@ -24,6 +24,10 @@ internal sealed class SqliteDedupStore : IDedupStore
     private readonly TimeProvider _clock;
     private readonly TimeSpan _window;
     private readonly Lazy<Task> _schema;
+
+    // One writer at a time inside the process. Concurrent writers would otherwise meet SQLite's busy
+    // handler, which sleeps up to 100 ms per retry: measured at a tenth of the unkeyed publish rate.
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private int _claims;
 
     public SqliteDedupStore(string path, IOptions<DedupOptions> options, TimeProvider clock)
@@ -38,6 +42,19 @@ internal sealed class SqliteDedupStore : IDedupStore
     {
         await _schema.Value.WaitAsync(cancellationToken);
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return await ClaimExclusiveAsync(key, messageId, now, cancellationToken);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async Task<string> ClaimExclusiveAsync(string key, string messageId, long now, CancellationToken cancellationToken)
+    {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // An expired claim is taken over in place; a live one is left and returned.
@@ -63,6 +80,19 @@ internal sealed class SqliteDedupStore : IDedupStore
 
     public async Task ReleaseAsync(string key, string messageId, CancellationToken cancellationToken)
     {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await ReleaseExclusiveAsync(key, messageId, cancellationToken);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async Task ReleaseExclusiveAsync(string key, string messageId, CancellationToken cancellationToken)
+    {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM dedup WHERE key = $key AND message_id = $id";
@@ -79,4 +109,6 @@ internal sealed class SqliteDedupStore : IDedupStore
         command.Parameters.AddWithValue("$now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    public void Dispose() => _writer.Dispose();
 }
