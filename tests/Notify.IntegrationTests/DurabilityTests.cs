@@ -119,17 +119,8 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains(_receiver.Answered, a => a.Request.Type == "Notification" && a.Request.Json.GetProperty("messageId").GetString() == messageId);
     }
 
-    private async Task<string> SubscribeConfirmedAsync(NotifyService notify, string topic)
-    {
-        await notify.Client.CreateTopicAsync(topic);
-        var subscription = await notify.Client.SubscribeAsync(topic, "webhook", _receiver.Url(topic).AbsoluteUri);
-        var id = subscription.GetProperty("id").GetString()!;
-        var confirmation = (await _receiver.WaitUntilAsync(
-                r => r.Any(x => x.Type == "SubscriptionConfirmation" && x.Json.GetProperty("subscriptionId").GetString() == id), Patience, "the confirmation"))
-            .First(x => x.Type == "SubscriptionConfirmation" && x.Json.GetProperty("subscriptionId").GetString() == id);
-        await NotifyClient.FollowLinkAsync(confirmation.Json.GetProperty("confirmUrl").GetString()!);
-        return id;
-    }
+    private Task<string> SubscribeConfirmedAsync(NotifyService notify, string topic) =>
+        notify.SubscribeConfirmedAsync(_receiver, topic, topic);
 
     private static HashSet<string> DeliveredIds(IEnumerable<ReceivedWebhook> received) =>
         received.Where(x => x.Type == "Notification").Select(x => x.Json.GetProperty("messageId").GetString()!).ToHashSet();

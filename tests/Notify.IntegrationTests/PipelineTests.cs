@@ -117,15 +117,6 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.All(_receiver.Notifications, n => Assert.Equal(marker, n.Json.GetProperty("subscriptionId").GetString()));
     }
 
-    private async Task<string> SubscribeConfirmedAsync(string topic, string path = "hook")
-    {
-        await _notify.Client.CreateTopicAsync(topic);
-        var subscription = await _notify.Client.SubscribeAsync(topic, "webhook", _receiver.Url($"{topic}/{path}").AbsoluteUri);
-        var id = subscription.GetProperty("id").GetString()!;
-        var confirmation = (await _receiver.WaitUntilAsync(
-                r => r.Any(x => x.Type == "SubscriptionConfirmation" && x.Json.GetProperty("subscriptionId").GetString() == id), Patience, "a confirmation"))
-            .First(x => x.Type == "SubscriptionConfirmation" && x.Json.GetProperty("subscriptionId").GetString() == id);
-        await NotifyClient.FollowLinkAsync(confirmation.Json.GetProperty("confirmUrl").GetString()!);
-        return id;
-    }
+    private Task<string> SubscribeConfirmedAsync(string topic, string path = "hook") =>
+        _notify.SubscribeConfirmedAsync(_receiver, topic, $"{topic}/{path}");
 }
