@@ -12,7 +12,7 @@ public static class MessagesApi
 {
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/topics/{name}/messages").WithTags("Messages").RequireAuthorization()
+        app.MapGroup("/v1/topics/{name}/messages").WithTags("Messages").RequireAuthorization().ValidatesTopicName()
             .MapPost("/", Publish)
             .WithName("Publish")
             .WithMetadata(new RequestSizeLimitAttribute(Limits.PublishBodyMaxBytes));
@@ -31,11 +31,6 @@ public static class MessagesApi
         Publisher publisher,
         CancellationToken cancellationToken)
     {
-        if (TopicNameRule.Check(name) is { } nameProblem)
-        {
-            return Problems.Invalid("name", nameProblem);
-        }
-
         if (PublishRule.Check(request, idempotencyKey) is { } errors)
         {
             return Problems.Invalid(errors);

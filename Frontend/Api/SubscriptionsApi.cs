@@ -18,7 +18,7 @@ public static class SubscriptionsApi
 {
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
-        var ofTopic = app.MapGroup("/v1/topics/{name}/subscriptions").WithTags("Subscriptions").RequireAuthorization();
+        var ofTopic = app.MapGroup("/v1/topics/{name}/subscriptions").WithTags("Subscriptions").RequireAuthorization().ValidatesTopicName();
         ofTopic.MapPost("/", Subscribe).WithName("Subscribe");
         ofTopic.MapGet("/", ListSubscriptions).WithName("ListSubscriptions");
 
@@ -46,11 +46,6 @@ public static class SubscriptionsApi
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (TopicNameRule.Check(name) is { } nameProblem)
-        {
-            return Problems.Invalid("name", nameProblem);
-        }
-
         if (EndpointRule.Check(request.Protocol, request.Endpoint, out var protocol, out var endpoint) is { } errors)
         {
             return Problems.Invalid(errors);
@@ -100,11 +95,6 @@ public static class SubscriptionsApi
     internal static async Task<Results<Ok<ListResponse<SubscriptionResponse>>, ValidationProblem, ProblemHttpResult>> ListSubscriptions(
         string name, IMetadataStore store, CancellationToken cancellationToken, int? limit = null, string? cursor = null)
     {
-        if (TopicNameRule.Check(name) is { } nameProblem)
-        {
-            return Problems.Invalid("name", nameProblem);
-        }
-
         if (Paging.Check(limit) is { } limitProblem)
         {
             return Problems.Invalid("limit", limitProblem);
@@ -128,7 +118,7 @@ public static class SubscriptionsApi
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSubscription(
         string id, IMetadataStore store, CancellationToken cancellationToken) =>
-        await store.DeleteSubscriptionAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.SubscriptionNotFound(id);
+        await store.DeleteSubscriptionAsync(id, cancellationToken) is not null ? TypedResults.NoContent() : Problems.SubscriptionNotFound(id);
 
     internal static async Task<Results<Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Confirm(
         string id, string? token, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public static class TopicsApi
 {
     public static IEndpointRouteBuilder MapTopicsApi(this IEndpointRouteBuilder app)
     {
-        var topics = app.MapGroup("/v1/topics").WithTags("Topics").RequireAuthorization();
+        var topics = app.MapGroup("/v1/topics").WithTags("Topics").RequireAuthorization().ValidatesTopicName();
         topics.MapPost("/", CreateTopic).WithName("CreateTopic");
         topics.MapGet("/", ListTopics).WithName("ListTopics");
         topics.MapGet("/{name}", GetTopic).WithName("GetTopic");
@@ -47,27 +47,17 @@ public static class TopicsApi
         return TypedResults.Ok(new ListResponse<TopicResponse>(page.Items.Select(TopicResponse.From).ToList(), page.NextCursor));
     }
 
-    internal static async Task<Results<Ok<TopicResponse>, ValidationProblem, ProblemHttpResult>> GetTopic(
+    internal static async Task<Results<Ok<TopicResponse>, ProblemHttpResult>> GetTopic(
         string name, IMetadataStore store, CancellationToken cancellationToken)
     {
-        if (TopicNameRule.Check(name) is { } problem)
-        {
-            return Problems.Invalid("name", problem);
-        }
-
         var topic = await store.GetTopicAsync(name, cancellationToken);
         return topic is null ? Problems.TopicNotFound(name) : TypedResults.Ok(TopicResponse.From(topic));
     }
 
     /// <summary>Deletes the topic and its subscriptions; messages still queued for it are dropped by the Sender.</summary>
-    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteTopic(
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteTopic(
         string name, IMetadataStore store, CancellationToken cancellationToken)
     {
-        if (TopicNameRule.Check(name) is { } problem)
-        {
-            return Problems.Invalid("name", problem);
-        }
-
         return await store.DeleteTopicAsync(name, cancellationToken) ? TypedResults.NoContent() : Problems.TopicNotFound(name);
     }
 }

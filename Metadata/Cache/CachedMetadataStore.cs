@@ -88,14 +88,12 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
         return confirmed;
     }
 
-    public async Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
+    public async Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
     {
-        // The topic is needed to know which subscriber list to invalidate.
-        var existing = await store.GetSubscriptionAsync(id, cancellationToken);
         var deleted = await store.DeleteSubscriptionAsync(id, cancellationToken);
-        if (existing is not null)
+        if (deleted is not null)
         {
-            await cache.InvalidateAsync(SubscribersKey(existing.Topic), cancellationToken);
+            await cache.InvalidateAsync(SubscribersKey(deleted.Topic), cancellationToken);
         }
 
         return deleted;

@@ -38,6 +38,9 @@ public interface IMetadataStore
     /// <summary>Every confirmed subscription of a topic: the Sender's fan-out list.</summary>
     Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken);
 
-    /// <summary>False when there was no such subscription.</summary>
-    Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes the subscription and returns it as it was, so callers (the cache) learn its topic without
+    /// a second read; null when there was no such subscription.
+    /// </summary>
+    Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken);
 }

@@ -44,7 +44,11 @@ public sealed class SqliteDatabase
         Full,
     }
 
-    /// <summary>Opens a connection with the file's pragmas applied.</summary>
+    /// <summary>
+    /// Opens a connection with the file's pragmas applied. They are set on every open, not once: two
+    /// instances on one file with different durability (the queue's) share one connection pool, so a
+    /// pooled connection may come back with the other instance's synchronous setting.
+    /// </summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);

@@ -74,6 +74,21 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
         await ProblemAssert.IsProblemAsync(response, status, detail);
     }
 
+    [Theory]
+    [InlineData("DELETE", "v1/topics/bad%20name")]
+    [InlineData("GET", "v1/topics/bad!/subscriptions")]
+    [InlineData("POST", "v1/topics/bad!/subscriptions")]
+    [InlineData("POST", "v1/topics/bad!/messages")]
+    public async Task AnyTopicRoute_WithInvalidName_Answers400(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = method == "POST" ? new StringContent("""{"message":"x","protocol":"sms","endpoint":"+15551234567"}""", Encoding.UTF8, "application/json") : null,
+        };
+        using var response = await Http.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, 400, "use only");
+    }
+
     [Fact]
     public async Task DeleteTopic_Missing_Answers404()
     {

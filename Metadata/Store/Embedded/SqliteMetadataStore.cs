@@ -191,13 +191,14 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
     }
 
-    public async Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
+    public async Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM subscriptions WHERE id = $id";
+        command.CommandText = $"DELETE FROM subscriptions WHERE id = $id RETURNING {SubscriptionColumns}";
         command.Parameters.AddWithValue("$id", id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

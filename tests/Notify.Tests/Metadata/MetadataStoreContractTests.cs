@@ -128,8 +128,8 @@ public abstract class MetadataStoreContractTests
         var (a, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
         var (b, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/b"), default);
 
-        Assert.True(await Store.DeleteSubscriptionAsync(a.Id, default));
-        Assert.False(await Store.DeleteSubscriptionAsync(a.Id, default));
+        Assert.Equal(a, await Store.DeleteSubscriptionAsync(a.Id, default));
+        Assert.Null(await Store.DeleteSubscriptionAsync(a.Id, default));
         var remaining = await Store.ListSubscriptionsAsync("orders", 10, null, default);
         Assert.Equal([b.Id], remaining.Items.Select(s => s.Id));
     }

@@ -67,5 +67,5 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
     public Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
-    public Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
 }
