@@ -1,8 +1,26 @@
 #!/usr/bin/env bash
 # Builds Notify and runs every test: unit, contract and end-to-end (real processes, real HTTP).
-# Needs only the .NET SDK; it installs anything else the tests need.
+# Needs the .NET SDK and Node.js with npm; it installs the servers the tests start for real:
+# redis-server from the system's packages, and dynalite (DynamoDB), sqslite (SQS) and maildev (SMTP)
+# from tests/servers/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "Installing redis-server (the cache ring's nodes in the tests)..."
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq || echo "apt-get update failed; trying the package lists already on this machine"
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
+  # The package starts a system-wide instance on 6379; the tests start their own on free ports.
+  ($sudo_cmd systemctl disable --now redis-server >/dev/null 2>&1 || $sudo_cmd service redis-server stop >/dev/null 2>&1) || true
+fi
+
+if [ ! -f tests/servers/node_modules/.package-lock.json ] ||
+   [ tests/servers/package-lock.json -nt tests/servers/node_modules/.package-lock.json ]; then
+  echo "Installing the local AWS and SMTP servers (npm ci in tests/servers)..."
+  (cd tests/servers && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 configuration="${CONFIGURATION:-Release}"
 log="$(mktemp)"

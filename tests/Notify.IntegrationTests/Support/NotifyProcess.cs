@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
+using Notify.TestServers;
+
 namespace Notify.IntegrationTests.Support;
 
 /// <summary>

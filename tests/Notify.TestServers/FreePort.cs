@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Notify.IntegrationTests.Support;
+namespace Notify.TestServers;
 
-internal static class FreePort
+public static class FreePort
 {
     /// <summary>A loopback TCP port free at the time of the call.</summary>
     public static int Next()

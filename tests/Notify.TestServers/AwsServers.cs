@@ -1,0 +1,36 @@
+using Xunit;
+
+namespace Notify.TestServers;
+
+/// <summary>
+/// Everything Aws mode talks to, on loopback: dynalite, sqslite and a ring of three Redis nodes, plus
+/// the settings that point Notify at them.
+/// </summary>
+public sealed class AwsServers : IAsyncLifetime
+{
+    public DynaliteServer DynamoDb { get; } = new();
+
+    public SqsliteServer Sqs { get; } = new();
+
+    public RedisRing Redis { get; } = new();
+
+    /// <summary>
+    /// Settings for a Notify process in Aws mode against these servers; <paramref name="resourcePrefix"/>
+    /// keeps the tables and queue of one test apart from another's.
+    /// </summary>
+    public Dictionary<string, string?> Settings(string resourcePrefix) => new()
+    {
+        ["Notify:Mode"] = "Aws",
+        ["Notify:Aws:Region"] = "us-east-1",
+        ["Notify:Aws:DynamoDbServiceUrl"] = DynamoDb.ServiceUrl.AbsoluteUri,
+        ["Notify:Aws:SqsServiceUrl"] = Sqs.ServiceUrl.AbsoluteUri,
+        ["Notify:Aws:ResourcePrefix"] = resourcePrefix,
+        ["Notify:Redis:Nodes"] = Redis.NodesSetting,
+        ["AWS_ACCESS_KEY_ID"] = "local",
+        ["AWS_SECRET_ACCESS_KEY"] = "local",
+    };
+
+    public Task InitializeAsync() => Task.WhenAll(DynamoDb.InitializeAsync(), Sqs.InitializeAsync(), Redis.InitializeAsync());
+
+    public Task DisposeAsync() => Task.WhenAll(DynamoDb.DisposeAsync(), Sqs.DisposeAsync(), Redis.DisposeAsync());
+}
