@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Notify.Shared.Configuration;
 
 /// <summary>Settings every Notify process shares (section <c>Notify</c>).</summary>
-public sealed class NotifyOptions : IValidatableObject
+public sealed class NotifyOptions
 {
     public const string SectionName = "Notify";
 
@@ -25,15 +25,5 @@ public sealed class NotifyOptions : IValidatableObject
         var path = Path.GetFullPath(DataDirectory);
         Directory.CreateDirectory(path);
         return path;
-    }
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (Mode == NotifyMode.Aws)
-        {
-            yield return new ValidationResult(
-                "Notify:Mode=Aws is not available in this version: DynamoDB, SQS and the Redis ring come with the distributed deployment. Use Notify:Mode=Embedded.",
-                [nameof(Mode)]);
-        }
     }
 }
