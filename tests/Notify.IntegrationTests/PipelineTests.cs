@@ -2,8 +2,8 @@ using Notify.IntegrationTests.Support;
 
 namespace Notify.IntegrationTests;
 
-/// <summary>The whole path through one real process: create, subscribe, confirm, publish, receive.</summary>
-public sealed class PipelineTests : IAsyncLifetime
+/// <summary>The whole path through real processes: create, subscribe, confirm, publish, receive.</summary>
+public abstract class PipelineTests(Deployment deployment) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
@@ -13,7 +13,7 @@ public sealed class PipelineTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _receiver = await WebhookReceiver.StartAsync();
-        _notify = await NotifyService.StartAsync();
+        _notify = await NotifyService.StartAsync(deployment: deployment);
     }
 
     public async Task DisposeAsync()
@@ -120,3 +120,8 @@ public sealed class PipelineTests : IAsyncLifetime
     private Task<string> SubscribeConfirmedAsync(string topic, string path = "hook") =>
         _notify.SubscribeConfirmedAsync(_receiver, topic, $"{topic}/{path}");
 }
+
+public sealed class EmbeddedPipelineTests() : PipelineTests(Deployment.Embedded);
+
+/// <summary>The same path with the Frontend and the Sender as separate processes on DynamoDB, SQS and Redis.</summary>
+public sealed class AwsPipelineTests() : PipelineTests(Deployment.Aws);

@@ -5,9 +5,9 @@ using Notify.IntegrationTests.Support;
 namespace Notify.IntegrationTests;
 
 /// <summary>Every limit and malformed input is answered with the right 4xx problem, never a 500.</summary>
-public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+public abstract class ValidationTests(NotifyService notify)
 {
-    private HttpClient Http => fixture.Notify.Client.Http;
+    private HttpClient Http => notify.Client.Http;
 
     public static TheoryData<string, int, string> InvalidTopicBodies => new()
     {
@@ -101,7 +101,7 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
     {
         for (var i = 0; i < 5; i++)
         {
-            await fixture.Notify.Client.CreateTopicAsync($"page-{i}");
+            await notify.Client.CreateTopicAsync($"page-{i}");
         }
 
         var names = new List<string>();
@@ -140,7 +140,7 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
     [MemberData(nameof(InvalidSubscriptions))]
     public async Task Subscribe_WithInvalidInput_AnswersProblem(string topic, string body, int status, string detail)
     {
-        await fixture.Notify.Client.CreateTopicAsync("subs");
+        await notify.Client.CreateTopicAsync("subs");
         using var response = await Http.PostAsync($"v1/topics/{topic}/subscriptions", new StringContent(body, Encoding.UTF8, "application/json"));
         await ProblemAssert.IsProblemAsync(response, status, detail);
     }
@@ -148,11 +148,11 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task Subscribe_EmailAndSms_AreValidatedAndStored()
     {
-        await fixture.Notify.Client.CreateTopicAsync("channels");
+        await notify.Client.CreateTopicAsync("channels");
 
-        var email = await fixture.Notify.Client.SubscribeAsync("channels", "email", "Alice@Example.COM");
-        var sms = await fixture.Notify.Client.SubscribeAsync("channels", "sms", "+15551234567");
-        var again = await fixture.Notify.Client.SubscribeAsync("channels", "sms", "+15551234567");
+        var email = await notify.Client.SubscribeAsync("channels", "email", "Alice@Example.COM");
+        var sms = await notify.Client.SubscribeAsync("channels", "sms", "+15551234567");
+        var again = await notify.Client.SubscribeAsync("channels", "sms", "+15551234567");
 
         Assert.Equal("Alice@example.com", email.GetProperty("endpoint").GetString());
         Assert.Equal("pending", email.GetProperty("status").GetString());
@@ -182,7 +182,7 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
     [MemberData(nameof(InvalidPublishes))]
     public async Task Publish_WithInvalidBody_AnswersProblem(string body, int status, string detail)
     {
-        await fixture.Notify.Client.CreateTopicAsync("publish-limits");
+        await notify.Client.CreateTopicAsync("publish-limits");
         using var response = await Http.PostAsync("v1/topics/publish-limits/messages", new StringContent(body, Encoding.UTF8, "application/json"));
         await ProblemAssert.IsProblemAsync(response, status, detail);
     }
@@ -190,7 +190,7 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task Publish_DedupIdAndIdempotencyKeyDiffering_Answers400()
     {
-        await fixture.Notify.Client.CreateTopicAsync("publish-limits");
+        await notify.Client.CreateTopicAsync("publish-limits");
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/topics/publish-limits/messages")
         {
             Content = JsonContent.Create(new { message = "x", dedupId = "a" }),
@@ -210,7 +210,7 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task Publish_At256KiB_IsAccepted_AndOneByteMoreIs413()
     {
-        await fixture.Notify.Client.CreateTopicAsync("big");
+        await notify.Client.CreateTopicAsync("big");
         using var atLimit = await Http.PostAsJsonAsync("v1/topics/big/messages", new { message = new string('m', 256 * 1024) });
         using var overLimit = await Http.PostAsJsonAsync("v1/topics/big/messages", new { message = new string('m', 256 * 1024 + 1) });
         using var multiByte = await Http.PostAsJsonAsync("v1/topics/big/messages", new { message = new string('é', 128 * 1024 + 1) });
@@ -223,7 +223,7 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task Publish_BodyBeyondRequestLimit_Answers413()
     {
-        await fixture.Notify.Client.CreateTopicAsync("big");
+        await notify.Client.CreateTopicAsync("big");
         var body = $$"""{"message":"{{new string('m', 3 * 1024 * 1024)}}"}""";
         // Expect: 100-continue lets the server refuse by Content-Length before the client writes the
         // body, as a well-behaved client does; otherwise the refusal races the upload.
@@ -239,9 +239,9 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task Confirm_WithWrongToken_Answers403()
     {
-        await fixture.Notify.Client.CreateTopicAsync("tokens");
-        var subscription = await fixture.Notify.Client.SubscribeAsync("tokens", "email", "bob@example.com");
-        using var anonymous = new HttpClient { BaseAddress = fixture.Notify.Process.BaseAddress };
+        await notify.Client.CreateTopicAsync("tokens");
+        var subscription = await notify.Client.SubscribeAsync("tokens", "email", "bob@example.com");
+        using var anonymous = new HttpClient { BaseAddress = notify.Process.BaseAddress };
 
         using var confirm = await anonymous.GetAsync($"v1/subscriptions/{subscription.GetProperty("id").GetString()}/confirm?token=wrong");
         using var unsubscribe = await anonymous.GetAsync($"v1/subscriptions/{subscription.GetProperty("id").GetString()}/unsubscribe?token=wrong");
@@ -257,3 +257,7 @@ public sealed class ValidationTests(ServiceFixture fixture) : IClassFixture<Serv
         await ProblemAssert.IsProblemAsync(response, 405, "not allowed");
     }
 }
+
+public sealed class EmbeddedValidationTests(ServiceFixture fixture) : ValidationTests(fixture.Notify), IClassFixture<ServiceFixture>;
+
+public sealed class AwsValidationTests(AwsServiceFixture fixture) : ValidationTests(fixture.Notify), IClassFixture<AwsServiceFixture>;

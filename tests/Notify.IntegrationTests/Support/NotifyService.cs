@@ -1,8 +1,9 @@
 namespace Notify.IntegrationTests.Support;
 
 /// <summary>
-/// A Notify service under test: its own data directory (kept across restarts until disposed), the
-/// running process, and a client holding the admin key.
+/// A Notify service under test, started as real processes: in Embedded mode one Frontend with its data
+/// directory (kept across restarts until disposed); in Aws mode a Frontend and a standalone Sender on
+/// the local AWS servers. <see cref="Client"/> holds the admin key.
 /// </summary>
 public sealed class NotifyService : IAsyncDisposable
 {
@@ -10,48 +11,70 @@ public sealed class NotifyService : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _settings;
 
-    private NotifyService(Dictionary<string, string?> settings, string dataDirectory)
+    private NotifyService(Deployment deployment, Dictionary<string, string?> settings, string dataDirectory)
     {
+        Deployment = deployment;
         _settings = settings;
         DataDirectory = dataDirectory;
     }
 
+    public Deployment Deployment { get; }
+
     public string DataDirectory { get; }
 
+    /// <summary>The Frontend process.</summary>
     public NotifyProcess Process { get; private set; } = null!;
+
+    /// <summary>The standalone Sender (Aws mode only).</summary>
+    public NotifyProcess? Sender { get; private set; }
 
     public NotifyClient Client { get; private set; } = null!;
 
+    /// <summary>Settings shared by every process of a test service: short retries and timeouts so tests are quick.</summary>
+    public static Dictionary<string, string?> TestSettings(string dataDirectory) => new()
+    {
+        ["Notify:DataDirectory"] = dataDirectory,
+        ["Notify:Auth:AdminKey"] = AdminKey,
+        ["Notify:Webhooks:AllowPrivateNetworks"] = "true",
+        ["Notify:Webhooks:BaseDelay"] = "00:00:00.200",
+        ["Notify:Webhooks:MaxDelay"] = "00:00:02",
+        ["Notify:Webhooks:AttemptTimeout"] = "00:00:05",
+        ["Notify:Sender:VisibilityTimeout"] = "00:00:05",
+        ["Notify:Sender:WaitTime"] = "00:00:01",
+    };
+
     /// <summary>
-    /// Starts a Frontend (with its in-process Sender) on a fresh data directory. Retries are short so
-    /// tests are quick; the settings in <paramref name="overrides"/> win.
+    /// Starts Notify on fresh storage (a new data directory, or in Aws mode a new resource prefix on
+    /// the shared local servers); the settings in <paramref name="overrides"/> win.
     /// </summary>
-    public static async Task<NotifyService> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    public static async Task<NotifyService> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, Deployment deployment = Deployment.Embedded)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "notify-it", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var settings = new Dictionary<string, string?>
+        var settings = TestSettings(dataDirectory);
+        if (deployment == Deployment.Aws)
         {
-            ["Notify:DataDirectory"] = dataDirectory,
-            ["Notify:Auth:AdminKey"] = AdminKey,
-            ["Notify:Webhooks:AllowPrivateNetworks"] = "true",
-            ["Notify:Webhooks:BaseDelay"] = "00:00:00.200",
-            ["Notify:Webhooks:MaxDelay"] = "00:00:02",
-            ["Notify:Webhooks:AttemptTimeout"] = "00:00:05",
-            ["Notify:Sender:VisibilityTimeout"] = "00:00:05",
-            ["Notify:Sender:WaitTime"] = "00:00:01",
-        };
+            var servers = await SharedAwsServers.GetAsync();
+            foreach (var (key, value) in servers.Settings(UniqueResourcePrefix()))
+            {
+                settings[key] = value;
+            }
+        }
+
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
         }
 
-        var service = new NotifyService(settings, dataDirectory);
+        var service = new NotifyService(deployment, settings, dataDirectory);
         await service.RestartAsync();
         return service;
     }
 
-    /// <summary>Starts the process again on the same data directory (after a stop or a crash).</summary>
+    /// <summary>A table and queue name prefix no other test uses.</summary>
+    public static string UniqueResourcePrefix() => "t" + Guid.NewGuid().ToString("N")[..12] + "-";
+
+    /// <summary>Starts the processes again on the same storage (after a stop or a crash).</summary>
     public async Task RestartAsync(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
@@ -60,13 +83,31 @@ public sealed class NotifyService : IAsyncDisposable
         }
 
         Client?.Dispose();
+        if (Sender is not null)
+        {
+            await Sender.DisposeAsync();
+            Sender = null;
+        }
+
         Process = await NotifyProcess.StartFrontendAsync(_settings);
         Client = new NotifyClient(Process.BaseAddress, _settings.GetValueOrDefault("Notify:Auth:AdminKey"));
+        if (Deployment == Deployment.Aws)
+        {
+            Sender = await NotifyProcess.StartSenderAsync(new Dictionary<string, string?>(_settings)
+            {
+                ["Notify:PublicBaseUrl"] = Process.BaseAddress.AbsoluteUri,
+            });
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         Client?.Dispose();
+        if (Sender is not null)
+        {
+            await Sender.DisposeAsync();
+        }
+
         if (Process is not null)
         {
             await Process.DisposeAsync();
