@@ -36,7 +36,7 @@ internal sealed class DynamoDbDedupStore : IDedupStore
     {
     }
 
-    public DynamoDbDedupStore(IAmazonDynamoDB client, string tableName, IOptions<DedupOptions> options, TimeProvider clock)
+    internal DynamoDbDedupStore(IAmazonDynamoDB client, string tableName, IOptions<DedupOptions> options, TimeProvider clock)
     {
         _client = client;
         _table = tableName;

@@ -75,7 +75,7 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
     {
     }
 
-    public DynamoDbMetadataStore(IAmazonDynamoDB client, string tableName)
+    internal DynamoDbMetadataStore(IAmazonDynamoDB client, string tableName)
     {
         _client = client;
         _table = tableName;
@@ -172,10 +172,11 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
             return null;
         }
 
-        var item = GetAsync(pointer.SubscriptionKey, cancellationToken);
+        var read = GetAsync(pointer.SubscriptionKey, cancellationToken);
         var live = IsLiveAsync(pointer, cancellationToken);
-        await Task.WhenAll(item, live);
-        return await live && await item is { } found && Holds(found, id) ? ReadSubscription(found) : null;
+        await Task.WhenAll(read, live);
+        var item = await read;
+        return await live && item is not null && Holds(item, id) ? ReadSubscription(item) : null;
     }
 
     public async Task<Page<Subscription>> ListSubscriptionsAsync(string topic, int limit, string? cursor, CancellationToken cancellationToken)
@@ -223,7 +224,8 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         }, cancellationToken);
         var live = IsLiveAsync(pointer, cancellationToken);
         await Task.WhenAll(update, live);
-        return await live && await update is { } updated ? ReadSubscription(updated) : null;
+        var updated = await update;
+        return await live && updated is not null ? ReadSubscription(updated) : null;
     }
 
     public async Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
@@ -248,13 +250,14 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
             return null;
         }
 
-        var deleted = DeleteIfHoldsAsync(pointer.SubscriptionKey, id, cancellationToken);
+        var delete = DeleteIfHoldsAsync(pointer.SubscriptionKey, id, cancellationToken);
         var live = IsLiveAsync(pointer, cancellationToken);
-        await Task.WhenAll(deleted, live);
+        await Task.WhenAll(delete, live);
         await DeleteAsync(MetadataKeys.Lookup(id), cancellationToken);
 
         // Items of a deleted topic's incarnation are cleaned up here too, but were already gone for callers.
-        return await live && await deleted is { } old ? ReadSubscription(old) : null;
+        var deleted = await delete;
+        return await live && deleted is not null ? ReadSubscription(deleted) : null;
     }
 
     private QueryRequest SubscriptionsQuery(StoredTopic topic, string? after)

@@ -19,7 +19,7 @@ internal sealed class LocalDynamoDb : IDisposable
         Options = new AwsOptions
         {
             DynamoDbServiceUrl = server.ServiceUrl,
-            ResourcePrefix = $"t{Guid.NewGuid():N}-"[..14],
+            ResourcePrefix = $"t{Guid.NewGuid():N}"[..13] + "-",
             CreateResources = createResources,
         };
         Client = DynamoDbClientFactory.Create(Options, new BasicAWSCredentials("local", "local"));
