@@ -1,0 +1,17 @@
+namespace Notify.Metadata.Store.DynamoDb;
+
+/// <summary>
+/// The dedup table's attributes, shared by its definition (created here with the metadata table) and
+/// the Frontend's dedup store. One item per dedup key: the message id that holds it and when it expires.
+/// </summary>
+internal static class DedupItems
+{
+    /// <summary>Partition key (S): the topic-scoped dedup key.</summary>
+    public const string Key = "dedupKey";
+
+    /// <summary>The message id that claimed the key (S).</summary>
+    public const string MessageId = "messageId";
+
+    /// <summary>Epoch seconds (N) after which the claim is dead; the table's TTL attribute.</summary>
+    public const string ExpiresAt = "expiresAt";
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
+using Notify.Metadata.Model;
+
+namespace Notify.Metadata.Store.DynamoDb;
+
+/// <summary>Topics and subscriptions to and from their items. Times are Unix milliseconds, as in the SQLite store.</summary>
+internal static class MetadataItems
+{
+    /// <summary>A topic as stored, with the incarnation its subscriptions are filed under.</summary>
+    public sealed record StoredTopic(Topic Topic, string Incarnation);
+
+    /// <summary>Where a subscription id points: read from its lookup item.</summary>
+    public sealed record Pointer(string Topic, string Incarnation, string SortKey)
+    {
+        public Dictionary<string, AttributeValue> SubscriptionKey => MetadataKeys.Subscription(Topic, Incarnation, SortKey);
+    }
+
+    public static Dictionary<string, AttributeValue> TopicItem(Topic topic, string incarnation)
+    {
+        var item = MetadataKeys.Topic(topic.Name);
+        item[MetadataKeys.TopicList] = S(MetadataKeys.AllTopics);
+        item[MetadataKeys.TopicName] = S(topic.Name);
+        item[MetadataKeys.CreatedAt] = N(topic.CreatedAt.ToUnixTimeMilliseconds());
+        item[MetadataKeys.Incarnation] = S(incarnation);
+        return item;
+    }
+
+    public static StoredTopic ReadTopic(Dictionary<string, AttributeValue> item) =>
+        new(new Topic(item[MetadataKeys.TopicName].S, Time(item[MetadataKeys.CreatedAt])), item[MetadataKeys.Incarnation].S);
+
+    public static Dictionary<string, AttributeValue> SubscriptionItem(Subscription subscription, string incarnation)
+    {
+        var protocol = ProtocolName(subscription.Protocol);
+        var item = MetadataKeys.Subscription(subscription.Topic, incarnation, MetadataKeys.SubscriptionSortKey(protocol, subscription.Endpoint));
+        item[MetadataKeys.SubscriptionId] = S(subscription.Id);
+        item[MetadataKeys.TopicName] = S(subscription.Topic);
+        item[MetadataKeys.Protocol] = S(protocol);
+        item[MetadataKeys.Endpoint] = S(subscription.Endpoint);
+        item[MetadataKeys.Status] = S(StatusName(subscription.Status));
+        item[MetadataKeys.ConfirmToken] = S(subscription.ConfirmToken);
+        item[MetadataKeys.UnsubscribeToken] = S(subscription.UnsubscribeToken);
+        item[MetadataKeys.CreatedAt] = N(subscription.CreatedAt.ToUnixTimeMilliseconds());
+        if (subscription.ConfirmedAt is { } confirmedAt)
+        {
+            item[MetadataKeys.ConfirmedAt] = N(confirmedAt.ToUnixTimeMilliseconds());
+        }
+
+        return item;
+    }
+
+    public static Subscription ReadSubscription(Dictionary<string, AttributeValue> item) => new()
+    {
+        Id = item[MetadataKeys.SubscriptionId].S,
+        Topic = item[MetadataKeys.TopicName].S,
+        Protocol = ParseProtocol(item[MetadataKeys.Protocol].S),
+        Endpoint = item[MetadataKeys.Endpoint].S,
+        Status = item[MetadataKeys.Status].S == "confirmed" ? SubscriptionStatus.Confirmed : SubscriptionStatus.Pending,
+        ConfirmToken = item[MetadataKeys.ConfirmToken].S,
+        UnsubscribeToken = item[MetadataKeys.UnsubscribeToken].S,
+        CreatedAt = Time(item[MetadataKeys.CreatedAt]),
+        ConfirmedAt = item.TryGetValue(MetadataKeys.ConfirmedAt, out var confirmedAt) ? Time(confirmedAt) : null,
+    };
+
+    public static Dictionary<string, AttributeValue> LookupItem(Subscription subscription, string incarnation)
+    {
+        var item = MetadataKeys.Lookup(subscription.Id);
+        item[MetadataKeys.TopicName] = S(subscription.Topic);
+        item[MetadataKeys.Incarnation] = S(incarnation);
+        item[MetadataKeys.SubscriptionKey] = S(MetadataKeys.SubscriptionSortKey(ProtocolName(subscription.Protocol), subscription.Endpoint));
+        return item;
+    }
+
+    public static Pointer ReadLookup(Dictionary<string, AttributeValue> item) =>
+        new(item[MetadataKeys.TopicName].S, item[MetadataKeys.Incarnation].S, item[MetadataKeys.SubscriptionKey].S);
+
+    public static AttributeValue S(string value) => new() { S = value };
+
+    public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    public static string StatusName(SubscriptionStatus status) =>
+        status == SubscriptionStatus.Confirmed ? "confirmed" : "pending";
+
+    private static DateTimeOffset Time(AttributeValue value) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(value.N, CultureInfo.InvariantCulture));
+
+    private static string ProtocolName(Protocol protocol) => protocol switch
+    {
+        Protocol.Webhook => "webhook",
+        Protocol.Email => "email",
+        Protocol.Sms => "sms",
+        _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, null),
+    };
+
+    private static Protocol ParseProtocol(string name) => name switch
+    {
+        "webhook" => Protocol.Webhook,
+        "email" => Protocol.Email,
+        "sms" => Protocol.Sms,
+        _ => throw new InvalidDataException($"Unknown protocol '{name}' in the metadata table."),
+    };
+}

@@ -1,0 +1,71 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.DynamoDBv2.Model;
+
+namespace Notify.Metadata.Store.DynamoDb;
+
+/// <summary>
+/// Attribute names, index names and keys of the metadata table. Key prefixes keep the three kinds of
+/// item apart; topic names cannot hold <c>#</c>, and incarnations are fixed-length hex, so no two kinds
+/// of key can collide.
+/// </summary>
+internal static class MetadataKeys
+{
+    public const string Pk = "pk";
+    public const string Sk = "sk";
+
+    /// <summary>GSI hash key, set on topic items only (one constant value), so the GSI holds only topics.</summary>
+    public const string TopicList = "topicList";
+
+    /// <summary>GSI range key on topic items; also kept on subscription and lookup items.</summary>
+    public const string TopicName = "topicName";
+
+    /// <summary>LSI range key, set on subscription items only: their creation order inside a topic.</summary>
+    public const string SubscriptionId = "subscriptionId";
+
+    public const string TopicsByName = "topics-by-name";
+    public const string SubscriptionsById = "subscriptions-by-id";
+
+    public const string CreatedAt = "createdAt";
+    public const string Incarnation = "incarnation";
+    public const string Protocol = "protocol";
+    public const string Endpoint = "endpoint";
+    public const string Status = "status";
+    public const string ConfirmToken = "confirmToken";
+    public const string UnsubscribeToken = "unsubscribeToken";
+    public const string ConfirmedAt = "confirmedAt";
+    public const string SubscriptionKey = "subscriptionKey";
+
+    public const string AllTopics = "all";
+
+    public static Dictionary<string, AttributeValue> Topic(string name) => Key("topic#" + name, "topic");
+
+    /// <summary>
+    /// The partition of one incarnation of a topic: its subscriptions. A topic deleted and created again
+    /// gets a new incarnation, so whatever a crashed delete left behind never shows under the new one.
+    /// </summary>
+    public static string SubscriptionsOf(string topic, string incarnation) => $"subs#{incarnation}#{topic}";
+
+    /// <summary>
+    /// One subscription per protocol and endpoint in a topic: the sort key is the uniqueness constraint.
+    /// The endpoint is hashed because webhook URLs may be 2048 characters and a sort key at most 1024 bytes.
+    /// </summary>
+    public static string SubscriptionSortKey(string protocol, string endpoint) =>
+        $"sub#{protocol}#{Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(endpoint)))}";
+
+    public static Dictionary<string, AttributeValue> Subscription(string topic, string incarnation, string sortKey) =>
+        Key(SubscriptionsOf(topic, incarnation), sortKey);
+
+    /// <summary>The id -> (topic, incarnation, sort key) item that finds a subscription by id alone.</summary>
+    public static Dictionary<string, AttributeValue> Lookup(string subscriptionId) =>
+        Key("subid#" + subscriptionId, "subid");
+
+    public static string NewIncarnation() => RandomNumberGenerator.GetHexString(16, lowercase: true);
+
+    private static Dictionary<string, AttributeValue> Key(string pk, string sk) => new()
+    {
+        [Pk] = new AttributeValue { S = pk },
+        [Sk] = new AttributeValue { S = sk },
+    };
+}
