@@ -6,7 +6,8 @@ using Notify.Shared.Queue;
 // The Sender alone: pulls from the queue and delivers. Scale it out beside any number of Frontends.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddNotifyQueue();
-builder.AddNotifyMetadata();
+// No in-process cache tier in front of the Redis ring: deliveries follow confirmations and unsubscribes at once.
+builder.AddNotifyMetadata(inProcessTier: false);
 builder.AddNotifySender();
 
 // Links in confirmation requests must point at the Frontend, which this process cannot guess.

@@ -1,9 +1,13 @@
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
+using Notify.Metadata.Cache.Ring;
 using Notify.Metadata.Store;
+using Notify.Metadata.Store.DynamoDb;
 using Notify.Metadata.Store.Embedded;
 using Notify.Shared.Configuration;
 
@@ -12,26 +16,85 @@ namespace Notify.Metadata.Extensions;
 public static class MetadataServiceExtensions
 {
     /// <summary>
-    /// Registers the metadata service: the store chosen by <c>Notify:Mode</c> behind the cache.
-    /// Safe to call from both the Frontend and the Sender in one process.
+    /// Registers the metadata service: the store chosen by <c>Notify:Mode</c> (SQLite, or DynamoDB in Aws
+    /// mode) behind the cache. The cache is the Redis ring when <c>Notify:Redis:Nodes</c> lists nodes,
+    /// with this process's in-process cache in front when <paramref name="inProcessTier"/>; otherwise the
+    /// in-process cache alone. Safe to call from both the Frontend and the Sender in one process: the
+    /// first call decides.
     /// </summary>
-    public static IHostApplicationBuilder AddNotifyMetadata(this IHostApplicationBuilder builder)
+    /// <param name="inProcessTier">
+    /// Keep an in-process tier in front of the ring. The Frontend does, to spare the ring a round trip on
+    /// every publish; a standalone Sender does not, so it sees a confirmation or an unsubscribe written by
+    /// a Frontend as soon as the ring has it, not a TTL later.
+    /// </param>
+    public static IHostApplicationBuilder AddNotifyMetadata(this IHostApplicationBuilder builder, bool inProcessTier = true)
     {
-        builder.Services.AddNotifyOptions();
-        builder.Services.AddOptions<MetadataCacheOptions>()
+        var services = builder.Services;
+        services.AddNotifyOptions();
+        services.AddOptions<MetadataCacheOptions>()
             .BindConfiguration(MetadataCacheOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IMetadataCache, InProcessMetadataCache>();
-        builder.Services.TryAddSingleton(services =>
+        services.TryAddSingleton(TimeProvider.System);
+        AddCache(builder, inProcessTier);
+
+        // The mode picks which services exist, so it is read now rather than from the bound options.
+        var mode = builder.Configuration.GetSection(NotifyOptions.SectionName).GetValue(nameof(NotifyOptions.Mode), NotifyMode.Embedded);
+        if (mode == NotifyMode.Aws)
         {
-            var options = services.GetRequiredService<IOptions<NotifyOptions>>().Value;
-            return new SqliteMetadataStore(Path.Combine(options.EnsureDataDirectory(), "metadata.db"));
-        });
-        builder.Services.TryAddSingleton<IMetadataStore>(services => new CachedMetadataStore(
-            services.GetRequiredService<SqliteMetadataStore>(),
-            services.GetRequiredService<IMetadataCache>()));
+            AddDynamoDbStore(services);
+        }
+        else
+        {
+            services.TryAddSingleton(sp => new SqliteMetadataStore(
+                Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), "metadata.db")));
+            services.TryAddSingleton<IMetadataStore>(sp => new CachedMetadataStore(
+                sp.GetRequiredService<SqliteMetadataStore>(),
+                sp.GetRequiredService<IMetadataCache>()));
+        }
+
         return builder;
+    }
+
+    private static void AddCache(IHostApplicationBuilder builder, bool inProcessTier)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton<InProcessMetadataCache>();
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Nodes)}"]))
+        {
+            services.TryAddSingleton<IMetadataCache>(sp => sp.GetRequiredService<InProcessMetadataCache>());
+            return;
+        }
+
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<RedisNodePool>();
+        services.TryAddSingleton<RedisRingCache>();
+        if (inProcessTier)
+        {
+            services.TryAddSingleton<IMetadataCache>(sp => new TieredMetadataCache(
+                sp.GetRequiredService<InProcessMetadataCache>(),
+                sp.GetRequiredService<RedisRingCache>()));
+        }
+        else
+        {
+            services.TryAddSingleton<IMetadataCache>(sp => sp.GetRequiredService<RedisRingCache>());
+        }
+    }
+
+    private static void AddDynamoDbStore(IServiceCollection services)
+    {
+        services.AddNotifyAwsOptions();
+        services.TryAddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
+        services.TryAddSingleton<DynamoDbTables>();
+        services.TryAddSingleton<DynamoDbMetadataStore>();
+        services.TryAddSingleton<IMetadataStore>(sp => new CachedMetadataStore(
+            sp.GetRequiredService<DynamoDbMetadataStore>(),
+            sp.GetRequiredService<IMetadataCache>()));
+
+        // Before the server takes calls, the tables exist (or the start stops naming the missing one).
+        if (!services.Any(d => d.ImplementationType == typeof(DynamoDbStartup)))
+        {
+            services.AddHostedService<DynamoDbStartup>();
+        }
     }
 }

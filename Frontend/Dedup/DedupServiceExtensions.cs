@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Configuration;
+
+namespace Notify.Frontend.Dedup;
+
+internal static class DedupServiceExtensions
+{
+    /// <summary>
+    /// Registers where dedup keys live: in Embedded mode a SQLite file in the data directory; in Aws mode
+    /// the Redis ring node that owns each key when <c>Notify:Redis:Nodes</c> is set (every Frontend asks
+    /// the same node), else the DynamoDB dedup table. Call after <c>AddNotifyMetadata</c>, which registers
+    /// the ring and the DynamoDB client.
+    /// </summary>
+    public static IServiceCollection AddNotifyDedup(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DedupOptions>().BindConfiguration(DedupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        var mode = configuration.GetSection(NotifyOptions.SectionName).GetValue(nameof(NotifyOptions.Mode), NotifyMode.Embedded);
+        var ring = !string.IsNullOrWhiteSpace(configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Nodes)}"]);
+        if (mode == NotifyMode.Aws && ring)
+        {
+            services.AddSingleton<IDedupStore, RedisDedupStore>();
+        }
+        else if (mode == NotifyMode.Aws)
+        {
+            services.AddSingleton<IDedupStore, DynamoDbDedupStore>();
+        }
+        else
+        {
+            services.AddSingleton<IDedupStore>(sp => new SqliteDedupStore(
+                Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), "dedup.db"),
+                sp.GetRequiredService<IOptions<DedupOptions>>(),
+                sp.GetRequiredService<TimeProvider>()));
+        }
+
+        return services;
+    }
+}
