@@ -35,7 +35,7 @@ internal sealed partial class RedisRingCache(RedisNodePool pool, IOptions<RedisO
 
         try
         {
-            var value = JsonSerializer.Deserialize((byte[])reply.Value!, TypeInfo<T>());
+            var value = JsonSerializer.Deserialize((byte[])reply.Value, TypeInfo<T>());
             return value is null ? (false, null) : (true, value);
         }
         catch (JsonException)
