@@ -243,7 +243,9 @@ internal sealed partial class RedisNode : IDisposable
                 return;
             }
 
-            if (connection is { IsConnected: true })
+            // A removal skipped while callers gave up waiting for this connection leaves the node to the
+            // probe, which flushes it first.
+            if (connection is { IsConnected: true } && !_needsFlush)
             {
                 _database = connection.GetDatabase();
                 _state = NodeState.Up;
