@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Notify.Frontend.Dedup;
 using Notify.Metadata.Store;
 
 namespace Notify.Frontend.Errors;
@@ -18,12 +19,19 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             BadHttpRequestException bad => (bad.StatusCode, Describe(context, bad)),
             InvalidCursorException cursor => (StatusCodes.Status400BadRequest, cursor.Message),
             TopicNotFoundException missing => (StatusCodes.Status404NotFound, $"Topic '{missing.Topic}' does not exist; create it with POST /v1/topics."),
+            DedupUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, unavailable.Message),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
             _ => (StatusCodes.Status500InternalServerError,
                 $"The service failed to handle this request. Nothing you sent was at fault; retry later, and quote trace id {context.TraceIdentifier} if it persists."),
         };
 
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // The dependency logs its own (rate-limited) failures; the caller is told when to come back.
+            context.Response.Headers.RetryAfter = "1";
+            Log.Rejected(logger, status, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name);
+        }
+        else if (status >= 500)
         {
             Log.Unhandled(logger, exception, context.Request.Method, context.GetEndpoint()?.DisplayName, context.TraceIdentifier);
         }

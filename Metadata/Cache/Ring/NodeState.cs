@@ -1,0 +1,14 @@
+namespace Notify.Metadata.Cache.Ring;
+
+/// <summary>Whether this process uses a ring node.</summary>
+internal enum NodeState
+{
+    /// <summary>The first connection attempt is under way; callers wait for it (at most the connect timeout).</summary>
+    Connecting,
+
+    /// <summary>Commands go to the node.</summary>
+    Up,
+
+    /// <summary>Commands skip the node (a cache miss) until a probe re-admits it.</summary>
+    Down,
+}

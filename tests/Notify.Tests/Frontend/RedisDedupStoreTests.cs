@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Options;
+using Notify.Frontend.Dedup;
+using Notify.Metadata.Cache.Ring;
+using Notify.Tests.Support;
+using Notify.TestServers;
+
+namespace Notify.Tests.Frontend;
+
+/// <summary>
+/// The dedup contract on three real Redis nodes (each <see cref="NewStore"/> is another Frontend with its
+/// own connections), plus what happens when the owning node, or every node, is gone.
+/// </summary>
+public sealed class RedisDedupStoreTests(RedisRing ring) : DedupStoreContractTests, IClassFixture<RedisRing>, IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(5);
+    private const string Key = "orders\nk";
+    private const string RedisKey = "dedup:" + Key;
+
+    private readonly List<RedisNodePool> _pools = [];
+
+    // Redis expires claims by its own clock, so the window is real time, kept short.
+    protected override TimeSpan Window => TimeSpan.FromSeconds(2);
+
+    protected override IDedupStore NewStore() => new RedisDedupStore(NewPool(), Options.Create(new DedupOptions { Window = Window }));
+
+    protected override Task PassTimeAsync(TimeSpan by) => Task.Delay(by);
+
+    public Task InitializeAsync() => DirectRedis.FlushAsync(ring);
+
+    public Task DisposeAsync() => DirectRedis.RestartKilledAsync(ring);
+
+    public void Dispose()
+    {
+        foreach (var pool in _pools)
+        {
+            pool.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Claim_WithTheOwnerNodeKilled_StillDedups_OnTheNextNodeClockwise()
+    {
+        var store = NewStore();
+        var pool = _pools[^1];
+        var owner = Server(pool.Owner(RedisKey));
+        var next = Server(pool.Preference(RedisKey)[1]);
+
+        owner.Kill();
+
+        Assert.Equal("m1", await store.ClaimAsync(Key, "m1", default).WaitAsync(HangGuard));
+        Assert.Equal("m1", await store.ClaimAsync(Key, "m2", default).WaitAsync(HangGuard));
+        // Another Frontend, started while the owner is down, picks the same node.
+        Assert.Equal("m1", await NewStore().ClaimAsync(Key, "m3", default).WaitAsync(HangGuard));
+        Assert.Equal([next.EndPoint], await DirectRedis.NodesHoldingAsync(ring, RedisKey));
+        Assert.Equal("m1", (string?)await DirectRedis.OnNodeAsync(next.EndPoint, db => db.StringGetAsync(RedisKey)));
+    }
+
+    [Fact]
+    public async Task Claim_WithNoNodeAnswering_IsRefusedAsUnavailable_AndReleaseDoesNotThrow()
+    {
+        var store = NewStore();
+        foreach (var node in ring.Nodes)
+        {
+            node.Kill();
+        }
+
+        var refused = await Assert.ThrowsAsync<DedupUnavailableException>(() => store.ClaimAsync(Key, "m1", default).WaitAsync(HangGuard));
+        Assert.Contains("Notify:Redis:Nodes", refused.Message);
+        await store.ReleaseAsync(Key, "m1", default).WaitAsync(HangGuard);
+    }
+
+    [Fact]
+    public async Task Release_RemovesTheClaim_FromTheNodeItWasMadeOn_AfterTheOwnerIsBack()
+    {
+        var store = NewStore();
+        var pool = _pools[^1];
+        var ownerNode = pool.Owner(RedisKey);
+        var owner = Server(ownerNode);
+        var next = Server(pool.Preference(RedisKey)[1]);
+        owner.Kill();
+        Assert.Equal("m1", await store.ClaimAsync(Key, "m1", default));
+        Assert.Equal([next.EndPoint], await DirectRedis.NodesHoldingAsync(ring, RedisKey));
+
+        await owner.StartAsync();
+        await DirectRedis.UntilAsync(() => ownerNode.State == NodeState.Up, $"{owner.EndPoint} re-admitted");
+        await store.ReleaseAsync(Key, "m1", default);
+
+        // Left on the fallback node, the claim would answer a retry of this never-accepted message as a
+        // duplicate the next time the owner is down.
+        Assert.Empty(await DirectRedis.NodesHoldingAsync(ring, RedisKey));
+    }
+
+    private RedisNodePool NewPool()
+    {
+        var pool = DirectRedis.Pool(ring);
+        _pools.Add(pool);
+        return pool;
+    }
+
+    private RedisServer Server(RedisNode node) => ring.Nodes.Single(server => server.EndPoint == node.Name);
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Notify.Metadata.Cache.Ring;
+using Notify.Metadata.Model;
+using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
+using Notify.TestServers;
+
+namespace Notify.Tests.Metadata.Ring;
+
+/// <summary>The ring cache against three real Redis nodes, including nodes that die, stall and come back.</summary>
+public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRing>, IAsyncLifetime, IDisposable
+{
+    // Only a guard against a hang: a miss on a dead node is bounded by the 500 ms / 250 ms timeouts.
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(5);
+
+    private readonly LogCollector _logs = new();
+    private RedisNodePool _pool = null!;
+    private RedisRingCache _cache = null!;
+
+    public async Task InitializeAsync()
+    {
+        await DirectRedis.FlushAsync(ring);
+        _pool = DirectRedis.Pool(ring, _logs.CreateLogger<RedisNodePool>());
+        _cache = new RedisRingCache(_pool, Options.Create(DirectRedis.Settings(ring)), _logs.CreateLogger<RedisRingCache>());
+    }
+
+    public Task DisposeAsync() => DirectRedis.RestartKilledAsync(ring);
+
+    public void Dispose()
+    {
+        _pool.Dispose();
+        _logs.Dispose();
+    }
+
+    [Fact]
+    public async Task Topic_RoundTrips()
+    {
+        var topic = new Topic("orders", new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)).AddTicks(1234567));
+
+        await _cache.SetAsync("topic:orders", topic, default);
+        var (found, cached) = await _cache.TryGetAsync<Topic>("topic:orders", default);
+
+        Assert.True(found);
+        Assert.Equal(topic, cached);
+        Assert.Equal(topic.CreatedAt.Offset, cached!.CreatedAt.Offset);
+    }
+
+    [Fact]
+    public async Task SubscriberList_RoundTrips_WithEnumsAsTheirNames()
+    {
+        IReadOnlyList<Subscription> subscribers = [Subscriber("a", SubscriptionStatus.Confirmed, Protocol.Webhook), Subscriber("b", SubscriptionStatus.Pending, Protocol.Sms)];
+
+        await _cache.SetAsync("subscribers:orders", subscribers, default);
+        var (found, cached) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>("subscribers:orders", default);
+
+        Assert.True(found);
+        Assert.Equal(subscribers, cached);
+        var stored = await DirectRedis.OnNodeAsync(_pool.Owner("subscribers:orders").Name, db => db.StringGetAsync("subscribers:orders"));
+        var json = Encoding.UTF8.GetString((byte[])stored!);
+        Assert.Contains("\"webhook\"", json);
+        Assert.Contains("\"confirmed\"", json);
+    }
+
+    [Fact]
+    public async Task Entry_LivesOnExactlyItsOwningNode_WithTheTtl_AndInvalidateRemovesIt()
+    {
+        var independent = new HashRing<string>(ring.Nodes.Select(n => n.EndPoint), static name => name, 160);
+        var keys = Enumerable.Range(0, 12).Select(i => $"topic:t{i}").ToArray();
+        foreach (var key in keys)
+        {
+            await _cache.SetAsync(key, new Topic(key, DateTimeOffset.UnixEpoch), default);
+        }
+
+        Assert.Equal(3, keys.Select(key => _pool.Owner(key).Name).Distinct().Count());
+        foreach (var key in keys)
+        {
+            var owner = _pool.Owner(key).Name;
+            Assert.Equal(independent.Owner(key), owner);
+            Assert.Equal([owner], await DirectRedis.NodesHoldingAsync(ring, key));
+            var ttl = await DirectRedis.OnNodeAsync(owner, db => db.KeyTimeToLiveAsync(key));
+            Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        }
+
+        foreach (var key in keys)
+        {
+            await _cache.InvalidateAsync(key, default);
+            Assert.Empty(await DirectRedis.NodesHoldingAsync(ring, key));
+            Assert.False((await _cache.TryGetAsync<Topic>(key, default)).Found);
+        }
+    }
+
+    [Fact]
+    public async Task KilledNode_ReadsMissAndWritesDoNotThrow_WhileOtherNodesStillHit()
+    {
+        var victim = ring.Nodes[0];
+        var onVictim = DirectRedis.KeyOn(_pool, victim.EndPoint, "subscribers:v");
+        var elsewhere = ring.Nodes.Skip(1).Select(node => DirectRedis.KeyOn(_pool, node.EndPoint, "subscribers:e")).ToArray();
+        IReadOnlyList<Subscription> secret = [Subscriber("s", SubscriptionStatus.Confirmed, Protocol.Webhook)];
+        foreach (var key in elsewhere.Append(onVictim))
+        {
+            await _cache.SetAsync(key, secret, default);
+        }
+
+        victim.Kill();
+
+        var clock = Stopwatch.StartNew();
+        var (found, _) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>(onVictim, default).AsTask().WaitAsync(HangGuard);
+        Assert.False(found);
+        Assert.False((await _cache.TryGetAsync<IReadOnlyList<Subscription>>(onVictim, default).AsTask().WaitAsync(HangGuard)).Found);
+        await _cache.SetAsync(onVictim, secret, default).AsTask().WaitAsync(HangGuard);
+        await _cache.InvalidateAsync(onVictim, default).AsTask().WaitAsync(HangGuard);
+        clock.Stop();
+
+        foreach (var key in elsewhere)
+        {
+            Assert.True((await _cache.TryGetAsync<IReadOnlyList<Subscription>>(key, default)).Found);
+        }
+
+        Assert.Equal(NodeState.Down, _pool.Owner(onVictim).State);
+        var warning = Assert.Single(_logs.Entries, e => e.EventName == "CacheNodeDown");
+        Assert.Contains(victim.EndPoint, warning.Message);
+        Assert.DoesNotContain("hooks.example", _logs.AllText);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, HangGuard);
+    }
+
+    [Fact]
+    public async Task RestartedNode_IsProbedBackUp_AndUsedAgain()
+    {
+        var victim = ring.Nodes[1];
+        var key = DirectRedis.KeyOn(_pool, victim.EndPoint, "topic:r");
+        var node = _pool.Owner(key);
+        Assert.True((await node.RunAsync(0, static (db, _) => db.PingAsync(), default)).Succeeded);
+
+        victim.Kill();
+        Assert.False((await _cache.TryGetAsync<Topic>(key, default)).Found);
+        Assert.Equal(NodeState.Down, node.State);
+
+        await victim.StartAsync();
+        await DirectRedis.UntilAsync(() => node.State == NodeState.Up, $"{victim.EndPoint} re-admitted");
+
+        await _cache.SetAsync(key, new Topic("r", DateTimeOffset.UnixEpoch), default);
+        Assert.True((await _cache.TryGetAsync<Topic>(key, default)).Found);
+        Assert.Equal([victim.EndPoint], await DirectRedis.NodesHoldingAsync(ring, key));
+        Assert.Contains(_logs.Entries, e => e.EventName == "CacheNodeUp" && e.Message.Contains(victim.EndPoint));
+    }
+
+    [Fact]
+    public async Task NodeThatOnlyLookedDown_IsFlushedBeforeReuse_SoAnInvalidationItMissedCannotServeStaleData()
+    {
+        var stalled = ring.Nodes[2];
+        var key = DirectRedis.KeyOn(_pool, stalled.EndPoint, "topic:stale");
+        var other = DirectRedis.KeyOn(_pool, stalled.EndPoint, "topic:other");
+        var node = _pool.Owner(key);
+        await _cache.SetAsync(key, new Topic("before", DateTimeOffset.UnixEpoch), default);
+
+        // The node stalls but keeps its data: a read times out and marks it down, so the invalidation
+        // that follows a write to the database cannot reach it.
+        await DirectRedis.PauseAsync(stalled.EndPoint, TimeSpan.FromSeconds(1));
+        Assert.False((await _cache.TryGetAsync<Topic>(other, default)).Found);
+        Assert.Equal(NodeState.Down, node.State);
+        await _cache.InvalidateAsync(key, default);
+
+        await DirectRedis.UntilAsync(() => node.State == NodeState.Up, $"{stalled.EndPoint} re-admitted");
+
+        Assert.False((await _cache.TryGetAsync<Topic>(key, default)).Found);
+        Assert.Empty(await DirectRedis.NodesHoldingAsync(ring, key));
+        Assert.Contains(_logs.Entries, e => e.EventName == "CacheNodeUp" && e.Message.Contains("flushed first: True"));
+    }
+
+    [Fact]
+    public async Task UnreadableEntry_IsAMiss()
+    {
+        await DirectRedis.OnNodeAsync(_pool.Owner("topic:garbled").Name, db => db.StringSetAsync("topic:garbled", "{not json"));
+
+        Assert.False((await _cache.TryGetAsync<Topic>("topic:garbled", default)).Found);
+        Assert.Contains(_logs.Entries, e => e.EventName == "CacheEntryUnreadable");
+    }
+
+    [Fact]
+    public async Task NodeUnreachableFromTheStart_IsAMiss_NotAnError()
+    {
+        var nowhere = $"127.0.0.1:{FreePort.Next()}";
+        using var pool = new RedisNodePool(Options.Create(new RedisOptions { Nodes = nowhere }), TimeProvider.System, _logs.CreateLogger<RedisNodePool>());
+        var cache = new RedisRingCache(pool, Options.Create(new RedisOptions { Nodes = nowhere }), _logs.CreateLogger<RedisRingCache>());
+
+        await cache.SetAsync("topic:x", new Topic("x", DateTimeOffset.UnixEpoch), default).AsTask().WaitAsync(HangGuard);
+        await cache.InvalidateAsync("topic:x", default).AsTask().WaitAsync(HangGuard);
+        Assert.False((await cache.TryGetAsync<Topic>("topic:x", default).AsTask().WaitAsync(HangGuard)).Found);
+    }
+
+    private static Subscription Subscriber(string id, SubscriptionStatus status, Protocol protocol) => new()
+    {
+        Id = id,
+        Topic = "orders",
+        Protocol = protocol,
+        Endpoint = protocol == Protocol.Sms ? "+15551234567" : $"https://hooks.example/{id}",
+        Status = status,
+        ConfirmToken = "confirm-" + id,
+        UnsubscribeToken = "unsubscribe-" + id,
+        CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(-5)),
+        ConfirmedAt = status == SubscriptionStatus.Confirmed ? new DateTimeOffset(2026, 1, 2, 3, 5, 0, TimeSpan.Zero) : null,
+    };
+}
