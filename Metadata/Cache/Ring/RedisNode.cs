@@ -271,6 +271,8 @@ internal sealed partial class RedisNode : IDisposable
             // For FLUSHDB on re-admission; the nodes are Notify's own.
             AllowAdmin = true,
             ClientName = "notify",
+            Password = _options.Password,
+            Ssl = _options.Ssl,
         };
         if (IPAddress.TryParse(Address.Host, out var ip))
         {

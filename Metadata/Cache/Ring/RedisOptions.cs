@@ -53,6 +53,17 @@ public sealed class RedisOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Ttl { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The nodes' password (Redis AUTH; ElastiCache's auth token). From configuration or a secret store,
+    /// never from code: cached subscriptions carry their confirm and unsubscribe tokens.
+    /// </summary>
+    /// <value>The default is none.</value>
+    public string? Password { get; set; }
+
+    /// <summary>Connect to the nodes over TLS (ElastiCache in-transit encryption).</summary>
+    /// <value>The default is false.</value>
+    public bool Ssl { get; set; }
+
     /// <summary>True when <see cref="Nodes"/> names at least one node, i.e. there is a Redis tier.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Nodes);
 

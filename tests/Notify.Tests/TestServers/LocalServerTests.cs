@@ -10,9 +10,9 @@ public sealed class LocalServerTests
     public async Task Every_server_listens_and_a_killed_one_stops_answering()
     {
         LocalServer[] servers = [new RedisServer(), new DynaliteServer(), new SqsliteServer()];
-        await Task.WhenAll(servers.Select(server => server.InitializeAsync()));
         try
         {
+            await Task.WhenAll(servers.Select(server => server.InitializeAsync()));
             foreach (var server in servers)
             {
                 Assert.True(server.IsRunning, server.GetType().Name);
