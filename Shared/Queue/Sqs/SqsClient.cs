@@ -42,8 +42,10 @@ internal sealed partial class SqsClient
         _options = options;
         _region = RegionEndpoint.GetBySystemName(options.Region);
         _logger = logger;
-        _retry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions
+        var retry = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (options.MaxRetryAttempts > 0)
+        {
+            retry.AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = options.MaxRetryAttempts,
                 Delay = options.RetryBaseDelay,
@@ -52,8 +54,10 @@ internal sealed partial class SqsClient
                 UseJitter = true,
                 ShouldHandle = static args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception, args.Context.CancellationToken)),
                 OnRetry = OnRetry,
-            })
-            .Build();
+            });
+        }
+
+        _retry = retry.Build();
     }
 
     public SqsClientOptions Options => _options;

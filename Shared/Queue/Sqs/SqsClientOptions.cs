@@ -16,7 +16,8 @@ internal sealed class SqsClientOptions
     /// <summary>The credentials to sign with; null takes them from AWS's default chain on each request.</summary>
     public AWSCredentials? Credentials { get; init; }
 
-    /// <value>The default is 5 retries after the first attempt.</value>
+    /// <summary>Retries after the first attempt; 0 for none.</summary>
+    /// <value>The default is 5.</value>
     public int MaxRetryAttempts { get; init; } = 5;
 
     /// <summary>The first retry's delay; each next one doubles it, with jitter.</summary>
