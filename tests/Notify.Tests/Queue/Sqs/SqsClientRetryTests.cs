@@ -136,10 +136,14 @@ public sealed class SqsClientRetryTests
         var client = SqsTestClient.Create(server.ServiceUrl, maxRetryAttempts: 1000);
 
         var call = client.GetQueueUrlAsync("notify-messages", cancellation.Token);
-        while (server.Requests.Count < 2)
+        var retried = Task.Run(async () =>
         {
-            await Task.Delay(10);
-        }
+            while (server.Requests.Count < 2)
+            {
+                await Task.Delay(10);
+            }
+        });
+        Assert.Same(retried, await Task.WhenAny(retried, call, Task.Delay(TimeSpan.FromSeconds(10))));
 
         await cancellation.CancelAsync();
 
