@@ -361,7 +361,7 @@ internal sealed partial class SqsClient
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "SQS {Action} failed ({Reason}); attempt {Attempt} in {Delay}", EventName = "SqsRetrying")]
-        public static partial void Retrying(ILogger logger, string action, string reason, int attempt, TimeSpan delay);
+        [LoggerMessage(1, LogLevel.Warning, "SQS {Action} failed ({Reason}); retry {Retry} in {Delay}", EventName = "SqsRetrying")]
+        public static partial void Retrying(ILogger logger, string action, string reason, int retry, TimeSpan delay);
     }
 }

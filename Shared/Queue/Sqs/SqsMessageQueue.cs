@@ -379,9 +379,9 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
         public static partial void MaximumMessageSizeRefused(ILogger logger, string queueName, string maximumMessageSize);
 
         [LoggerMessage(5, LogLevel.Warning,
-            "SQS refused {Count} entries of a batch on its side ({Code}); attempt {Attempt} in {Delay}",
+            "SQS failed {Count} entries of a batch on its side ({Code}); retry {Retry} in {Delay}",
             EventName = "SqsRetryingFailedEntries")]
-        public static partial void RetryingFailedEntries(ILogger logger, int count, string code, int attempt, TimeSpan delay);
+        public static partial void RetryingFailedEntries(ILogger logger, int count, string code, int retry, TimeSpan delay);
 
         [LoggerMessage(6, LogLevel.Debug, "Deleting with a receipt handle SQS calls stale ({Code}): the message is already gone", EventName = "SqsDeletedStaleHandle")]
         public static partial void DeletedStaleHandle(ILogger logger, string code);

@@ -255,6 +255,30 @@ public sealed class SqsMessageQueueWireTests
         Assert.Contains("deleted since", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RetriesAndFailures_NeverLogMessageBodiesOrTheSecretKey()
+    {
+        const string body = "card 4111-1111-1111-1111 over limit";
+        await using var server = await StartAsync(
+            Reply.Error(400, "ThrottlingException", "Rate exceeded").For("SendMessageBatch"),
+            Reply.SendBatchWithFailures(1, "InternalError", senderFault: false, 0),
+            Reply.SendBatchWithFailures(1, "InvalidMessageContents", senderFault: true, 0));
+        var logs = new LogCollector();
+        var queue = new SqsMessageQueue(
+            SqsTestClient.Create(server.ServiceUrl, logger: logs.CreateLogger<SqsClient>()),
+            new SqsQueueSettings(QueueName, CreateResources: true),
+            TimeProvider.System,
+            logs.CreateLogger<SqsMessageQueue>());
+
+        var error = await Assert.ThrowsAsync<SqsBatchEntryException>(() => queue.SendBatchAsync([new("m-1", body)], CancellationToken.None));
+
+        Assert.Contains(logs.Entries, e => e.EventName == "SqsRetrying");
+        Assert.Contains(logs.Entries, e => e.EventName == "SqsRetryingFailedEntries");
+        Assert.DoesNotContain("4111", logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(SqsTestClient.SecretKey, logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("4111", error.Message, StringComparison.Ordinal);
+    }
+
     private static SqsMessageQueue Create(ScriptedSqsServer server, bool createResources = true, ILogger<SqsMessageQueue>? logger = null) => new(
         SqsTestClient.Create(server.ServiceUrl),
         new SqsQueueSettings(QueueName, createResources),
