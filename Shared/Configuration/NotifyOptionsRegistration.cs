@@ -23,5 +23,26 @@ public static class NotifyOptionsRegistration
         return services;
     }
 
+    /// <summary>
+    /// Binds and validates <see cref="AwsOptions"/> once, for every part of Notify that runs in Aws mode
+    /// (queue, metadata store).
+    /// </summary>
+    public static IServiceCollection AddNotifyAwsOptions(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(AwsMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<AwsMarker>();
+        services.AddOptions<AwsOptions>()
+            .BindConfiguration(AwsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+
     private sealed class Marker;
+
+    private sealed class AwsMarker;
 }

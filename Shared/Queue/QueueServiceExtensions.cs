@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notify.Shared.Configuration;
 using Notify.Shared.Queue.Embedded;
+using Notify.Shared.Queue.Sqs;
 
 namespace Notify.Shared.Queue;
 
@@ -13,8 +14,9 @@ public static class QueueServiceExtensions
 {
     /// <summary>
     /// Registers the <see cref="IMessageQueue"/> of the configured <see cref="NotifyMode"/>: in Embedded
-    /// mode the SQLite queue in <c>{Notify:DataDirectory}/queue.db</c>. Safe to call more than once, and
-    /// from both the Frontend's and the Sender's set-up.
+    /// mode the SQLite queue in <c>{Notify:DataDirectory}/queue.db</c>; in Aws mode the SQS queue
+    /// <c>{Notify:Aws:ResourcePrefix}messages</c>, found or created (<c>Notify:Aws:CreateResources</c>) while
+    /// the host starts. Safe to call more than once, and from both the Frontend's and the Sender's set-up.
     /// </summary>
     public static IHostApplicationBuilder AddNotifyQueue(this IHostApplicationBuilder builder)
     {
@@ -29,6 +31,10 @@ public static class QueueServiceExtensions
                 Path.Combine(services.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), "queue.db"),
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILogger<SqliteMessageQueue>>()));
+        }
+        else if (mode == NotifyMode.Aws && !builder.Services.Any(d => d.ServiceType == typeof(IMessageQueue)))
+        {
+            builder.Services.AddSqsMessageQueue();
         }
 
         return builder;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Notify.Shared.Queue;
 using Notify.Shared.Queue.Embedded;
+using Notify.Shared.Queue.Sqs;
 
 using Notify.Tests.Support;
 
@@ -32,13 +33,39 @@ public sealed class QueueServiceExtensionsTests : IDisposable
     }
 
     [Fact]
-    public void AddNotifyQueue_InAwsMode_RegistersNoQueue()
+    public void AddNotifyQueue_InAwsMode_RegistersOneSqsQueueNamedByTheResourcePrefix()
     {
-        var builder = CreateBuilder(("Notify:Mode", "Aws"));
+        var builder = CreateBuilder(
+            ("Notify:Mode", "Aws"),
+            ("Notify:Aws:Region", "eu-west-1"),
+            ("Notify:Aws:SqsServiceUrl", "http://localhost:9324/"),
+            ("Notify:Aws:ResourcePrefix", "team-a-"),
+            ("Notify:Aws:CreateResources", "false"));
+
+        builder.AddNotifyQueue();
+        builder.AddNotifyQueue();
+
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(IMessageQueue));
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SqsQueueStartup));
+        using var host = builder.Build();
+        var queue = Assert.IsType<SqsMessageQueue>(host.Services.GetRequiredService<IMessageQueue>());
+        Assert.Same(queue, host.Services.GetRequiredService<IMessageQueue>());
+        Assert.Equal("team-a-messages", queue.QueueName);
+        var client = host.Services.GetRequiredService<SqsClient>().Options;
+        Assert.Equal(new Uri("http://localhost:9324/"), client.ServiceUrl);
+        Assert.Equal("eu-west-1", client.Region);
+    }
+
+    [Fact]
+    public void AddNotifyQueue_InAwsModeWithoutServiceUrl_TalksToTheRegionsSqsEndpoint()
+    {
+        var builder = CreateBuilder(("Notify:Mode", "Aws"), ("Notify:Aws:Region", "eu-central-1"));
 
         builder.AddNotifyQueue();
 
-        Assert.DoesNotContain(builder.Services, d => d.ServiceType == typeof(IMessageQueue));
+        using var host = builder.Build();
+        Assert.Equal(new Uri("https://sqs.eu-central-1.amazonaws.com/"), host.Services.GetRequiredService<SqsClient>().Options.ServiceUrl);
+        Assert.Equal("notify-messages", Assert.IsType<SqsMessageQueue>(host.Services.GetRequiredService<IMessageQueue>()).QueueName);
     }
 
     private static HostApplicationBuilder CreateBuilder(params (string Key, string Value)[] settings)

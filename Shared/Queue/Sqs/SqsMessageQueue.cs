@@ -1,0 +1,394 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Notify.Shared.Queue.Embedded;
+using Polly;
+using Polly.Retry;
+
+namespace Notify.Shared.Queue.Sqs;
+
+/// <summary>
+/// The queue between Frontend and Sender on Amazon SQS (Aws mode): one standard queue, whose URL is
+/// found (or the queue created) on first use and then kept.
+/// </summary>
+/// <remarks>
+/// Notify's message id travels as the message attribute <see cref="IdAttribute"/>, because SQS picks its
+/// own MessageId. SQS counts message attributes toward its 1 MiB limit, so a body may be 1 MiB less the
+/// size of that attribute (about 50 bytes); SQS also refuses an empty body. Receive counts and send times
+/// are SQS's own (<c>ApproximateReceiveCount</c>, <c>SentTimestamp</c>); visibility and wait times are
+/// sent in whole seconds, rounded up, so a message is never handed out again sooner than asked and a
+/// wait is never cut short.
+/// </remarks>
+internal sealed partial class SqsMessageQueue : IMessageQueue
+{
+    /// <summary>The message attribute (data type String) that carries Notify's message id.</summary>
+    public const string IdAttribute = "NotifyMessageId";
+
+    private const string SendAction = "SendMessageBatch";
+
+    // SQS's limit on a batch's total payload; chunks stay within it as well as within ten entries.
+    private const int MaxBatchBytes = QueueLimits.MaxBodyBytes;
+
+    private static readonly int IdAttributeOverhead = Encoding.UTF8.GetByteCount(IdAttribute + "String");
+    private static readonly string[] ReceiveAttributes = [SqsQueueAttributeNames.ApproximateReceiveCount, SqsQueueAttributeNames.SentTimestamp];
+    private static readonly string[] ReceiveMessageAttributes = [IdAttribute];
+    private static readonly string[] DepthAttributes =
+    [
+        SqsQueueAttributeNames.ApproximateNumberOfMessages,
+        SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible,
+    ];
+
+    private readonly SqsClient _client;
+    private readonly SqsQueueSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SqsMessageQueue> _logger;
+    private readonly ResiliencePipeline _entryRetry;
+    private readonly Lock _resolveLock = new();
+
+    private string? _queueUrl;
+    private Task<string>? _resolving;
+
+    public SqsMessageQueue(SqsClient client, SqsQueueSettings settings, TimeProvider timeProvider, ILogger<SqsMessageQueue> logger)
+    {
+        _client = client;
+        _settings = settings;
+        _time = timeProvider;
+        _logger = logger;
+
+        // Entries SQS failed on its side (SenderFault=false) are sent again, with the client's backoff.
+        var entryRetry = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (client.Options.MaxRetryAttempts > 0)
+        {
+            entryRetry.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = client.Options.MaxRetryAttempts,
+                Delay = client.Options.RetryBaseDelay,
+                MaxDelay = client.Options.RetryMaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<SqsBatchEntryException>(e => e.Failures.All(f => !f.SenderFault)),
+                OnRetry = args =>
+                {
+                    var failures = ((SqsBatchEntryException)args.Outcome.Exception!).Failures;
+                    Log.RetryingFailedEntries(_logger, failures.Count, failures[0].Code, args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
+            });
+        }
+
+        _entryRetry = entryRetry.Build();
+    }
+
+    public string QueueName => _settings.QueueName;
+
+    /// <summary>
+    /// The queue's URL: looked up (or the queue created, when <see cref="SqsQueueSettings.CreateResources"/>)
+    /// by the first caller, then kept. Concurrent first callers share one lookup; a failed lookup is
+    /// not kept, so the next call tries again.
+    /// </summary>
+    /// <exception cref="SqsQueueDoesNotExistException">The queue is missing and Notify may not create it.</exception>
+    public ValueTask<string> GetQueueUrlAsync(CancellationToken cancellationToken)
+    {
+        var url = Volatile.Read(ref _queueUrl);
+        return url is not null ? new(url) : new(ResolveQueueUrlAsync(cancellationToken));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// More than ten messages, or more than 1 MiB, go as several <c>SendMessageBatch</c> requests at once.
+    /// When one of them fails the others may have stored their messages; so may a cancelled call.
+    /// </remarks>
+    /// <exception cref="SqsBatchEntryException">SQS refused messages as invalid, or kept failing them.</exception>
+    public async Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var chunks = Chunk(messages);
+        var url = await GetQueueUrlAsync(cancellationToken);
+        await ExplainMissingQueue(Task.WhenAll(chunks.Select(chunk => SendChunkAsync(url, chunk, cancellationToken))));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(
+        int maxMessages,
+        TimeSpan visibilityTimeout,
+        TimeSpan waitTime,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, QueueLimits.MaxReceiveMessages);
+        CheckVisibilityTimeout(visibilityTimeout);
+        ArgumentOutOfRangeException.ThrowIfLessThan(waitTime, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(waitTime, QueueLimits.MaxWaitTime);
+
+        var url = await GetQueueUrlAsync(cancellationToken);
+        var request = new SqsReceiveRequest(maxMessages, WholeSeconds(visibilityTimeout), WholeSeconds(waitTime), ReceiveAttributes, ReceiveMessageAttributes);
+        var received = await ExplainMissingQueue(_client.ReceiveMessageAsync(url, request, cancellationToken));
+        return received.Select(ToReceivedMessage).ToList();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A handle SQS calls invalid or stale is taken to name a message already gone.</remarks>
+    public async Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(receiptHandle);
+        var url = await GetQueueUrlAsync(cancellationToken);
+        try
+        {
+            await ExplainMissingQueue(_client.DeleteMessageAsync(url, receiptHandle, cancellationToken));
+        }
+        catch (SqsException exception) when (SqsErrorCodes.IsStaleReceiptHandle(exception.Error))
+        {
+            Log.DeletedStaleHandle(_logger, exception.Code);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(receiptHandle);
+        CheckVisibilityTimeout(visibilityTimeout);
+        var url = await GetQueueUrlAsync(cancellationToken);
+        try
+        {
+            await ExplainMissingQueue(_client.ChangeMessageVisibilityAsync(url, receiptHandle, WholeSeconds(visibilityTimeout), cancellationToken));
+            return true;
+        }
+        catch (SqsException exception) when (SqsErrorCodes.IsStaleReceiptHandle(exception.Error))
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
+    {
+        var url = await GetQueueUrlAsync(cancellationToken);
+        var attributes = await ExplainMissingQueue(_client.GetQueueAttributesAsync(url, DepthAttributes, cancellationToken));
+        return new QueueDepth(
+            Count(attributes, SqsQueueAttributeNames.ApproximateNumberOfMessages),
+            Count(attributes, SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible));
+
+        static long Count(IReadOnlyDictionary<string, string> attributes, string name) =>
+            attributes.TryGetValue(name, out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
+    }
+
+    private async Task<string> ResolveQueueUrlAsync(CancellationToken cancellationToken)
+    {
+        Task<string> resolving;
+        lock (_resolveLock)
+        {
+            // Not tied to the first caller's token: callers that arrive meanwhile wait on the same lookup.
+            if (_resolving is null || _resolving.IsFaulted || _resolving.IsCanceled)
+            {
+                _resolving = Task.Run(() => FindOrCreateQueueAsync(CancellationToken.None), CancellationToken.None);
+            }
+
+            resolving = _resolving;
+        }
+
+        var url = await resolving.WaitAsync(cancellationToken);
+        Volatile.Write(ref _queueUrl, url);
+        return url;
+    }
+
+    private async Task<string> FindOrCreateQueueAsync(CancellationToken cancellationToken)
+    {
+        var name = _settings.QueueName;
+        if (!_settings.CreateResources)
+        {
+            try
+            {
+                var found = await _client.GetQueueUrlAsync(name, cancellationToken);
+                Log.QueueFound(_logger, name, found);
+                return found;
+            }
+            catch (SqsQueueDoesNotExistException exception)
+            {
+                throw exception.WithAdvice(MissingQueueAdvice());
+            }
+        }
+
+        try
+        {
+            var url = await _client.CreateQueueAsync(name, SqsQueueSettings.QueueAttributes, cancellationToken);
+            Log.QueueReady(_logger, name, url);
+            return url;
+        }
+        catch (SqsException exception) when (SqsErrorCodes.IsQueueAttributeConflict(exception.Code))
+        {
+            // Created by someone else (the cdk app) with other attributes: theirs stand.
+            var url = await _client.GetQueueUrlAsync(name, cancellationToken);
+            Log.QueueHasOtherAttributes(_logger, name, exception.Error.Message);
+            return url;
+        }
+        catch (SqsException exception) when (exception.Code == SqsErrorCodes.InvalidAttributeValue
+                                              && exception.Error.Message.Contains(SqsQueueAttributeNames.MaximumMessageSize, StringComparison.Ordinal))
+        {
+            // An SQS that predates 1 MiB messages (sqslite caps MaximumMessageSize at 256 KiB): the queue
+            // gets that server's default size, and larger bodies fail when sent.
+            var attributes = SqsQueueSettings.QueueAttributes
+                .Where(a => a.Key != SqsQueueAttributeNames.MaximumMessageSize)
+                .ToDictionary(a => a.Key, a => a.Value);
+            var url = await _client.CreateQueueAsync(name, attributes, cancellationToken);
+            var actual = await _client.GetQueueAttributesAsync(url, [SqsQueueAttributeNames.MaximumMessageSize], cancellationToken);
+            Log.MaximumMessageSizeRefused(_logger, name, actual.GetValueOrDefault(SqsQueueAttributeNames.MaximumMessageSize, "unknown"));
+            return url;
+        }
+    }
+
+    private string MissingQueueAdvice() => _settings.CreateResources
+        ? "Notify:Aws:CreateResources is on, and the queue was there when Notify started: it has been deleted since. Restart Notify to create it again."
+        : "Notify:Aws:CreateResources is off, so Notify does not create it: create it (the cdk app does), or set Notify:Aws:CreateResources to true.";
+
+    private async Task ExplainMissingQueue(Task call)
+    {
+        try
+        {
+            await call;
+        }
+        catch (SqsQueueDoesNotExistException exception) when (exception.Advice is null)
+        {
+            throw exception.WithAdvice(MissingQueueAdvice());
+        }
+    }
+
+    private async Task<T> ExplainMissingQueue<T>(Task<T> call)
+    {
+        await ExplainMissingQueue((Task)call);
+        return await call;
+    }
+
+    private async Task SendChunkAsync(string url, List<(SqsSendEntry Entry, string MessageId)> chunk, CancellationToken cancellationToken)
+    {
+        var pending = chunk;
+        await _entryRetry.ExecuteAsync(
+            async token =>
+            {
+                var failures = await _client.SendMessageBatchAsync(url, pending.ConvertAll(p => p.Entry), token);
+                if (failures.Count == 0)
+                {
+                    return;
+                }
+
+                var failedIds = failures.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+                var messageIds = pending.ToDictionary(p => p.Entry.Id, p => p.MessageId, StringComparer.Ordinal);
+                pending = pending.FindAll(p => failedIds.Contains(p.Entry.Id));
+                throw new SqsBatchEntryException(
+                    SendAction,
+                    failures.Select(f => f with { Id = messageIds.GetValueOrDefault(f.Id, f.Id) }).ToList());
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks every message, then splits them into batches of at most ten entries and 1 MiB. Entry ids are
+    /// positions in the batch: Notify ids need not be distinct in one call, and SQS demands that.
+    /// </summary>
+    private static List<List<(SqsSendEntry Entry, string MessageId)>> Chunk(IReadOnlyList<OutgoingMessage> messages)
+    {
+        var chunks = new List<List<(SqsSendEntry, string)>>();
+        var chunk = new List<(SqsSendEntry, string)>();
+        long chunkBytes = 0;
+        foreach (var message in messages)
+        {
+            if (message is null)
+            {
+                throw new ArgumentException("A message is null.", nameof(messages));
+            }
+
+            ArgumentException.ThrowIfNullOrEmpty(message.Id, nameof(messages));
+            ArgumentNullException.ThrowIfNull(message.Body, nameof(messages));
+            if (message.Body.Length == 0)
+            {
+                throw new ArgumentException($"Message {message.Id} has an empty body, which SQS does not store.", nameof(messages));
+            }
+
+            var size = (long)Encoding.UTF8.GetByteCount(message.Body) + IdAttributeOverhead + Encoding.UTF8.GetByteCount(message.Id);
+            if (size > QueueLimits.MaxBodyBytes)
+            {
+                throw new ArgumentException(
+                    $"Message {message.Id} is larger than {QueueLimits.MaxBodyBytes} bytes of UTF-8, counting the id that SQS stores with it.",
+                    nameof(messages));
+            }
+
+            if (chunk.Count == SqsClient.MaxBatchEntries || chunkBytes + size > MaxBatchBytes)
+            {
+                chunks.Add(chunk);
+                chunk = [];
+                chunkBytes = 0;
+            }
+
+            var attributes = new Dictionary<string, string>(1, StringComparer.Ordinal) { [IdAttribute] = message.Id };
+            chunk.Add((new SqsSendEntry(chunk.Count.ToString(CultureInfo.InvariantCulture), message.Body, attributes), message.Id));
+            chunkBytes += size;
+        }
+
+        chunks.Add(chunk);
+        return chunks;
+    }
+
+    private ReceivedMessage ToReceivedMessage(SqsReceivedMessage message)
+    {
+        if (!message.StringAttributes.TryGetValue(IdAttribute, out var id) || id.Length == 0)
+        {
+            // Not sent by Notify (put there by hand, or by another tool): SQS's own id stands in.
+            Log.MessageWithoutNotifyId(_logger, message.MessageId);
+            id = message.MessageId;
+        }
+
+        var receiveCount = message.Attributes.TryGetValue(SqsQueueAttributeNames.ApproximateReceiveCount, out var count)
+                           && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedCount)
+            ? parsedCount
+            : 1;
+        var sentAt = message.Attributes.TryGetValue(SqsQueueAttributeNames.SentTimestamp, out var sent)
+                     && long.TryParse(sent, NumberStyles.None, CultureInfo.InvariantCulture, out var sentMs)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(sentMs)
+            : _time.GetUtcNow();
+        return new ReceivedMessage(id, message.ReceiptHandle, message.Body, receiveCount, sentAt);
+    }
+
+    private static void CheckVisibilityTimeout(TimeSpan visibilityTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(visibilityTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(visibilityTimeout, QueueLimits.MaxVisibilityTimeout);
+    }
+
+    private static int WholeSeconds(TimeSpan time) => (int)((time.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "SQS queue {QueueName} is ready at {QueueUrl}", EventName = "SqsQueueReady")]
+        public static partial void QueueReady(ILogger logger, string queueName, string queueUrl);
+
+        [LoggerMessage(2, LogLevel.Information, "SQS queue {QueueName} found at {QueueUrl}", EventName = "SqsQueueFound")]
+        public static partial void QueueFound(ILogger logger, string queueName, string queueUrl);
+
+        [LoggerMessage(3, LogLevel.Warning,
+            "SQS queue {QueueName} exists with attributes other than Notify's ({Reason}); using it as it is",
+            EventName = "SqsQueueHasOtherAttributes")]
+        public static partial void QueueHasOtherAttributes(ILogger logger, string queueName, string reason);
+
+        [LoggerMessage(4, LogLevel.Warning,
+            "The SQS endpoint refused MaximumMessageSize=1048576 for queue {QueueName}; it was created with the endpoint's default of {MaximumMessageSize} bytes, and larger bodies will be refused when sent",
+            EventName = "SqsMaximumMessageSizeRefused")]
+        public static partial void MaximumMessageSizeRefused(ILogger logger, string queueName, string maximumMessageSize);
+
+        [LoggerMessage(5, LogLevel.Warning,
+            "SQS failed {Count} entries of a batch on its side ({Code}); retry {Retry} in {Delay}",
+            EventName = "SqsRetryingFailedEntries")]
+        public static partial void RetryingFailedEntries(ILogger logger, int count, string code, int retry, TimeSpan delay);
+
+        [LoggerMessage(6, LogLevel.Debug, "Deleting with a receipt handle SQS calls stale ({Code}): the message is already gone", EventName = "SqsDeletedStaleHandle")]
+        public static partial void DeletedStaleHandle(ILogger logger, string code);
+
+        [LoggerMessage(7, LogLevel.Warning,
+            "SQS message {SqsMessageId} has no NotifyMessageId attribute; its SQS id is used instead",
+            EventName = "SqsMessageWithoutNotifyId")]
+        public static partial void MessageWithoutNotifyId(ILogger logger, string sqsMessageId);
+    }
+}

@@ -1,0 +1,24 @@
+using Notify.Shared.Configuration;
+
+namespace Notify.Shared.Queue.Sqs;
+
+/// <summary>Which queue <see cref="SqsMessageQueue"/> uses and whether it may create it.</summary>
+/// <param name="QueueName">The queue's name; Notify's is <c>{Notify:Aws:ResourcePrefix}messages</c>.</param>
+/// <param name="CreateResources">Create the queue when missing (<c>Notify:Aws:CreateResources</c>).</param>
+internal sealed record SqsQueueSettings(string QueueName, bool CreateResources)
+{
+    public static SqsQueueSettings From(AwsOptions aws) => new(aws.ResourcePrefix + "messages", aws.CreateResources);
+
+    /// <summary>
+    /// The attributes Notify creates its queue with. Retention is SQS's maximum, 14 days, so a message
+    /// whose deliveries keep failing outlives a long outage of its endpoints; the maximum message size is
+    /// 1 MiB, as <see cref="IMessageQueue"/> promises (SQS's default is still 256 KiB). The cdk app
+    /// should create the queue with the same values, or CreateQueue finds a queue with other attributes.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> QueueAttributes { get; } = new Dictionary<string, string>
+    {
+        [SqsQueueAttributeNames.MaximumMessageSize] = "1048576",
+        [SqsQueueAttributeNames.MessageRetentionPeriod] = "1209600",
+        [SqsQueueAttributeNames.VisibilityTimeout] = "30",
+    };
+}
