@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Notify and runs every test: unit, contract and end-to-end (real processes, real HTTP).
-# Needs the .NET SDK and Node.js with npm; it installs the servers the tests start for real:
-# redis-server from the system's packages, and dynalite (DynamoDB), sqslite (SQS) and maildev (SMTP)
-# from tests/servers/package-lock.json.
+# Needs the .NET SDK, Node.js with npm and Python 3; it installs the servers the tests start for real:
+# redis-server from the system's packages, dynalite (DynamoDB) and maildev (SMTP) from
+# tests/servers/package-lock.json, and moto's server (SQS) with pip when it is not there.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +14,11 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
   # The package starts a system-wide instance on 6379; the tests start their own on free ports.
   ($sudo_cmd systemctl disable --now redis-server >/dev/null 2>&1 || $sudo_cmd service redis-server stop >/dev/null 2>&1) || true
+fi
+
+if ! python3 -c "import moto.server" >/dev/null 2>&1; then
+  echo "Installing moto's server (the SQS server of the tests)..."
+  python3 -m pip install --quiet "moto[server]>=5,<6"
 fi
 
 if [ ! -f tests/servers/node_modules/.package-lock.json ] ||

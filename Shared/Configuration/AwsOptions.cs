@@ -17,7 +17,7 @@ public sealed class AwsOptions
     /// <summary>A DynamoDB endpoint other than the region's own (a local server such as dynalite).</summary>
     public Uri? DynamoDbServiceUrl { get; set; }
 
-    /// <summary>An SQS endpoint other than the region's own (a local server such as sqslite).</summary>
+    /// <summary>An SQS endpoint other than the region's own (a local server such as moto).</summary>
     public Uri? SqsServiceUrl { get; set; }
 
     /// <summary>Prefix of the tables and the queue Notify creates and uses, so several installations can share an account.</summary>

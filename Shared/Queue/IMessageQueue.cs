@@ -39,8 +39,8 @@ public interface IMessageQueue
 
     /// <summary>
     /// Hides the message for <paramref name="visibilityTimeout"/> from now; <see cref="TimeSpan.Zero"/>
-    /// hands it back to the queue at once. Returns false when the handle is stale (the message was
-    /// deleted or received again by someone else).
+    /// hands it back to the queue at once. Returns false when the handle is stale: the message was
+    /// deleted, or (where the queue can tell; SQS does not promise it) received again by someone else.
     /// </summary>
     Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
 

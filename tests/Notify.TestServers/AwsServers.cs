@@ -3,14 +3,14 @@ using Xunit;
 namespace Notify.TestServers;
 
 /// <summary>
-/// Everything Aws mode talks to, on loopback: dynalite, sqslite and a ring of three Redis nodes, plus
+/// Everything Aws mode talks to, on loopback: dynalite, moto (SQS) and a ring of three Redis nodes, plus
 /// the settings that point Notify at them.
 /// </summary>
 public sealed class AwsServers : IAsyncLifetime
 {
     public DynaliteServer DynamoDb { get; } = new();
 
-    public SqsliteServer Sqs { get; } = new();
+    public SqsServer Sqs { get; } = new();
 
     public RedisRing Redis { get; } = new();
 

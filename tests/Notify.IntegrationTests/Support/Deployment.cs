@@ -7,7 +7,7 @@ public enum Deployment
     Embedded,
 
     /// <summary>
-    /// A Frontend and a standalone Sender as separate processes on dynalite, sqslite and three Redis
+    /// A Frontend and a standalone Sender as separate processes on dynalite, moto (SQS) and three Redis
     /// nodes, with tables and a queue of their own (a fresh resource prefix).
     /// </summary>
     Aws,

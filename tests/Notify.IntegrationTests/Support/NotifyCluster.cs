@@ -4,7 +4,7 @@ namespace Notify.IntegrationTests.Support;
 
 /// <summary>
 /// Notify as it runs in production on AWS, on loopback: two Frontends and two standalone Senders, as
-/// separate processes, sharing DynamoDB (dynalite), SQS (sqslite) and a ring of three Redis nodes, all
+/// separate processes, sharing DynamoDB (dynalite), SQS (moto) and a ring of three Redis nodes, all
 /// owned by this cluster so its tests may kill any of them.
 /// </summary>
 public sealed class NotifyCluster : IAsyncDisposable

@@ -25,6 +25,13 @@ public abstract class MessageQueueContractTests : IAsyncLifetime
     /// </value>
     protected virtual bool UsesRealTime => false;
 
+    /// <value>
+    /// Whether a receipt handle from an earlier receive is refused once the message was received again.
+    /// SQS does not promise it for standard queues (an older handle "might not succeed"), so a queue on
+    /// SQS only has to keep the current holder's handle working.
+    /// </value>
+    protected virtual bool RefusesEarlierReceiptHandles => true;
+
     protected abstract Task<IMessageQueue> CreateQueueAsync();
 
     /// <summary>Moves the queue's clock on: a manual clock where the queue takes one, real time where not.</summary>
@@ -128,16 +135,22 @@ public abstract class MessageQueueContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ChangeVisibility_WithHandleFromEarlierReceive_ReturnsFalse()
+    public async Task ChangeVisibility_WithHandleFromEarlierReceive_IsRefused_WhereTheQueueCanTell()
     {
         await SendAsync(("m-1", "hello"));
         var first = Assert.Single(await ReceiveNowAsync(10));
         await PassTimeAsync(VisibilityTimeout + TimeSpan.FromSeconds(1));
         var second = Assert.Single(await ReceiveNowAsync(10));
 
-        Assert.False(await Queue.ChangeVisibilityAsync(first.ReceiptHandle, TimeSpan.Zero, CancellationToken.None));
-        Assert.Empty(await ReceiveNowAsync(10));
+        var earlierAccepted = await Queue.ChangeVisibilityAsync(first.ReceiptHandle, TimeSpan.FromSeconds(30), CancellationToken.None);
+        if (RefusesEarlierReceiptHandles)
+        {
+            Assert.False(earlierAccepted);
+        }
+
+        // Whatever the earlier handle did, the current holder's handle still controls the message.
         Assert.True(await Queue.ChangeVisibilityAsync(second.ReceiptHandle, TimeSpan.Zero, CancellationToken.None));
+        Assert.Equal("m-1", Assert.Single(await ReceiveNowAsync(10)).Id);
     }
 
     [Fact]

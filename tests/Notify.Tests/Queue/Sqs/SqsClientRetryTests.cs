@@ -8,7 +8,7 @@ namespace Notify.Tests.Queue.Sqs;
 
 /// <summary>
 /// What goes over the wire and what comes back when SQS throttles or fails: against a real HTTP server
-/// that answers as SQS does (sqslite never throttles).
+/// that answers as SQS does (the local SQS server never throttles).
 /// </summary>
 public sealed class SqsClientRetryTests
 {

@@ -4,8 +4,8 @@ using Notify.Tests.Queue.Sqs.Support;
 
 namespace Notify.Tests.Queue.Sqs;
 
-/// <summary>The SQS client against sqslite, a real SQS server on loopback; each test on a queue of its own.</summary>
-public sealed class SqsClientTests(SqsliteServer sqs) : IClassFixture<SqsliteServer>
+/// <summary>The SQS client against moto, a real SQS server on loopback; each test on a queue of its own.</summary>
+public sealed class SqsClientTests(SqsServer sqs) : IClassFixture<SqsServer>
 {
     private static readonly Dictionary<string, string> NoAttributes = [];
 

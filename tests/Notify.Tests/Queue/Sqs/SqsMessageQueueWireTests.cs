@@ -10,7 +10,7 @@ namespace Notify.Tests.Queue.Sqs;
 
 /// <summary>
 /// What <see cref="SqsMessageQueue"/> asks of SQS and how it takes SQS's answers, including the ones
-/// sqslite never gives (entries failed on SQS's side, SQS's receipt-handle errors): against a real
+/// the local SQS server never gives (entries failed on SQS's side, SQS's receipt-handle errors): against a real
 /// HTTP server answering as SQS does.
 /// </summary>
 public sealed class SqsMessageQueueWireTests

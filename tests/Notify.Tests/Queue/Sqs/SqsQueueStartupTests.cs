@@ -9,8 +9,8 @@ using Notify.Tests.Queue.Sqs.Support;
 
 namespace Notify.Tests.Queue.Sqs;
 
-/// <summary>A host in Aws mode, as <c>AddNotifyQueue</c> sets it up, starting against sqslite.</summary>
-public sealed class SqsQueueStartupTests(SqsliteServer sqs) : IClassFixture<SqsliteServer>
+/// <summary>A host in Aws mode, as <c>AddNotifyQueue</c> sets it up, starting against a local SQS server (moto).</summary>
+public sealed class SqsQueueStartupTests(SqsServer sqs) : IClassFixture<SqsServer>
 {
     private readonly string _prefix = SqsTestClient.UniqueQueueName() + "-";
 

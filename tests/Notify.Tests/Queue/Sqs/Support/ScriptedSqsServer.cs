@@ -13,7 +13,7 @@ namespace Notify.Tests.Queue.Sqs.Support;
 /// <summary>
 /// A real HTTP server (Kestrel on 127.0.0.1, a free port) that answers SQS Query-protocol requests from
 /// a script of replies, then with a plain success for the action; it records every request, headers
-/// and form fields, so tests see what went over the wire. For what sqslite cannot be made to answer:
+/// and form fields, so tests see what went over the wire. For what the local SQS server cannot be made to answer:
 /// throttling, 5xx, batch entries failed by SQS, SQS's receipt-handle errors.
 /// </summary>
 internal sealed class ScriptedSqsServer : IAsyncDisposable

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Notify.TestServers;
+
+/// <summary>
+/// An SQS server (in memory) speaking SQS's Query protocol: moto's server, run as
+/// <c>python3 -m moto.server</c>. It keeps SQS's semantics where Notify depends on them: visibility
+/// timeouts that expire, ChangeMessageVisibility (to zero: a hand-back), long polling, receipt handles
+/// per receive, ApproximateReceiveCount and the depth attributes.
+/// </summary>
+/// <remarks>
+/// sqslite (npm), the other local SQS server tried, implements none of these: hidden messages never come
+/// back, WaitTimeSeconds is ignored, every handle is accepted, and DeleteMessageBatch deletes the
+/// messages it was not given. Tests against it would pass for a queue that loses messages.
+/// </remarks>
+public sealed class SqsServer : LocalServer
+{
+    public Uri ServiceUrl => new($"http://127.0.0.1:{Port}");
+
+    protected override ProcessStartInfo CreateStartInfo(int port)
+    {
+        var info = new ProcessStartInfo("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)]);
+        // Each server has its own in-memory state; account and region are the defaults the clients sign for.
+        info.Environment["MOTO_ALLOW_NONEXISTENT_REGION"] = "true";
+        return info;
+    }
+}
