@@ -20,6 +20,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             InvalidCursorException cursor => (StatusCodes.Status400BadRequest, cursor.Message),
             TopicNotFoundException missing => (StatusCodes.Status404NotFound, $"Topic '{missing.Topic}' does not exist; create it with POST /v1/topics."),
             DedupUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, unavailable.Message),
+            _ when DependencyFailure.TryName(exception, out var dependency) => (StatusCodes.Status503ServiceUnavailable,
+                $"Notify cannot reach {dependency} right now. Retry in a moment; a publish retried with the same dedupId or Idempotency-Key is never delivered twice."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
             _ => (StatusCodes.Status500InternalServerError,
                 $"The service failed to handle this request. Nothing you sent was at fault; retry later, and quote trace id {context.TraceIdentifier} if it persists."),
@@ -27,9 +29,17 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            // The dependency logs its own (rate-limited) failures; the caller is told when to come back.
+            // The caller is told when to come back. The Redis ring logs its own (rate-limited) failures;
+            // an AWS failure is logged here, with its cause but without the request's content.
             context.Response.Headers.RetryAfter = "1";
-            Log.Rejected(logger, status, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name);
+            if (exception is DedupUnavailableException)
+            {
+                Log.Rejected(logger, status, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name);
+            }
+            else
+            {
+                Log.DependencyFailed(logger, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name, exception.Message, context.TraceIdentifier);
+            }
         }
         else if (status >= 500)
         {
@@ -72,5 +82,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         [LoggerMessage(2, LogLevel.Debug, "Rejected {Method} {Endpoint} with {Status}: {Reason}", EventName = "RequestRejected")]
         public static partial void Rejected(ILogger logger, int status, string method, string? endpoint, string reason);
+
+        [LoggerMessage(3, LogLevel.Warning, "{Method} {Endpoint} answered 503: a dependency failed with {ExceptionType}: {Reason} (trace {TraceId})", EventName = "DependencyFailed")]
+        public static partial void DependencyFailed(ILogger logger, string method, string? endpoint, string exceptionType, string reason, string traceId);
     }
 }

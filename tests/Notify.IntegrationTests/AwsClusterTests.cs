@@ -131,6 +131,26 @@ public sealed class AwsClusterTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(answeredAtKill < ids.Count, $"Every message was answered before the kill ({answeredAtKill}); nothing was left for the other Sender.");
     }
 
+    [Fact]
+    public async Task SqsOrDynamoDbDown_CallsAnswer503WithRetryAfter_NeverA500()
+    {
+        await First.CreateTopicAsync("outage");
+
+        _cluster.Servers.Sqs.Kill();
+        using (var publish = await First.Http.PostAsync("v1/topics/outage/messages", JsonContent("""{"message":"during the outage"}""")))
+        {
+            await ProblemAssert.IsProblemAsync(publish, 503, "Notify cannot reach");
+            Assert.Equal(TimeSpan.FromSeconds(1), publish.Headers.RetryAfter?.Delta);
+        }
+
+        _cluster.Servers.DynamoDb.Kill();
+        using var create = await Second.Http.PostAsync("v1/topics", JsonContent("""{"name":"new-during-outage"}"""));
+        await ProblemAssert.IsProblemAsync(create, 503, "Notify cannot reach");
+        Assert.Equal(TimeSpan.FromSeconds(1), create.Headers.RetryAfter?.Delta);
+    }
+
+    private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
     private Task<string> SubscribeConfirmedAsync(NotifyClient client, string topic) =>
         client.SubscribeConfirmedAsync(_receiver, topic, topic);
 
