@@ -23,7 +23,7 @@ public sealed class AwsOptions
     /// <summary>Prefix of the tables and the queue Notify creates and uses, so several installations can share an account.</summary>
     /// <value>The default is <c>notify-</c>.</value>
     [Required(AllowEmptyStrings = false)]
-    [RegularExpression("^[A-Za-z0-9_.-]{1,40}$", ErrorMessage = "Notify:Aws:ResourcePrefix may hold 1 to 40 of A-Z a-z 0-9 _ . - (DynamoDB table and SQS queue names allow no others).")]
+    [RegularExpression("^[A-Za-z0-9_-]{1,40}$", ErrorMessage = "Notify:Aws:ResourcePrefix may hold 1 to 40 of A-Z a-z 0-9 _ - (the characters both DynamoDB table names and SQS queue names allow).")]
     public string ResourcePrefix { get; set; } = "notify-";
 
     /// <summary>
