@@ -16,9 +16,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
   ($sudo_cmd systemctl disable --now redis-server >/dev/null 2>&1 || $sudo_cmd service redis-server stop >/dev/null 2>&1) || true
 fi
 
-if ! python3 -c "import moto.server" >/dev/null 2>&1; then
-  echo "Installing moto's server (the SQS server of the tests)..."
-  python3 -m pip install --quiet "moto[server]>=5,<6"
+# moto comes with some machines' Python; elsewhere it goes into a virtual environment of the tests'
+# own (tests/servers/.venv), which the test fixtures prefer when it exists.
+if ! python3 -c "import moto.server" >/dev/null 2>&1 && [ ! -x tests/servers/.venv/bin/python3 ]; then
+  echo "Installing moto's server (the SQS server of the tests) into tests/servers/.venv..."
+  python3 -m venv tests/servers/.venv
+  tests/servers/.venv/bin/python3 -m pip install --quiet "moto[server]>=5,<6"
 fi
 
 if [ ! -f tests/servers/node_modules/.package-lock.json ] ||

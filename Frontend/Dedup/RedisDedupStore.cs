@@ -10,8 +10,8 @@ namespace Notify.Frontend.Dedup;
 /// </summary>
 /// <remarks>
 /// <para>
-/// When the owner is down, the claim goes to the next live node clockwise, the node every Frontend picks
-/// then. A repeat that straddles a node failure (first publish claimed on one node, repeat checked on
+/// When the owner is down, the claim goes to the next live node clockwise, the node every Frontend that
+/// also sees the owner down picks (each process tracks node health itself). A repeat that straddles a node failure (first publish claimed on one node, repeat checked on
 /// another) finds no claim and is delivered twice: delivery is at-least-once, and receivers already
 /// tolerate duplicates from retries. The node that comes back is flushed before use (see
 /// <see cref="RedisNode.ProbeAsync"/>), which can only cause such a repeat, never hide a new message.

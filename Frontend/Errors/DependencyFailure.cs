@@ -20,6 +20,7 @@ internal static class DependencyFailure
         dependency = exception switch
         {
             SqsException => "the message queue (SQS)",
+            SqsBatchEntryException entries when entries.Failures.All(f => !f.SenderFault) => "the message queue (SQS)",
             AmazonServiceException or AmazonClientException => "the metadata database (DynamoDB)",
             SqliteException sqlite when StorageErrors.Contains(sqlite.SqliteErrorCode) => "its data files (is the disk full or read-only?)",
 

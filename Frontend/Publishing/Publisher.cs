@@ -19,7 +19,9 @@ internal sealed class Publisher(IMessageQueue queue, IDedupStore dedup, TimeProv
         var key = dedupId is null ? null : topic + "\n" + dedupId;
         if (key is not null)
         {
-            var holder = await dedup.ClaimAsync(key, messageId, cancellationToken);
+            // Not the caller's token: a claim cut off midway may still be stored, with nobody to release it.
+            // Run to the end (each store bounds its own calls), then the send below decides.
+            var holder = await dedup.ClaimAsync(key, messageId, CancellationToken.None);
             if (holder != messageId)
             {
                 return new PublishResponse(holder, Duplicate: true);

@@ -36,10 +36,10 @@ public static class MetadataServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        AddCache(builder, inProcessTier);
 
         // The mode picks which services exist, so it is read now rather than from the bound options.
         var mode = builder.Configuration.GetSection(NotifyOptions.SectionName).GetValue(nameof(NotifyOptions.Mode), NotifyMode.Embedded);
+        AddCache(builder, mode, inProcessTier);
         if (mode == NotifyMode.Aws)
         {
             AddDynamoDbStore(services);
@@ -56,13 +56,18 @@ public static class MetadataServiceExtensions
         return builder;
     }
 
-    private static void AddCache(IHostApplicationBuilder builder, bool inProcessTier)
+    private static void AddCache(IHostApplicationBuilder builder, NotifyMode mode, bool inProcessTier)
     {
         var services = builder.Services;
         services.TryAddSingleton<InProcessMetadataCache>();
-        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Nodes)}"]))
+        var ring = mode == NotifyMode.Aws && !string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Nodes)}"]);
+        if (!ring)
         {
-            services.TryAddSingleton<IMetadataCache>(sp => sp.GetRequiredService<InProcessMetadataCache>());
+            // Without a shared tier, a standalone Sender in Aws mode reads DynamoDB directly rather than
+            // serve subscriber lists up to a TTL old. Embedded mode keeps its in-process cache either way.
+            services.TryAddSingleton<IMetadataCache>(sp => mode == NotifyMode.Aws && !inProcessTier
+                ? NoMetadataCache.Instance
+                : sp.GetRequiredService<InProcessMetadataCache>());
             return;
         }
 

@@ -20,7 +20,9 @@ public sealed class SqsServer : LocalServer
 
     protected override ProcessStartInfo CreateStartInfo(int port)
     {
-        var info = new ProcessStartInfo("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)]);
+        // test.sh installs moto into tests/servers/.venv where the system's Python does not have it.
+        var venv = System.IO.Path.Combine(ServersFolder.Path, ".venv", "bin", "python3");
+        var info = new ProcessStartInfo(File.Exists(venv) ? venv : "python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)]);
         // Each server has its own in-memory state; account and region are the defaults the clients sign for.
         info.Environment["MOTO_ALLOW_NONEXISTENT_REGION"] = "true";
         return info;

@@ -104,9 +104,9 @@ internal sealed partial class RedisNode : IDisposable
         bool wasInUse;
         lock (_gate)
         {
-            // The failed command may have been a removal, or may still run later: treat it as missed.
-            _needsFlush = true;
-            _missedRemovals++;
+            // No flush for this alone: a slow GET or SET loses nothing, and flushing on every blip would
+            // also wipe the dedup claims every Frontend keeps there. Removals that fail say so themselves
+            // (NoteMissedRemoval), and only they make the node stale.
             wasInUse = _state != NodeState.Down;
             _state = NodeState.Down;
         }

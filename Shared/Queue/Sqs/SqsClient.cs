@@ -96,8 +96,9 @@ internal sealed partial class SqsClient
 
     /// <summary>Sends up to <see cref="MaxBatchEntries"/> messages in one request.</summary>
     /// <returns>
-    /// The entries SQS refused; the rest are stored. An entry SQS lists neither way counts as stored
-    /// (sqslite, for one, answers with the MD5 of each entry id rather than the id).
+    /// The entries SQS refused; the rest are stored. An entry the answer lists neither as stored nor as
+    /// refused is reported as failed on the server's side (so it is sent again): a 202 needs SQS's word
+    /// that the message is stored.
     /// </returns>
     public async Task<IReadOnlyList<SqsBatchEntryFailure>> SendMessageBatchAsync(
         string queueUrl,
@@ -121,7 +122,20 @@ internal sealed partial class SqsClient
             }
         }
 
-        return ReadFailures(await SendAsync(request, queueUrl, cancellationToken));
+        var answer = await SendAsync(request, queueUrl, cancellationToken);
+        var failures = ReadFailures(answer);
+        var stored = answer.DescendantsNamed("SendMessageBatchResultEntry")
+            .Select(entry => entry.ChildValue("Id"))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (!stored.Contains(entry.Id) && !failures.Exists(f => f.Id == entry.Id))
+            {
+                failures.Add(new SqsBatchEntryFailure(entry.Id, "NotConfirmed", "The answer did not confirm this entry as stored.", SenderFault: false));
+            }
+        }
+
+        return failures;
     }
 
     public async Task<IReadOnlyList<SqsReceivedMessage>> ReceiveMessageAsync(

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Microsoft.Data.Sqlite;
 using Notify.Frontend.Errors;
+using Notify.Shared.Queue.Sqs;
 
 namespace Notify.Tests.Frontend;
 
@@ -10,6 +11,9 @@ public sealed class DependencyFailureTests
     public static TheoryData<Exception, bool> Failures => new()
     {
         { new AmazonServiceException("ProvisionedThroughputExceededException"), true },
+        { new SqsException("SendMessageBatch", System.Net.HttpStatusCode.ServiceUnavailable, new SqsError("ServiceUnavailable", "try later", false, null)), true },
+        { new SqsBatchEntryException("SendMessageBatch", [new SqsBatchEntryFailure("a", "InternalError", "failed", SenderFault: false)]), true },
+        { new SqsBatchEntryException("SendMessageBatch", [new SqsBatchEntryFailure("a", "InvalidMessageContents", "bad", SenderFault: true)]), false },
         { new AmazonClientException("Unable to connect"), true },
         { new HttpRequestException("Connection refused"), true },
         { new TaskCanceledException("timeout", new TimeoutException()), true },

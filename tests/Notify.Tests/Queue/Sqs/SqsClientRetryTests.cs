@@ -112,6 +112,22 @@ public sealed class SqsClientRetryTests
     }
 
     [Fact]
+    public async Task SendMessageBatch_EntryTheAnswerDoesNotConfirm_IsReportedAsFailedOnTheServersSide()
+    {
+        // A 200 that lists only "a": "b" may not be stored, so it must not count as accepted.
+        await using var server = await StartAsync(Reply.Ok(
+            "SendMessageBatch",
+            "<SendMessageBatchResultEntry><Id>a</Id><MessageId>m-a</MessageId></SendMessageBatchResultEntry>"));
+
+        var failures = await SqsTestClient.Create(server.ServiceUrl).SendMessageBatchAsync(
+            server.QueueUrl(), [new SqsSendEntry("a", "body a"), new SqsSendEntry("b", "body b")], CancellationToken.None);
+
+        var failure = Assert.Single(failures);
+        Assert.Equal("b", failure.Id);
+        Assert.False(failure.SenderFault);
+    }
+
+    [Fact]
     public async Task DeleteMessageBatch_ReportsTheEntriesSqsRefused()
     {
         await using var server = await StartAsync(Reply.Ok(
