@@ -16,9 +16,8 @@ internal static class DedupServiceExtensions
     {
         services.AddOptions<DedupOptions>().BindConfiguration(DedupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        var mode = configuration.GetSection(NotifyOptions.SectionName).GetValue(nameof(NotifyOptions.Mode), NotifyMode.Embedded);
-        var ring = !string.IsNullOrWhiteSpace(configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Nodes)}"]);
-        if (mode == NotifyMode.Aws && ring)
+        var mode = NotifyOptions.ModeIn(configuration);
+        if (RedisOptions.RingIn(configuration))
         {
             services.AddSingleton<IDedupStore, RedisDedupStore>();
         }

@@ -58,7 +58,7 @@ public static class FrontendServiceExtensions
             .AddCheck<QueueHealthCheck>("queue", tags: [HealthApi.ReadyTag]);
         services.AddOpenApi(o => o.AddDocumentTransformer<Notify.Frontend.OpenApi.BearerSecurityTransformer>());
 
-        var mode = builder.Configuration.GetValue<NotifyMode?>($"{NotifyOptions.SectionName}:{nameof(NotifyOptions.Mode)}") ?? NotifyMode.Embedded;
+        var mode = NotifyOptions.ModeIn(builder.Configuration);
         if (builder.Configuration.GetValue<bool?>("Notify:Sender:InProcess") ?? mode == NotifyMode.Embedded)
         {
             builder.AddNotifySender();

@@ -37,8 +37,7 @@ public static class MetadataServiceExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
-        // The mode picks which services exist, so it is read now rather than from the bound options.
-        var mode = builder.Configuration.GetSection(NotifyOptions.SectionName).GetValue(nameof(NotifyOptions.Mode), NotifyMode.Embedded);
+        var mode = NotifyOptions.ModeIn(builder.Configuration);
         AddCache(builder, mode, inProcessTier);
         if (mode == NotifyMode.Aws)
         {
@@ -60,8 +59,7 @@ public static class MetadataServiceExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton<InProcessMetadataCache>();
-        var ring = mode == NotifyMode.Aws && !string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Nodes)}"]);
-        if (!ring)
+        if (!RedisOptions.RingIn(builder.Configuration))
         {
             // Without a shared tier, a standalone Sender in Aws mode reads DynamoDB directly rather than
             // serve subscriber lists up to a TTL old. Embedded mode keeps its in-process cache either way.

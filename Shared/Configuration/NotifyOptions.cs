@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Notify.Shared.Configuration;
 
@@ -18,6 +19,13 @@ public sealed class NotifyOptions
     /// <summary>Absolute base URL used in confirm and unsubscribe links.</summary>
     /// <value>The default is the server's own first URL.</value>
     public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// The configured mode, read from configuration directly: registrations need it while services are
+    /// being added, before the bound options exist.
+    /// </summary>
+    public static NotifyMode ModeIn(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).GetValue(nameof(Mode), NotifyMode.Embedded);
 
     /// <summary>The data directory as an absolute path, created if missing.</summary>
     public string EnsureDataDirectory()

@@ -23,8 +23,7 @@ public static class QueueServiceExtensions
         builder.Services.AddNotifyOptions();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        // The mode picks which services exist, so it is read now rather than from the bound options.
-        var mode = builder.Configuration.GetSection(NotifyOptions.SectionName).GetValue(nameof(NotifyOptions.Mode), NotifyMode.Embedded);
+        var mode = NotifyOptions.ModeIn(builder.Configuration);
         if (mode == NotifyMode.Embedded)
         {
             builder.Services.TryAddSingleton<IMessageQueue>(services => new SqliteMessageQueue(

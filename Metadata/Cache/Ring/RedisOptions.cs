@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Notify.Shared.Configuration;
 using System.ComponentModel.DataAnnotations;
 
 namespace Notify.Metadata.Cache.Ring;
@@ -66,6 +68,14 @@ public sealed class RedisOptions : IValidatableObject
 
     /// <summary>True when <see cref="Nodes"/> names at least one node, i.e. there is a Redis tier.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Nodes);
+
+    /// <summary>
+    /// Whether the process uses the Redis ring: in Aws mode with nodes listed (Embedded mode is one process
+    /// and keeps its in-process cache and SQLite dedup). Read from configuration, as registrations need it.
+    /// </summary>
+    public static bool RingIn(IConfiguration configuration) =>
+        NotifyOptions.ModeIn(configuration) == NotifyMode.Aws
+        && !string.IsNullOrWhiteSpace(configuration[$"{SectionName}:{nameof(Nodes)}"]);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -216,7 +216,7 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
             },
             ExpressionAttributeValues = new()
             {
-                [":confirmed"] = S(StatusName(SubscriptionStatus.Confirmed)),
+                [":confirmed"] = S(StoredNames.Of(SubscriptionStatus.Confirmed)),
                 [":now"] = N(now.ToUnixTimeMilliseconds()),
                 [":id"] = S(id),
             },
@@ -238,7 +238,7 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         var request = SubscriptionsQuery(stored, after: null);
         request.FilterExpression = "#status = :confirmed";
         request.ExpressionAttributeNames["#status"] = MetadataKeys.Status;
-        request.ExpressionAttributeValues[":confirmed"] = S(StatusName(SubscriptionStatus.Confirmed));
+        request.ExpressionAttributeValues[":confirmed"] = S(StoredNames.Of(SubscriptionStatus.Confirmed));
         var items = await QueryAsync(request, int.MaxValue, cancellationToken);
         return items.ConvertAll(ReadSubscription);
     }

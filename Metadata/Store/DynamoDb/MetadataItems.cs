@@ -31,13 +31,13 @@ internal static class MetadataItems
 
     public static Dictionary<string, AttributeValue> SubscriptionItem(Subscription subscription, string incarnation)
     {
-        var protocol = ProtocolName(subscription.Protocol);
+        var protocol = StoredNames.Of(subscription.Protocol);
         var item = MetadataKeys.Subscription(subscription.Topic, incarnation, MetadataKeys.SubscriptionSortKey(protocol, subscription.Endpoint));
         item[MetadataKeys.SubscriptionId] = S(subscription.Id);
         item[MetadataKeys.TopicName] = S(subscription.Topic);
         item[MetadataKeys.Protocol] = S(protocol);
         item[MetadataKeys.Endpoint] = S(subscription.Endpoint);
-        item[MetadataKeys.Status] = S(StatusName(subscription.Status));
+        item[MetadataKeys.Status] = S(StoredNames.Of(subscription.Status));
         item[MetadataKeys.ConfirmToken] = S(subscription.ConfirmToken);
         item[MetadataKeys.UnsubscribeToken] = S(subscription.UnsubscribeToken);
         item[MetadataKeys.CreatedAt] = N(subscription.CreatedAt.ToUnixTimeMilliseconds());
@@ -53,9 +53,9 @@ internal static class MetadataItems
     {
         Id = item[MetadataKeys.SubscriptionId].S,
         Topic = item[MetadataKeys.TopicName].S,
-        Protocol = ParseProtocol(item[MetadataKeys.Protocol].S),
+        Protocol = StoredNames.ParseProtocol(item[MetadataKeys.Protocol].S),
         Endpoint = item[MetadataKeys.Endpoint].S,
-        Status = item[MetadataKeys.Status].S == "confirmed" ? SubscriptionStatus.Confirmed : SubscriptionStatus.Pending,
+        Status = StoredNames.ParseStatus(item[MetadataKeys.Status].S),
         ConfirmToken = item[MetadataKeys.ConfirmToken].S,
         UnsubscribeToken = item[MetadataKeys.UnsubscribeToken].S,
         CreatedAt = Time(item[MetadataKeys.CreatedAt]),
@@ -67,7 +67,7 @@ internal static class MetadataItems
         var item = MetadataKeys.Lookup(subscription.Id);
         item[MetadataKeys.TopicName] = S(subscription.Topic);
         item[MetadataKeys.Incarnation] = S(incarnation);
-        item[MetadataKeys.SubscriptionKey] = S(MetadataKeys.SubscriptionSortKey(ProtocolName(subscription.Protocol), subscription.Endpoint));
+        item[MetadataKeys.SubscriptionKey] = S(MetadataKeys.SubscriptionSortKey(StoredNames.Of(subscription.Protocol), subscription.Endpoint));
         return item;
     }
 
@@ -78,25 +78,6 @@ internal static class MetadataItems
 
     public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
-    public static string StatusName(SubscriptionStatus status) =>
-        status == SubscriptionStatus.Confirmed ? "confirmed" : "pending";
-
     private static DateTimeOffset Time(AttributeValue value) =>
         DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(value.N, CultureInfo.InvariantCulture));
-
-    private static string ProtocolName(Protocol protocol) => protocol switch
-    {
-        Protocol.Webhook => "webhook",
-        Protocol.Email => "email",
-        Protocol.Sms => "sms",
-        _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, null),
-    };
-
-    private static Protocol ParseProtocol(string name) => name switch
-    {
-        "webhook" => Protocol.Webhook,
-        "email" => Protocol.Email,
-        "sms" => Protocol.Sms,
-        _ => throw new InvalidDataException($"Unknown protocol '{name}' in the metadata table."),
-    };
 }

@@ -115,9 +115,9 @@ internal sealed class SqliteMetadataStore : IMetadataStore
             """;
         command.Parameters.AddWithValue("$id", candidate.Id);
         command.Parameters.AddWithValue("$topic", candidate.Topic);
-        command.Parameters.AddWithValue("$protocol", ProtocolName(candidate.Protocol));
+        command.Parameters.AddWithValue("$protocol", StoredNames.Of(candidate.Protocol));
         command.Parameters.AddWithValue("$endpoint", candidate.Endpoint);
-        command.Parameters.AddWithValue("$status", StatusName(candidate.Status));
+        command.Parameters.AddWithValue("$status", StoredNames.Of(candidate.Status));
         command.Parameters.AddWithValue("$confirm", candidate.ConfirmToken);
         command.Parameters.AddWithValue("$unsubscribe", candidate.UnsubscribeToken);
         command.Parameters.AddWithValue("$created", candidate.CreatedAt.ToUnixTimeMilliseconds());
@@ -237,31 +237,12 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     {
         Id = reader.GetString(0),
         Topic = reader.GetString(1),
-        Protocol = ParseProtocol(reader.GetString(2)),
+        Protocol = StoredNames.ParseProtocol(reader.GetString(2)),
         Endpoint = reader.GetString(3),
-        Status = reader.GetString(4) == "confirmed" ? SubscriptionStatus.Confirmed : SubscriptionStatus.Pending,
+        Status = StoredNames.ParseStatus(reader.GetString(4)),
         ConfirmToken = reader.GetString(5),
         UnsubscribeToken = reader.GetString(6),
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
         ConfirmedAt = reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
     };
-
-    private static string ProtocolName(Protocol protocol) => protocol switch
-    {
-        Protocol.Webhook => "webhook",
-        Protocol.Email => "email",
-        Protocol.Sms => "sms",
-        _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, null),
-    };
-
-    private static Protocol ParseProtocol(string name) => name switch
-    {
-        "webhook" => Protocol.Webhook,
-        "email" => Protocol.Email,
-        "sms" => Protocol.Sms,
-        _ => throw new InvalidDataException($"Unknown protocol '{name}' in the metadata store."),
-    };
-
-    private static string StatusName(SubscriptionStatus status) =>
-        status == SubscriptionStatus.Confirmed ? "confirmed" : "pending";
 }

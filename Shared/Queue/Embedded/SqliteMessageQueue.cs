@@ -138,11 +138,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         TimeSpan waitTime,
         CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, QueueLimits.MaxReceiveMessages);
-        CheckVisibilityTimeout(visibilityTimeout);
-        ArgumentOutOfRangeException.ThrowIfLessThan(waitTime, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(waitTime, QueueLimits.MaxWaitTime);
+        QueueLimits.CheckReceive(maxMessages, visibilityTimeout, waitTime);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         await _schema.WaitAsync(cancellationToken);
 
@@ -212,7 +208,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         CancellationToken cancellationToken)
     {
         var handle = ReceiptHandle.Parse(receiptHandle, nameof(receiptHandle));
-        CheckVisibilityTimeout(visibilityTimeout);
+        QueueLimits.CheckVisibilityTimeout(visibilityTimeout);
         var changed = await WithReceiptConnectionAsync(
             connection =>
             {
@@ -287,12 +283,6 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private static void CheckVisibilityTimeout(TimeSpan visibilityTimeout)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(visibilityTimeout, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(visibilityTimeout, QueueLimits.MaxVisibilityTimeout);
-    }
 
     private void SignalMessagesAvailable() =>
         Interlocked.Exchange(ref _messagesAvailable, NewSignal()).TrySetResult();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Notify.Shared.Queue.Embedded;
 using Polly;
 using Polly.Retry;
 
@@ -119,11 +118,7 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
         TimeSpan waitTime,
         CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, QueueLimits.MaxReceiveMessages);
-        CheckVisibilityTimeout(visibilityTimeout);
-        ArgumentOutOfRangeException.ThrowIfLessThan(waitTime, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(waitTime, QueueLimits.MaxWaitTime);
+        QueueLimits.CheckReceive(maxMessages, visibilityTimeout, waitTime);
 
         var url = await GetQueueUrlAsync(cancellationToken);
         var request = new SqsReceiveRequest(maxMessages, WholeSeconds(visibilityTimeout), WholeSeconds(waitTime), ReceiveAttributes, ReceiveMessageAttributes);
@@ -151,7 +146,7 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
     public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(receiptHandle);
-        CheckVisibilityTimeout(visibilityTimeout);
+        QueueLimits.CheckVisibilityTimeout(visibilityTimeout);
         var url = await GetQueueUrlAsync(cancellationToken);
         try
         {
@@ -350,12 +345,6 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
             ? DateTimeOffset.FromUnixTimeMilliseconds(sentMs)
             : _time.GetUtcNow();
         return new ReceivedMessage(id, message.ReceiptHandle, message.Body, receiveCount, sentAt);
-    }
-
-    private static void CheckVisibilityTimeout(TimeSpan visibilityTimeout)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(visibilityTimeout, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(visibilityTimeout, QueueLimits.MaxVisibilityTimeout);
     }
 
     private static int WholeSeconds(TimeSpan time) => (int)((time.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);
