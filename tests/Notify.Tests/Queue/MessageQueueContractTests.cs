@@ -32,6 +32,13 @@ public abstract class MessageQueueContractTests : IAsyncLifetime
     /// </value>
     protected virtual bool RefusesEarlierReceiptHandles => true;
 
+    /// <value>
+    /// Whether a message goes to exactly one of several concurrent receivers. An SQS standard queue
+    /// delivers "at least once" and may occasionally hand a message out twice (moto does too, under
+    /// concurrent receives), so a queue on SQS only has to hand out every message.
+    /// </value>
+    protected virtual bool HandsEachMessageOutOnce => true;
+
     protected abstract Task<IMessageQueue> CreateQueueAsync();
 
     /// <summary>Moves the queue's clock on: a manual clock where the queue takes one, real time where not.</summary>
@@ -179,7 +186,7 @@ public abstract class MessageQueueContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Receive_ByConcurrentReceivers_HandsEachMessageToOnlyOne()
+    public async Task Receive_ByConcurrentReceivers_HandsOutEveryMessage_ToOnlyOneWhereTheQueuePromisesIt()
     {
         var sent = Enumerable.Range(0, 40).Select(i => ($"m-{i}", $"body {i}")).ToArray();
         await SendAsync(sent);
@@ -196,8 +203,11 @@ public abstract class MessageQueueContractTests : IAsyncLifetime
         }));
         var received = (await Task.WhenAll(receivers)).SelectMany(m => m).ToList();
 
-        Assert.Equal(sent.Length, received.Count);
-        Assert.Equal(sent.Select(s => s.Item1).Order(StringComparer.Ordinal), received.Select(m => m.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(sent.Select(s => s.Item1).Order(StringComparer.Ordinal), received.Select(m => m.Id).Distinct().Order(StringComparer.Ordinal));
+        if (HandsEachMessageOutOnce)
+        {
+            Assert.Equal(sent.Length, received.Count);
+        }
     }
 
     [Fact]
