@@ -57,6 +57,15 @@ public sealed class SenderOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many times a message whose delivery failed unexpectedly (not an endpoint's refusal, which the
+    /// channel's own retries handle) is received before it is given up and deleted, as SQS's
+    /// maxReceiveCount would move it to a dead-letter queue.
+    /// </summary>
+    /// <value>The default is 5.</value>
+    [Range(1, 1000)]
+    public int MaxReceiveCount { get; set; } = 5;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MinRetrievers > MaxRetrievers)

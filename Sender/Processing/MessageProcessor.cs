@@ -181,14 +181,30 @@ internal sealed partial class MessageProcessor : IDisposable
 
         admitted.TrySetResult();
 
-        var tasks = new Task<bool>[targets.Count];
+        var tasks = new Task<TaskEnd>[targets.Count];
         for (var i = 0; i < tasks.Length; i++)
         {
             tasks[i] = DeliverOneAsync(message, targets[i], holdsSlot: i == 0);
         }
 
-        var settled = await Task.WhenAll(tasks);
-        var unfinished = settled.Count(done => !done);
+        var ends = await Task.WhenAll(tasks);
+        var failed = ends.Count(end => end == TaskEnd.Failed);
+        if (failed > 0)
+        {
+            // An unexpected failure may be passing (it was once a start-up race): the message comes back
+            // after its visibility timeout, to every subscriber again (at least once), until it has been
+            // received MaxReceiveCount times; only then is it given up, as SQS would move it to a DLQ.
+            if (message.ReceiveCount < _options.MaxReceiveCount)
+            {
+                Log.FailedWillRetry(_logger, failed, tasks.Length, message.Id, message.ReceiveCount, _options.MaxReceiveCount);
+                return Settlement.Leave;
+            }
+
+            Log.FailedGivenUp(_logger, failed, tasks.Length, message.Id, message.ReceiveCount);
+            return Settlement.Delete;
+        }
+
+        var unfinished = ends.Count(end => end == TaskEnd.Cancelled);
         if (unfinished == 0)
         {
             return Settlement.Delete;
@@ -230,8 +246,8 @@ internal sealed partial class MessageProcessor : IDisposable
         return [new DeliveryTarget(subscription, null)];
     }
 
-    /// <summary>One subscriber's task. True when it ended (delivered or given up), false when cancelled by shutdown.</summary>
-    private async Task<bool> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
+    /// <summary>One subscriber's task; never throws.</summary>
+    private async Task<TaskEnd> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
     {
         var subscription = target.Subscription;
         if (!holdsSlot)
@@ -242,7 +258,7 @@ internal sealed partial class MessageProcessor : IDisposable
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return TaskEnd.Cancelled;
             }
         }
 
@@ -252,7 +268,7 @@ internal sealed partial class MessageProcessor : IDisposable
             {
                 // Not a crash and not a silent drop: email and SMS channels arrive in a later release.
                 Log.NoChannel(_logger, subscription.Protocol, message.Id, subscription.Id);
-                return true;
+                return TaskEnd.Ended;
             }
 
             var result = target.Notification is { } notification
@@ -268,18 +284,16 @@ internal sealed partial class MessageProcessor : IDisposable
                 Log.GaveUp(_logger, message.Id, subscription.Id, subscription.Protocol, result.Attempts, result.LastStatus);
             }
 
-            return true;
+            return TaskEnd.Ended;
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            return false;
+            return TaskEnd.Cancelled;
         }
         catch (Exception ex)
         {
-            // Counted as given up: redelivering the whole message would send it again to every other
-            // subscriber, and a channel bug would make that happen forever.
             Log.DeliveryFailed(_logger, ex, message.Id, subscription.Id, subscription.Protocol);
-            return true;
+            return TaskEnd.Failed;
         }
         finally
         {
@@ -351,6 +365,19 @@ internal sealed partial class MessageProcessor : IDisposable
         return false;
     }
 
+    /// <summary>How one subscriber's task ended.</summary>
+    private enum TaskEnd
+    {
+        /// <summary>Delivered, or given up by its channel's own retry policy.</summary>
+        Ended,
+
+        /// <summary>Cancelled by shutdown before it ended.</summary>
+        Cancelled,
+
+        /// <summary>Threw something unexpected (a bug or a start-up race), so neither delivered nor given up.</summary>
+        Failed,
+    }
+
     private static partial class Log
     {
         [LoggerMessage(200, LogLevel.Warning,
@@ -400,10 +427,22 @@ internal sealed partial class MessageProcessor : IDisposable
         public static partial void NoChannel(ILogger logger, Protocol protocol, string messageId, string subscriptionId);
 
         [LoggerMessage(209, LogLevel.Error,
-            "Delivering message {MessageId} to subscription {SubscriptionId} ({Protocol}) failed unexpectedly; counted as given up",
+            "Delivering message {MessageId} to subscription {SubscriptionId} ({Protocol}) failed unexpectedly",
             EventName = "DeliveryFailed")]
         public static partial void DeliveryFailed(
             ILogger logger, Exception exception, string messageId, string subscriptionId, Protocol protocol);
+
+        [LoggerMessage(217, LogLevel.Warning,
+            "{Failed} of {Total} deliveries of message {MessageId} failed unexpectedly (receive {ReceiveCount} of {MaxReceiveCount}); " +
+            "it comes back when its visibility timeout ends",
+            EventName = "DeliveriesFailedWillRetry")]
+        public static partial void FailedWillRetry(ILogger logger, int failed, int total, string messageId, int receiveCount, int maxReceiveCount);
+
+        [LoggerMessage(218, LogLevel.Error,
+            "{Failed} of {Total} deliveries of message {MessageId} failed unexpectedly on its last allowed receive ({ReceiveCount}); " +
+            "the message is given up and deleted",
+            EventName = "DeliveriesFailedGivenUp")]
+        public static partial void FailedGivenUp(ILogger logger, int failed, int total, string messageId, int receiveCount);
 
         [LoggerMessage(210, LogLevel.Warning,
             "{Unfinished} of {Total} deliveries of message {MessageId} were cancelled by shutdown; handing it back to the queue",

@@ -19,6 +19,7 @@ internal sealed partial class RetrieverService : BackgroundService
     private readonly MessageProcessor _processor;
     private readonly SenderOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<RetrieverService> _logger;
     private readonly AdaptiveConcurrency _concurrency;
 
@@ -27,8 +28,10 @@ internal sealed partial class RetrieverService : BackgroundService
         MessageProcessor processor,
         IOptions<SenderOptions> options,
         TimeProvider timeProvider,
+        IHostApplicationLifetime lifetime,
         ILogger<RetrieverService> logger)
     {
+        _lifetime = lifetime;
         _queue = queue;
         _processor = processor;
         _options = options.Value;
@@ -53,8 +56,23 @@ internal sealed partial class RetrieverService : BackgroundService
         base.Dispose();
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Nothing is received before the host has started: a delivery's links name this process's own
+        // address when Notify:PublicBaseUrl is unset, and the web server knows it only from then on.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            try
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         Log.Started(_logger, _options.MinRetrievers, _options.MaxRetrievers, _options.MaxConcurrentDeliveries);
         var loops = new Task[_options.MaxRetrievers];
         for (var i = 0; i < loops.Length; i++)
@@ -62,7 +80,7 @@ internal sealed partial class RetrieverService : BackgroundService
             loops[i] = RetrieveAsync(stoppingToken);
         }
 
-        return Task.WhenAll(loops);
+        await Task.WhenAll(loops);
     }
 
     private async Task RetrieveAsync(CancellationToken stoppingToken)

@@ -19,7 +19,8 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Restart_KeepsTopicsSubscriptionsAndUndeliveredMessages()
     {
-        await using var notify = await NotifyService.StartAsync();
+        // Debug logs (each receive, delivery and deletion) explain a failure in the test's output.
+        await using var notify = await NotifyService.StartAsync(new Dictionary<string, string?> { ["Logging:LogLevel:Notify"] = "Debug" });
         var subscriptionId = await SubscribeConfirmedAsync(notify, "durable");
         await notify.Process.StopAsync(TimeSpan.FromSeconds(15));
 
@@ -42,7 +43,8 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("durable", topic.GetProperty("name").GetString());
         Assert.Equal("confirmed", subscription.GetProperty("status").GetString());
 
-        await _receiver.WaitUntilAsync(r => DeliveredIds(r).IsSupersetOf(accepted), Patience, "all 20 messages after the restart");
+        await notify.ExplainFailureAsync(output, () =>
+            _receiver.WaitUntilAsync(r => DeliveredIds(r).IsSupersetOf(accepted), Patience, "all 20 messages after the restart"));
     }
 
     [Fact]

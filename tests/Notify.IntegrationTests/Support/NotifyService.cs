@@ -10,6 +10,7 @@ public sealed class NotifyService : IAsyncDisposable
     public const string AdminKey = "test-admin-key-2f8b6c1e9d";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly List<(string Name, NotifyProcess Process)> _started = [];
 
     private NotifyService(Deployment deployment, Dictionary<string, string?> settings, string dataDirectory)
     {
@@ -90,6 +91,7 @@ public sealed class NotifyService : IAsyncDisposable
         }
 
         Process = await NotifyProcess.StartFrontendAsync(_settings);
+        _started.Add(($"Frontend #{_started.Count(p => p.Name.StartsWith("Frontend", StringComparison.Ordinal)) + 1}", Process));
         Client = new NotifyClient(Process.BaseAddress, _settings.GetValueOrDefault("Notify:Auth:AdminKey"));
         if (Deployment == Deployment.Aws)
         {
@@ -97,6 +99,24 @@ public sealed class NotifyService : IAsyncDisposable
             {
                 ["Notify:PublicBaseUrl"] = Process.BaseAddress.AbsoluteUri,
             });
+            _started.Add(($"Sender #{_started.Count(p => p.Name.StartsWith("Sender", StringComparison.Ordinal)) + 1}", Sender));
+        }
+    }
+
+    /// <summary>What every process this service started printed, in start order: for a failing test's output.</summary>
+    public string Logs => string.Join("\n", _started.Select(p => $"----- {p.Name} (pid {p.Process.Id}) -----\n{p.Process.Output}"));
+
+    /// <summary>Runs <paramref name="check"/>; when it throws, writes <see cref="Logs"/> to the test's output first.</summary>
+    public async Task ExplainFailureAsync(Xunit.Abstractions.ITestOutputHelper output, Func<Task> check)
+    {
+        try
+        {
+            await check();
+        }
+        catch
+        {
+            output.WriteLine(Logs);
+            throw;
         }
     }
 

@@ -15,6 +15,7 @@ public sealed class MessageProcessorTests : IDisposable
     private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HandBackAfter = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private const int MaxReceiveCount = 4;
 
     private readonly InMemoryQueue _queue = new();
     private readonly InMemoryMetadataStore _store = new();
@@ -43,28 +44,64 @@ public sealed class MessageProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Notification_WhenOneSubscriberFailsOrThrows_StillDeliversToTheOthersAndIsDeleted()
+    public async Task Notification_WhenOneSubscriberIsGivenUp_StillDeliversToTheOthersAndIsDeleted()
     {
-        foreach (var id in new[] { "a", "gives-up", "throws", "d" })
+        foreach (var id in new[] { "a", "gives-up", "d" })
         {
             _store.Add(id);
         }
 
         _webhooks.GiveUp("gives-up", "HTTP 503");
-        _webhooks.Throw("throws");
         var message = Notification("m1");
 
         await Processor().AdmitAsync(message, CancellationToken.None);
         await _queue.WhenDeletedAsync(message);
 
-        Assert.Equal(["a", "d", "gives-up", "throws"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
+        Assert.Equal(["a", "d", "gives-up"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
         var gaveUp = Assert.Single(_logs.Entries, e => e.EventName == "DeliveryGivenUp");
         Assert.Equal(LogLevel.Warning, gaveUp.Level);
         Assert.Contains("m1", gaveUp.Message);
         Assert.Contains("gives-up", gaveUp.Message);
         Assert.Contains("Webhook", gaveUp.Message);
         Assert.Contains("HTTP 503", gaveUp.Message);
+    }
+
+    [Fact]
+    public async Task Notification_WhenADeliveryThrows_StillDeliversToTheOthersAndLeavesTheMessageToComeBack()
+    {
+        foreach (var id in new[] { "a", "throws", "d" })
+        {
+            _store.Add(id);
+        }
+
+        _webhooks.Throw("throws");
+        var message = Notification("m1", receiveCount: MaxReceiveCount - 1);
+        var processor = Processor();
+
+        await processor.AdmitAsync(message, CancellationToken.None);
+        await Eventually.Within(processor.DrainAsync(CancellationToken.None));
+
+        Assert.Equal(["a", "d", "throws"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
+        Assert.False(_queue.IsDeleted(message));
+        Assert.Empty(_queue.VisibilityChanges);
         Assert.Single(_logs.Entries, e => e.EventName == "DeliveryFailed" && e.Level == LogLevel.Error);
+        var retry = Assert.Single(_logs.Entries, e => e.EventName == "DeliveriesFailedWillRetry");
+        Assert.Contains($"receive {MaxReceiveCount - 1} of {MaxReceiveCount}", retry.Message);
+    }
+
+    [Fact]
+    public async Task Notification_WhenADeliveryThrowsOnItsLastAllowedReceive_IsGivenUpAndDeleted()
+    {
+        _store.Add("throws");
+        _webhooks.Throw("throws");
+        var message = Notification("m1", receiveCount: MaxReceiveCount);
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        var givenUp = Assert.Single(_logs.Entries, e => e.EventName == "DeliveriesFailedGivenUp");
+        Assert.Equal(LogLevel.Error, givenUp.Level);
+        Assert.Contains("m1", givenUp.Message);
     }
 
     [Fact]
@@ -312,19 +349,20 @@ public sealed class MessageProcessorTests : IDisposable
             VisibilityTimeout = VisibilityTimeout,
             HandBackAfter = HandBackAfter,
             DrainTimeout = DrainTimeout,
+            MaxReceiveCount = MaxReceiveCount,
         };
         _processor = new MessageProcessor(
             _queue, _store, new DeliveryChannels([_webhooks]), Options.Create(options), _clock, _logs.CreateLogger<MessageProcessor>());
         return _processor;
     }
 
-    private ReceivedMessage Notification(string id) => _queue.Enqueue(id, EnvelopeJson.Serialize(QueueEnvelope.For(new Notification
+    private ReceivedMessage Notification(string id, int receiveCount = 1) => _queue.Enqueue(id, EnvelopeJson.Serialize(QueueEnvelope.For(new Notification
     {
         MessageId = id,
         Topic = "orders",
         Message = "order 42 shipped",
         Timestamp = DateTimeOffset.UnixEpoch,
-    })));
+    })), receiveCount);
 
     private ReceivedMessage Confirmation(string id, string subscriptionId) =>
         _queue.Enqueue(id, EnvelopeJson.Serialize(QueueEnvelope.ForConfirmation(subscriptionId)));

@@ -18,6 +18,7 @@ public sealed class RetrieverServiceTests : IDisposable
     private readonly ScriptedChannel _webhooks = new();
     private readonly ObservableClock _clock = new();
     private readonly LogCollector _logs = new();
+    private readonly TestHostLifetime _lifetime = new();
     private MessageProcessor? _processor;
     private RetrieverService? _service;
 
@@ -25,6 +26,25 @@ public sealed class RetrieverServiceTests : IDisposable
     {
         _service?.Dispose();
         _processor?.Dispose();
+        _lifetime.Dispose();
+    }
+
+    [Fact]
+    public async Task Retriever_ReceivesNothingUntilTheHostHasStarted()
+    {
+        // The web server's address (the links' base when PublicBaseUrl is unset) is known only then.
+        _store.Add("a");
+        var message = Notification("m1");
+        var service = Service(hostStarted: false);
+
+        await service.StartAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(0, _queue.Receives);
+
+        _lifetime.Start();
+        await _queue.WhenDeletedAsync(message);
+        await service.StopAsync(CancellationToken.None);
+        Assert.Single(_webhooks.Calls);
     }
 
     [Fact]
@@ -119,8 +139,13 @@ public sealed class RetrieverServiceTests : IDisposable
         Assert.False(_queue.IsDeleted(message));
     }
 
-    private RetrieverService Service(int maxRetrievers = 2, int batchSize = 10)
+    private RetrieverService Service(int maxRetrievers = 2, int batchSize = 10, bool hostStarted = true)
     {
+        if (hostStarted)
+        {
+            _lifetime.Start();
+        }
+
         var options = Options.Create(new SenderOptions
         {
             MinRetrievers = 1,
@@ -131,7 +156,7 @@ public sealed class RetrieverServiceTests : IDisposable
         });
         _processor = new MessageProcessor(
             _queue, _store, new DeliveryChannels([_webhooks]), options, _clock, _logs.CreateLogger<MessageProcessor>());
-        _service = new RetrieverService(_queue, _processor, options, _clock, _logs.CreateLogger<RetrieverService>());
+        _service = new RetrieverService(_queue, _processor, options, _clock, _lifetime, _logs.CreateLogger<RetrieverService>());
         return _service;
     }
 

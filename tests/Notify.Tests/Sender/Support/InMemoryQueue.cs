@@ -27,9 +27,9 @@ internal sealed class InMemoryQueue : IMessageQueue
     /// <summary>Makes the next <paramref name="count"/> receives throw, as a queue that is down would.</summary>
     public void FailNextReceives(int count) => Volatile.Write(ref _failuresToThrow, count);
 
-    public ReceivedMessage Enqueue(string id, string body)
+    public ReceivedMessage Enqueue(string id, string body, int receiveCount = 1)
     {
-        var message = new ReceivedMessage(id, $"receipt-{id}", body, 1, DateTimeOffset.UnixEpoch);
+        var message = new ReceivedMessage(id, $"receipt-{id}", body, receiveCount, DateTimeOffset.UnixEpoch);
         _visible.Writer.TryWrite(message);
         return message;
     }
