@@ -26,7 +26,10 @@ public sealed class SenderOptions : IValidatableObject
     [Range(1, 10)]
     public int ReceiveBatchSize { get; set; } = 10;
 
-    /// <summary>Deliveries (one per subscriber of a message) that may run at once on this host.</summary>
+    /// <summary>
+    /// Webhook deliveries (one per subscriber of a message) that may run at once on this host. Email and
+    /// SMS have their own bulkheads (Notify:Email:MaxConcurrent, Notify:Sms:MaxConcurrent).
+    /// </summary>
     /// <value>The default is 64.</value>
     [Range(1, 10_000)]
     public int MaxConcurrentDeliveries { get; set; } = 64;

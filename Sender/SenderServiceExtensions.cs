@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.Sender.Channels;
+using Notify.Sender.Channels.Email;
+using Notify.Sender.Channels.Sms;
 using Notify.Sender.Channels.Webhooks;
 using Notify.Sender.Processing;
 using Notify.Sender.Retrieval;
@@ -31,6 +33,8 @@ public static class SenderServiceExtensions
         services.TryAddSingleton<PublicLinks>();
 
         services.AddWebhookChannel();
+        services.AddEmailChannel();
+        services.AddSmsChannel();
         services.TryAddSingleton<DeliveryChannels>();
         services.TryAddSingleton<MessageProcessor>();
         services.AddHostedService<RetrieverService>();

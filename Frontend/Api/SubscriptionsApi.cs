@@ -9,7 +9,9 @@ using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
+using Notify.Shared.Email;
 using Notify.Shared.Ids;
+using Notify.Shared.Sms;
 using Notify.Shared.Webhooks;
 
 namespace Notify.Frontend.Api;
@@ -34,8 +36,9 @@ public static class SubscriptionsApi
 
     /// <summary>
     /// 201 with a new subscription; 200 with the existing one for the same protocol and endpoint.
-    /// Webhooks start pending and get a confirmation request (sent again on a repeated subscribe while
-    /// still pending); SMS is confirmed at once, as in SNS; email starts pending.
+    /// Webhooks and email start pending and get a confirmation request (sent again on a repeated subscribe
+    /// while still pending); SMS is confirmed at once, as in SNS. A protocol whose channel is not
+    /// configured on this server is refused (400) with the settings to set.
     /// </summary>
     internal static async Task<Results<Created<SubscriptionResponse>, Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Subscribe(
         string name,
@@ -43,12 +46,26 @@ public static class SubscriptionsApi
         IMetadataStore store,
         Publisher publisher,
         IOptions<WebhookOptions> webhooks,
+        IOptions<EmailOptions> email,
+        IOptions<SmsOptions> sms,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
         if (EndpointRule.Check(request.Protocol, request.Endpoint, out var protocol, out var endpoint) is { } errors)
         {
             return Problems.Invalid(errors);
+        }
+
+        // A channel this server cannot deliver through would take subscriptions and then drop every message.
+        var disabled = protocol switch
+        {
+            Protocol.Email => email.Value.WhyDisabled,
+            Protocol.Sms => sms.Value.WhyDisabled,
+            _ => null,
+        };
+        if (disabled is not null)
+        {
+            return Problems.Invalid("protocol", disabled);
         }
 
         if (protocol == Protocol.Webhook && webhooks.Value.AllowPrivateNetworks != true
@@ -83,7 +100,7 @@ public static class SubscriptionsApi
             return Problems.TopicNotFound(name);
         }
 
-        if (subscription is { Protocol: Protocol.Webhook, Status: SubscriptionStatus.Pending })
+        if (subscription.Status == SubscriptionStatus.Pending)
         {
             await publisher.RequestConfirmationAsync(subscription.Id, cancellationToken);
         }

@@ -29,6 +29,7 @@ public static class FrontendServiceExtensions
         builder.AddNotifyMetadata();
         builder.AddNotifyQueue();
         builder.Services.AddNotifyWebhookOptions();
+        builder.Services.AddNotifyChannelOptions();
 
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)

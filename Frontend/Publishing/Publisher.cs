@@ -1,5 +1,6 @@
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Dedup;
+using Notify.Frontend.Validation;
 using Notify.Shared.Ids;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
@@ -33,7 +34,8 @@ internal sealed class Publisher(IMessageQueue queue, IDedupStore dedup, TimeProv
             MessageId = messageId,
             Topic = topic,
             Subject = request.Subject,
-            Message = request.Message!,
+            Message = request.DefaultMessage!,
+            Messages = PerProtocol(request.Messages),
             Attributes = request.Attributes,
             Timestamp = clock.GetUtcNow(),
         });
@@ -50,6 +52,13 @@ internal sealed class Publisher(IMessageQueue queue, IDedupStore dedup, TimeProv
         }
 
         return new PublishResponse(messageId, Duplicate: false);
+    }
+
+    // The default body travels once, as Message; only the protocols' own bodies go into Messages.
+    private static Dictionary<string, string>? PerProtocol(Dictionary<string, string?>? messages)
+    {
+        var own = messages?.Where(m => m.Key != PublishRule.DefaultKey && m.Value is not null).ToDictionary(m => m.Key, m => m.Value!);
+        return own is { Count: > 0 } ? own : null;
     }
 
     /// <summary>Queues the confirmation request of a new webhook subscription; the Sender delivers and retries it.</summary>

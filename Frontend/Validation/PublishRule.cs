@@ -6,13 +6,24 @@ namespace Notify.Frontend.Validation;
 /// <summary>What a publish must satisfy before it is accepted.</summary>
 internal static class PublishRule
 {
+    /// <summary>The key in <c>messages</c> of the body for every protocol without its own.</summary>
+    public const string DefaultKey = "default";
+
+    /// <summary>The keys <c>messages</c> may hold: the default and one per protocol.</summary>
+    public static readonly IReadOnlyList<string> MessagesKeys = [DefaultKey, "email", "sms", "webhook"];
+
     /// <returns>The validation errors (400), or null.</returns>
     public static ValidationErrors? Check(PublishRequest request, string? idempotencyKey)
     {
         var errors = new ValidationErrors();
-        if (string.IsNullOrEmpty(request.Message))
+        if (request.Messages is null && string.IsNullOrEmpty(request.Message))
         {
             errors.Add("message", "The message is required and must not be empty.");
+        }
+
+        if (request.Messages is { } messages)
+        {
+            CheckMessages(request, messages, errors);
         }
 
         if (request.Subject is { } subject)
@@ -62,17 +73,47 @@ internal static class PublishRule
         return errors.IsEmpty ? null : errors;
     }
 
-    /// <returns>The UTF-8 size of message, subject and attributes when it is over the limit (413), else null.</returns>
+    /// <returns>The UTF-8 size of every body, subject and attributes when it is over the limit (413), else null.</returns>
     public static int? OversizeBytes(PublishRequest request)
     {
         var bytes = Encoding.UTF8.GetByteCount(request.Message ?? string.Empty)
             + Encoding.UTF8.GetByteCount(request.Subject ?? string.Empty);
+        foreach (var (key, body) in request.Messages ?? [])
+        {
+            bytes += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(body ?? string.Empty);
+        }
+
         foreach (var (name, value) in request.Attributes ?? [])
         {
             bytes += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value ?? string.Empty);
         }
 
         return bytes > Limits.MessageMaxBytes ? bytes : null;
+    }
+
+    private static void CheckMessages(PublishRequest request, Dictionary<string, string?> messages, ValidationErrors errors)
+    {
+        foreach (var (key, body) in messages)
+        {
+            if (!MessagesKeys.Contains(key))
+            {
+                errors.Add("messages", $"'{key}' is not a key of messages; use {string.Join(", ", MessagesKeys.Select(k => $"'{k}'"))}.");
+            }
+            else if (string.IsNullOrEmpty(body))
+            {
+                errors.Add("messages", $"messages.{key} must be a non-empty string.");
+            }
+        }
+
+        var hasDefault = messages.ContainsKey(DefaultKey);
+        if (request.Message is not null && hasDefault)
+        {
+            errors.Add("messages", "Send the default body once: either message or messages.default, not both.");
+        }
+        else if (string.IsNullOrEmpty(request.Message) && !hasDefault)
+        {
+            errors.Add("messages", "messages needs a 'default' body (or send message beside it) for protocols without their own.");
+        }
     }
 
     private static string? DedupKeyProblem(string key)

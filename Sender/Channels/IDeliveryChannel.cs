@@ -13,6 +13,12 @@ internal interface IDeliveryChannel
 {
     Protocol Protocol { get; }
 
+    /// <summary>
+    /// This channel's own bulkhead: the most of its deliveries that may run at once. Null for the
+    /// Sender's shared <c>MaxConcurrentDeliveries</c> figure (a pool of that size for this channel alone).
+    /// </summary>
+    int? MaxConcurrent { get; }
+
     /// <summary>Sends one published message to one confirmed subscriber.</summary>
     Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken);
 

@@ -24,7 +24,7 @@ internal sealed partial class MessageProcessor : IDisposable
     private readonly SenderOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MessageProcessor> _logger;
-    private readonly DeliverySlots _slots;
+    private readonly ChannelSlots _slots;
     private readonly InFlightMessages _inFlight = new();
 
     // Cancelled only when shutdown's drain time is over: what is still running then is handed back.
@@ -44,14 +44,11 @@ internal sealed partial class MessageProcessor : IDisposable
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
-        _slots = new DeliverySlots(_options.MaxConcurrentDeliveries, timeProvider);
+        _slots = new ChannelSlots(channels, _options.MaxConcurrentDeliveries, timeProvider);
     }
 
     /// <summary>Messages received and not yet deleted, handed back or left.</summary>
     public int InFlight => _inFlight.Count;
-
-    /// <summary>Delivery slots free right now.</summary>
-    public int AvailableSlots => _slots.Available;
 
     /// <summary>
     /// Starts handling <paramref name="message"/>. The returned task completes once the message holds a
@@ -165,7 +162,10 @@ internal sealed partial class MessageProcessor : IDisposable
             return Settlement.Delete;
         }
 
-        if (!await _slots.TryEnterAsync(_options.HandBackAfter, stoppingToken))
+        // The message is admitted once one of its deliveries holds a slot: preferably one of a channel
+        // with room, so a message for a full channel and a free one is not held up by the full one.
+        var first = FirstWithRoom(targets);
+        if (!await _slots.For(targets[first].Subscription.Protocol).TryEnterAsync(_options.HandBackAfter, stoppingToken))
         {
             if (stoppingToken.IsCancellationRequested)
             {
@@ -184,7 +184,7 @@ internal sealed partial class MessageProcessor : IDisposable
         var tasks = new Task<TaskEnd>[targets.Count];
         for (var i = 0; i < tasks.Length; i++)
         {
-            tasks[i] = DeliverOneAsync(message, targets[i], holdsSlot: i == 0);
+            tasks[i] = DeliverOneAsync(message, targets[i], holdsSlot: i == first);
         }
 
         var ends = await Task.WhenAll(tasks);
@@ -212,6 +212,19 @@ internal sealed partial class MessageProcessor : IDisposable
 
         Log.Unfinished(_logger, unfinished, tasks.Length, message.Id);
         return Settlement.HandBack;
+    }
+
+    private int FirstWithRoom(IReadOnlyList<DeliveryTarget> targets)
+    {
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (_slots.For(targets[i].Subscription.Protocol).Available > 0)
+            {
+                return i;
+            }
+        }
+
+        return 0;
     }
 
     private async Task<IReadOnlyList<DeliveryTarget>> ResolveTargetsAsync(
@@ -250,11 +263,12 @@ internal sealed partial class MessageProcessor : IDisposable
     private async Task<TaskEnd> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
     {
         var subscription = target.Subscription;
+        var slots = _slots.For(subscription.Protocol);
         if (!holdsSlot)
         {
             try
             {
-                await _slots.EnterAsync(_abort.Token);
+                await slots.EnterAsync(_abort.Token);
             }
             catch (OperationCanceledException)
             {
@@ -297,7 +311,7 @@ internal sealed partial class MessageProcessor : IDisposable
         }
         finally
         {
-            _slots.Release();
+            slots.Release();
         }
     }
 

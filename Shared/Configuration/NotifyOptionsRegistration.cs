@@ -42,7 +42,32 @@ public static class NotifyOptionsRegistration
         return services;
     }
 
+    /// <summary>
+    /// Binds and validates <see cref="Email.EmailOptions"/> and <see cref="Sms.SmsOptions"/> once: the
+    /// Frontend refuses subscriptions to a channel that is off, the Sender delivers through them.
+    /// </summary>
+    public static IServiceCollection AddNotifyChannelOptions(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ChannelsMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<ChannelsMarker>();
+        services.AddOptions<Email.EmailOptions>()
+            .BindConfiguration(Email.EmailOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<Sms.SmsOptions>()
+            .BindConfiguration(Sms.SmsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+
     private sealed class Marker;
+
+    private sealed class ChannelsMarker;
 
     private sealed class AwsMarker;
 }

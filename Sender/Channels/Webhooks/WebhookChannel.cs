@@ -9,7 +9,13 @@ namespace Notify.Sender.Channels.Webhooks;
 /// <summary>Delivers to <see cref="Protocol.Webhook"/> subscribers: builds the JSON body, then hands it to <see cref="WebhookSender"/>.</summary>
 internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : IDeliveryChannel
 {
+    /// <summary>The protocol key of webhook bodies in a publish's <c>messages</c>.</summary>
+    public const string ProtocolKey = "webhook";
+
     public Protocol Protocol => Protocol.Webhook;
+
+    /// <summary>Webhooks use the Sender's MaxConcurrentDeliveries.</summary>
+    public int? MaxConcurrent => null;
 
     /// <summary>
     /// The <c>X-Notify-Message-Id</c> of a subscription's confirmation request: the same on every
@@ -29,7 +35,7 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
             MessageId = notification.MessageId,
             Topic = notification.Topic,
             Subject = notification.Subject,
-            Message = notification.Message,
+            Message = notification.MessageFor(ProtocolKey),
             Attributes = notification.Attributes ?? ReadOnlyDictionary<string, string>.Empty,
             Timestamp = notification.Timestamp,
             SubscriptionId = subscription.Id,

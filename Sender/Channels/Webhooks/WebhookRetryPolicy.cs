@@ -55,6 +55,6 @@ internal static class WebhookRetryPolicy
             return retryAfter < maxDelay ? retryAfter : maxDelay;
         }
 
-        return WebhookBackoff.Delay(retry, baseDelay, maxDelay, Random.Shared.NextDouble());
+        return RetryBackoff.Delay(retry, baseDelay, maxDelay, Random.Shared.NextDouble());
     }
 }

@@ -253,6 +253,35 @@ public sealed class MessageProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task SlowChannel_FillsOnlyItsOwnBulkhead_WebhooksKeepFlowing()
+    {
+        // Email's bulkhead holds 2; webhooks have 2 slots of their own. Every email hangs (a slow SMTP server).
+        var email = new ScriptedChannel(Protocol.Email) { MaxConcurrent = 2 };
+        var hanging = email.Block("mail");
+        _store.Add("mail", protocol: Protocol.Email, endpoint: "someone@example.com");
+        _store.Add("hook");
+        var processor = Processor(maxConcurrentDeliveries: 2, extraChannels: [email]);
+        var messages = new[] { Notification("m1"), Notification("m2"), Notification("m3") };
+
+        foreach (var message in messages)
+        {
+            _ = processor.AdmitAsync(message, CancellationToken.None);
+        }
+
+        // With one pool for all channels, the first two hanging emails would hold both slots and no webhook would go out.
+        await Eventually.True(() => _webhooks.Calls.Count == 3, "a webhook delivery of each of the 3 messages");
+        Assert.Equal(2, email.Calls.Count);
+
+        hanging.SetResult();
+        foreach (var message in messages)
+        {
+            await _queue.WhenDeletedAsync(message);
+        }
+
+        Assert.Equal(3, email.Calls.Count);
+    }
+
+    [Fact]
     public async Task Delivery_ToAProtocolWithoutAChannel_IsLoggedAsGivenUpNeverDroppedSilently()
     {
         _store.Add("mail", protocol: Protocol.Email, endpoint: "someone@example.com");
@@ -341,7 +370,7 @@ public sealed class MessageProcessorTests : IDisposable
         busy.SetResult();
     }
 
-    private MessageProcessor Processor(int maxConcurrentDeliveries = 64)
+    private MessageProcessor Processor(int maxConcurrentDeliveries = 64, IReadOnlyList<ScriptedChannel>? extraChannels = null)
     {
         var options = new SenderOptions
         {
@@ -352,7 +381,7 @@ public sealed class MessageProcessorTests : IDisposable
             MaxReceiveCount = MaxReceiveCount,
         };
         _processor = new MessageProcessor(
-            _queue, _store, new DeliveryChannels([_webhooks]), Options.Create(options), _clock, _logs.CreateLogger<MessageProcessor>());
+            _queue, _store, new DeliveryChannels([_webhooks, .. extraChannels ?? []]), Options.Create(options), _clock, _logs.CreateLogger<MessageProcessor>());
         return _processor;
     }
 

@@ -17,6 +17,9 @@ internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : ID
 
     public Protocol Protocol => protocol;
 
+    /// <summary>The channel's own bulkhead; null for the Sender's shared figure.</summary>
+    public int? MaxConcurrent { get; init; }
+
     public IReadOnlyCollection<(string SubscriptionId, bool Confirmation)> Calls => _calls.ToArray();
 
     public void Answer(string subscriptionId, Func<CancellationToken, Task<DeliveryResult>> answer) => _answers[subscriptionId] = answer;

@@ -1,11 +1,11 @@
-namespace Notify.Sender.Channels.Webhooks;
+namespace Notify.Sender.Channels;
 
 /// <summary>
 /// Exponential backoff with "equal" jitter: retry n waits a random time in
-/// [BaseDelay·2ⁿ/2, BaseDelay·2ⁿ], capped at MaxDelay. The jitter spreads retries of many deliveries that
+/// [BaseDelay·2ⁿ/2, BaseDelay·2ⁿ], capped at MaxDelay. The jitter spreads retries of many deliveries (webhook, email, SMS) that
 /// failed together; keeping the lower half fixed means each wait is at least as long as the one before.
 /// </summary>
-internal static class WebhookBackoff
+internal static class RetryBackoff
 {
     // 2^30 times any sensible base delay is already past every cap; this keeps the arithmetic finite.
     private const int MaxExponent = 30;

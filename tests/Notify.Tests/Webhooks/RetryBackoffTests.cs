@@ -1,10 +1,11 @@
 using System.Net;
+using Notify.Sender.Channels;
 using Notify.Sender.Channels.Webhooks;
 using Notify.Tests.Webhooks.Support;
 
 namespace Notify.Tests.Webhooks;
 
-public sealed class WebhookBackoffTests
+public sealed class RetryBackoffTests
 {
     private static readonly TimeSpan Base = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Max = TimeSpan.FromSeconds(10);
@@ -46,7 +47,7 @@ public sealed class WebhookBackoffTests
     [InlineData(3, 0.5, 6000)]
     public void Delay_IsBetweenHalfAndAllOfTheExponentialCeiling(int retry, double random, int expectedMilliseconds)
     {
-        var delay = WebhookBackoff.Delay(retry, Base, TimeSpan.FromHours(1), random);
+        var delay = RetryBackoff.Delay(retry, Base, TimeSpan.FromHours(1), random);
 
         Assert.Equal(expectedMilliseconds, delay.TotalMilliseconds, precision: 0);
     }
@@ -57,7 +58,7 @@ public sealed class WebhookBackoffTests
     [InlineData(int.MaxValue)]
     public void Delay_ForLateRetries_IsCappedAtMaxDelay(int retry)
     {
-        Assert.Equal(Max, WebhookBackoff.Delay(retry, Base, Max, 0.0));
+        Assert.Equal(Max, RetryBackoff.Delay(retry, Base, Max, 0.0));
     }
 
     private sealed class AlwaysUnavailable : HttpMessageHandler

@@ -1,0 +1,52 @@
+using System.Net.Mail;
+using Microsoft.Extensions.Options;
+using Notify.Metadata.Model;
+using Notify.Sender.Channels.Providers;
+using Notify.Shared.Email;
+using Notify.Shared.Messages;
+
+namespace Notify.Sender.Channels.Email;
+
+/// <summary>
+/// Delivers to <see cref="Protocol.Email"/> subscribers over SMTP (or into a pickup directory), paced
+/// by <c>Notify:Email:MaxPerSecond</c> and bounded by its own bulkhead (<c>MaxConcurrent</c>).
+/// </summary>
+internal sealed class EmailChannel : IDeliveryChannel, IDisposable
+{
+    private readonly EmailOptions _options;
+    private readonly EmailComposer _composer;
+    private readonly SmtpMailer _mailer;
+    private readonly ProviderCaller _caller;
+
+    public EmailChannel(IOptions<EmailOptions> options, EmailComposer composer, SmtpMailer mailer, TimeProvider timeProvider, ILogger<EmailChannel> logger)
+    {
+        _options = options.Value;
+        _composer = composer;
+        _mailer = mailer;
+        _caller = new ProviderCaller("Email", _options, timeProvider, logger);
+    }
+
+    public Protocol Protocol => Protocol.Email;
+
+    public int? MaxConcurrent => _options.MaxConcurrent;
+
+    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken) =>
+        SendAsync(from => _composer.Notification(notification, subscription, from), cancellationToken);
+
+    public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
+        SendAsync(from => _composer.Confirmation(subscription, from), cancellationToken);
+
+    public void Dispose() => _caller.Dispose();
+
+    private async Task<DeliveryResult> SendAsync(Func<MailAddress, MailMessage> compose, CancellationToken cancellationToken)
+    {
+        if (_options.WhyDisabled is { } disabled)
+        {
+            // Subscriptions made while email was configured outlive a configuration change.
+            return DeliveryResult.GaveUp(0, disabled);
+        }
+
+        using var mail = compose(new MailAddress(_options.From!));
+        return await _caller.CallAsync(static (call, token) => call.Mailer.SendAsync(call.Mail, token), (Mailer: _mailer, Mail: mail), cancellationToken);
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+using Notify.Shared.Configuration;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Notify.Sender.Channels.Providers;
+
+/// <summary>
+/// Calls an email or SMS provider for one delivery: each attempt waits its turn at the channel's rate
+/// limit, runs under a per-attempt timeout, and is retried while it fails transiently (exponential
+/// backoff with jitter, or the provider's Retry-After, never longer than MaxDelay). A permanent refusal
+/// ends the delivery at once. Built once per channel; time comes from the injected clock.
+/// </summary>
+internal sealed partial class ProviderCaller : IDisposable
+{
+    private static readonly ResiliencePropertyKey<int> AttemptsKey = new("notify.attempts");
+
+    private readonly ResiliencePipeline<ProviderAttempt> _pipeline;
+    private readonly ProviderRateLimiter _rate;
+    private readonly TimeSpan _attemptTimeout;
+    private readonly string _channel;
+    private readonly ILogger _logger;
+
+    public ProviderCaller(string channel, ProviderChannelOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _channel = channel;
+        _logger = logger;
+        _attemptTimeout = options.AttemptTimeout;
+        _rate = new ProviderRateLimiter(options.MaxPerSecond, timeProvider);
+        var builder = new ResiliencePipelineBuilder<ProviderAttempt> { TimeProvider = timeProvider };
+        if (options.MaxAttempts > 1)
+        {
+            var baseDelay = options.BaseDelay;
+            var maxDelay = options.MaxDelay;
+            builder.AddRetry(new RetryStrategyOptions<ProviderAttempt>
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Exception: TimeoutRejectedException } => true,
+                    { Exception: not null } => false,
+                    { Result.Outcome: var outcome } => outcome == ProviderOutcome.Transient,
+                }),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    args.Outcome.Exception is null && args.Outcome.Result.RetryAfter is { } retryAfter
+                        ? (retryAfter < maxDelay ? retryAfter : maxDelay)
+                        : RetryBackoff.Delay(args.AttemptNumber, baseDelay, maxDelay, Random.Shared.NextDouble())),
+                OnRetry = args =>
+                {
+                    Log.Retrying(_logger, _channel, args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        _pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
+    }
+
+    /// <summary>Runs <paramref name="attempt"/> until accepted, refused for good, or out of attempts.</summary>
+    /// <param name="attempt">One call; returns its classification and throws only when cancelled.</param>
+    public async Task<DeliveryResult> CallAsync<TState>(
+        Func<TState, CancellationToken, Task<ProviderAttempt>> attempt, TState state, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            var outcome = await _pipeline.ExecuteOutcomeAsync(
+                static async (context, call) =>
+                {
+                    context.Properties.Set(AttemptsKey, context.Properties.GetValue(AttemptsKey, 0) + 1);
+
+                    // The rate limit is waited for inside the attempt, before the call, and its wait is
+                    // not counted against the attempt's timeout, which is only for the provider.
+                    await call.Rate.WaitAsync(context.CancellationToken);
+                    return Outcome.FromResult(await call.Attempt(call.State, context.CancellationToken));
+                },
+                context,
+                (Rate: _rate, Attempt: attempt, State: state));
+
+            var attempts = context.Properties.GetValue(AttemptsKey, 0);
+            cancellationToken.ThrowIfCancellationRequested();
+            return outcome switch
+            {
+                { Exception: TimeoutRejectedException } => DeliveryResult.GaveUp(attempts, $"timed out after {_attemptTimeout.TotalSeconds:0.#}s"),
+                { Exception: { } exception } => throw exception,
+                { Result: { Outcome: ProviderOutcome.Accepted } accepted } => DeliveryResult.Success(attempts, accepted.Status),
+                { Result: var failed } => DeliveryResult.GaveUp(attempts, failed.Status, failed.Refusal),
+            };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    public void Dispose() => _rate.Dispose();
+
+    private static string Describe(Outcome<ProviderAttempt> outcome) =>
+        outcome.Exception is TimeoutRejectedException ? "timed out" : outcome.Result.Status;
+
+    private static partial class Log
+    {
+        [LoggerMessage(400, LogLevel.Debug, "{Channel} call failed ({Status}); attempt {Next} in {Delay}", EventName = "ProviderRetrying")]
+        public static partial void Retrying(ILogger logger, string channel, int next, string status, TimeSpan delay);
+    }
+}

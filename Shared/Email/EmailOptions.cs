@@ -1,0 +1,73 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net.Mail;
+using Notify.Shared.Configuration;
+
+namespace Notify.Shared.Email;
+
+/// <summary>
+/// How email is sent (section <c>Notify:Email</c>): through an SMTP server, or written as <c>.eml</c>
+/// files into <see cref="PickupDirectory"/> (a laptop without an SMTP server). Neither set: email is off,
+/// and subscribing by email is refused with the settings to set.
+/// </summary>
+public sealed class EmailOptions : ProviderChannelOptions, IValidatableObject
+{
+    public const string SectionName = "Notify:Email";
+
+    /// <summary>The SMTP server's host name.</summary>
+    public string? SmtpHost { get; set; }
+
+    /// <summary>The SMTP server's port.</summary>
+    /// <value>The default is 587 (submission, with STARTTLS).</value>
+    [Range(1, 65_535)]
+    public int SmtpPort { get; set; } = 587;
+
+    /// <summary>Upgrade the connection with STARTTLS before sending (credentials never cross in clear).</summary>
+    /// <value>The default is true.</value>
+    public bool EnableSsl { get; set; } = true;
+
+    /// <summary>The SMTP user name, when the server asks for authentication.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>The SMTP password; from configuration or a secret store only.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The sender address, with an optional display name: <c>Notify &lt;notify@example.com&gt;</c>.</summary>
+    public string? From { get; set; }
+
+    /// <summary>Write each email as an <c>.eml</c> file into this folder instead of sending it (wins over SmtpHost).</summary>
+    public string? PickupDirectory { get; set; }
+
+    /// <summary>True when email can be sent: an SMTP host or a pickup directory is set.</summary>
+    public bool IsEnabled => !string.IsNullOrWhiteSpace(SmtpHost) || !string.IsNullOrWhiteSpace(PickupDirectory);
+
+    /// <summary>Why subscribing by email is refused right now, naming the settings to set; null when email is enabled.</summary>
+    public string? WhyDisabled => IsEnabled
+        ? null
+        : "Email delivery is not configured on this server: set Notify:Email:SmtpHost (an SMTP server, with Notify:Email:From) " +
+          "or Notify:Email:PickupDirectory (a folder for .eml files).";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IsEnabled)
+        {
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(From))
+        {
+            yield return new ValidationResult(
+                "Notify:Email:From is required when email is enabled: the address emails are sent from, such as notify@example.com.",
+                [nameof(From)]);
+        }
+        else if (!MailAddress.TryCreate(From, out _))
+        {
+            yield return new ValidationResult(
+                $"Notify:Email:From is not a valid address: use notify@example.com or \"Notify <notify@example.com>\".", [nameof(From)]);
+        }
+
+        if (!string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(Password))
+        {
+            yield return new ValidationResult("Notify:Email:Password is required with Notify:Email:Username.", [nameof(Password)]);
+        }
+    }
+}
