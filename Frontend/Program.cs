@@ -1,6 +1,7 @@
 using Notify.Frontend.Api;
 using Notify.Frontend.Extensions;
 using Notify.Frontend.Health;
+using Notify.Frontend.Sms;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddNotifyFrontend();
@@ -11,5 +12,6 @@ app.MapHealthApi();
 app.MapTopicsApi();
 app.MapSubscriptionsApi();
 app.MapMessagesApi();
+app.MapInboundSmsApi();
 app.MapOpenApi().AllowAnonymous();
 app.Run();

@@ -31,6 +31,10 @@ public static class SubscriptionsApi
         // The links sent to the endpoint's owner: their token is the credential, not an API key.
         subscriptions.MapGet("/confirm", Confirm).WithName("ConfirmSubscription").AllowAnonymous();
         subscriptions.MapGet("/unsubscribe", Unsubscribe).WithName("Unsubscribe").AllowAnonymous();
+
+        // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL.
+        // The token in the URL is the credential; the body is not needed to act on it.
+        subscriptions.MapPost("/unsubscribe", Unsubscribe).WithName("UnsubscribeOneClick").AllowAnonymous().DisableAntiforgery();
         return app;
     }
 
@@ -105,7 +109,7 @@ public static class SubscriptionsApi
             await publisher.RequestConfirmationAsync(subscription.Id, cancellationToken);
         }
 
-        var body = SubscriptionResponse.From(subscription);
+        var body = (await ResponsesAsync(store, [subscription], cancellationToken))[0];
         return created ? TypedResults.Created($"/v1/subscriptions/{subscription.Id}", body) : TypedResults.Ok(body);
     }
 
@@ -123,22 +127,22 @@ public static class SubscriptionsApi
         }
 
         var page = await store.ListSubscriptionsAsync(name, limit ?? Limits.DefaultPageSize, cursor, cancellationToken);
-        return TypedResults.Ok(new ListResponse<SubscriptionResponse>(page.Items.Select(s => SubscriptionResponse.From(s)).ToList(), page.NextCursor));
+        return TypedResults.Ok(new ListResponse<SubscriptionResponse>(await ResponsesAsync(store, page.Items, cancellationToken), page.NextCursor));
     }
 
     internal static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> GetSubscription(
         string id, IMetadataStore store, CancellationToken cancellationToken)
     {
         var subscription = await store.GetSubscriptionAsync(id, cancellationToken);
-        return subscription is null ? Problems.SubscriptionNotFound(id) : TypedResults.Ok(SubscriptionResponse.From(subscription));
+        return subscription is null ? Problems.SubscriptionNotFound(id) : TypedResults.Ok((await ResponsesAsync(store, [subscription], cancellationToken))[0]);
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSubscription(
         string id, IMetadataStore store, CancellationToken cancellationToken) =>
         await store.DeleteSubscriptionAsync(id, cancellationToken) is not null ? TypedResults.NoContent() : Problems.SubscriptionNotFound(id);
 
-    internal static async Task<Results<Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Confirm(
-        string id, string? token, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<SubscriptionResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Confirm(
+        string id, string? token, HttpRequest request, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -157,11 +161,16 @@ public static class SubscriptionsApi
         }
 
         var confirmed = await store.ConfirmSubscriptionAsync(id, clock.GetUtcNow(), cancellationToken);
-        return confirmed is null ? Problems.SubscriptionNotFound(id) : TypedResults.Ok(SubscriptionResponse.From(confirmed));
+        if (confirmed is null)
+        {
+            return Problems.SubscriptionNotFound(id);
+        }
+
+        return LinkPage.IsWanted(request) ? LinkPage.Confirmed(confirmed.Topic, confirmed.Endpoint) : TypedResults.Ok(SubscriptionResponse.From(confirmed));
     }
 
-    internal static async Task<Results<Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Unsubscribe(
-        string id, string? token, IMetadataStore store, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<SubscriptionResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Unsubscribe(
+        string id, string? token, HttpRequest request, IMetadataStore store, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -180,7 +189,22 @@ public static class SubscriptionsApi
         }
 
         await store.DeleteSubscriptionAsync(id, cancellationToken);
-        return TypedResults.Ok(SubscriptionResponse.From(subscription, status: "unsubscribed"));
+        return LinkPage.IsWanted(request)
+            ? LinkPage.Unsubscribed(subscription.Topic, subscription.Endpoint)
+            : TypedResults.Ok(SubscriptionResponse.From(subscription, status: "unsubscribed"));
+    }
+
+    /// <summary>The subscriptions as callers see them; SMS numbers that replied STOP show as opted out (one read for the page).</summary>
+    private static async Task<List<SubscriptionResponse>> ResponsesAsync(
+        IMetadataStore store, IReadOnlyList<Subscription> subscriptions, CancellationToken cancellationToken)
+    {
+        var numbers = subscriptions.Where(s => s.Protocol == Protocol.Sms).Select(s => s.Endpoint).Distinct().ToList();
+        var optedOut = numbers.Count == 0
+            ? (IReadOnlySet<string>)new HashSet<string>()
+            : await store.GetSmsOptedOutAsync(numbers, cancellationToken);
+        return subscriptions
+            .Select(s => SubscriptionResponse.From(s, optedOut: s.Protocol == Protocol.Sms && optedOut.Contains(s.Endpoint)))
+            .ToList();
     }
 
     private static string NewToken() =>

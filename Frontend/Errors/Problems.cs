@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 using Notify.Frontend.Validation;
 
 namespace Notify.Frontend.Errors;
@@ -24,6 +25,11 @@ internal static class Problems
 
     public static ProblemHttpResult WrongToken() =>
         TypedResults.Problem("The token does not match this subscription; use the link exactly as it was sent.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    public static ProblemHttpResult Status(int statusCode, string detail) =>
+        TypedResults.Problem(detail, statusCode: statusCode, title: ReasonPhrases.GetReasonPhrase(statusCode));
+
+    public static ProblemHttpResult NotFound(string detail) => Status(StatusCodes.Status404NotFound, detail);
 
     public static ProblemHttpResult TooLarge(int bytes) =>
         TypedResults.Problem(

@@ -11,7 +11,9 @@ using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Extensions;
 using Notify.Sender;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.Shared.Configuration;
+using Notify.Shared.Links;
 using Notify.Shared.Queue;
 using Notify.Shared.Webhooks;
 
@@ -41,6 +43,10 @@ public static class FrontendServiceExtensions
         services.AddHostedService<AdminKeyStartup>();
         services.AddNotifyDedup(builder.Configuration);
         services.AddSingleton<Publisher>();
+
+        // Inbound SMS checks Twilio's signature over the public URL Twilio called.
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PublicLinks>();
 
         // Every error is application/problem+json; binding failures throw so their cause reaches the detail.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = DescribeStatusCodeOnly);

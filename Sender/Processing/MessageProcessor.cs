@@ -233,7 +233,8 @@ internal sealed partial class MessageProcessor : IDisposable
         if (envelope.Kind == EnvelopeKind.Notification)
         {
             var notification = envelope.Notification!;
-            var subscriptions = await _store.GetConfirmedSubscriptionsAsync(notification.Topic, cancellationToken);
+            var subscriptions = await WithoutOptedOutAsync(
+                await _store.GetConfirmedSubscriptionsAsync(notification.Topic, cancellationToken), message, cancellationToken);
             if (subscriptions.Count == 0)
             {
                 Log.NoSubscribers(_logger, message.Id, notification.Topic);
@@ -257,6 +258,49 @@ internal sealed partial class MessageProcessor : IDisposable
         }
 
         return [new DeliveryTarget(subscription, null)];
+    }
+
+    /// <summary>Drops SMS subscribers whose number replied STOP: one read per message that has SMS subscribers.</summary>
+    private async Task<IReadOnlyList<Subscription>> WithoutOptedOutAsync(
+        IReadOnlyList<Subscription> subscriptions, ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var numbers = subscriptions.Where(s => s.Protocol == Protocol.Sms).Select(s => s.Endpoint).Distinct().ToList();
+        if (numbers.Count == 0)
+        {
+            return subscriptions;
+        }
+
+        var optedOut = await _store.GetSmsOptedOutAsync(numbers, cancellationToken);
+        if (optedOut.Count == 0)
+        {
+            return subscriptions;
+        }
+
+        var kept = subscriptions.Where(s => s.Protocol != Protocol.Sms || !optedOut.Contains(s.Endpoint)).ToList();
+        Log.SkippedOptedOut(_logger, subscriptions.Count - kept.Count, message.Id);
+        return kept;
+    }
+
+    /// <summary>
+    /// Keeps a provider's permanent refusal on the subscription, for its owner to see; a recipient who
+    /// told the provider to stop (Twilio 21610) is opted out here too, so nothing more is sent.
+    /// Best effort: the delivery has ended either way.
+    /// </summary>
+    private async Task RecordRefusalAsync(ReceivedMessage message, Subscription subscription, DeliveryRefusal refusal)
+    {
+        try
+        {
+            var error = new DeliveryError(refusal.Code, refusal.Detail, _timeProvider.GetUtcNow());
+            await _store.RecordDeliveryErrorAsync(subscription.Id, error, CancellationToken.None);
+            if (refusal.RecipientOptedOut && subscription.Protocol == Protocol.Sms)
+            {
+                await _store.SetSmsOptOutAsync(subscription.Endpoint, true, error.At, CancellationToken.None);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.RecordRefusalFailed(_logger, ex, message.Id, subscription.Id);
+        }
     }
 
     /// <summary>One subscriber's task; never throws.</summary>
@@ -296,6 +340,10 @@ internal sealed partial class MessageProcessor : IDisposable
             else
             {
                 Log.GaveUp(_logger, message.Id, subscription.Id, subscription.Protocol, result.Attempts, result.LastStatus);
+                if (result.Refusal is { } refusal)
+                {
+                    await RecordRefusalAsync(message, subscription, refusal);
+                }
             }
 
             return TaskEnd.Ended;
@@ -457,6 +505,16 @@ internal sealed partial class MessageProcessor : IDisposable
             "the message is given up and deleted",
             EventName = "DeliveriesFailedGivenUp")]
         public static partial void FailedGivenUp(ILogger logger, int failed, int total, string messageId, int receiveCount);
+
+        [LoggerMessage(219, LogLevel.Debug,
+            "Skipped {Count} SMS subscriber(s) of message {MessageId}: their numbers opted out",
+            EventName = "SkippedOptedOut")]
+        public static partial void SkippedOptedOut(ILogger logger, int count, string messageId);
+
+        [LoggerMessage(220, LogLevel.Warning,
+            "Could not record the provider's refusal on subscription {SubscriptionId} (message {MessageId})",
+            EventName = "RecordRefusalFailed")]
+        public static partial void RecordRefusalFailed(ILogger logger, Exception exception, string messageId, string subscriptionId);
 
         [LoggerMessage(210, LogLevel.Warning,
             "{Unfinished} of {Total} deliveries of message {MessageId} were cancelled by shutdown; handing it back to the queue",

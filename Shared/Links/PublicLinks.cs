@@ -20,6 +20,9 @@ public sealed class PublicLinks(IOptions<NotifyOptions> options, IServiceProvide
     public Uri UnsubscribeUrl(string subscriptionId, string token) =>
         Build($"v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/unsubscribe?token={Uri.EscapeDataString(token)}");
 
+    /// <summary>The public address of <paramref name="relative"/> (a path without a leading slash).</summary>
+    public Uri Absolute(string relative) => Build(relative);
+
     private Uri Build(string relative) => new(_base ??= ResolveBase(), relative);
 
     private Uri ResolveBase()

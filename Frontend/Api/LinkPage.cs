@@ -1,0 +1,33 @@
+using System.Net;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Notify.Frontend.Api;
+
+/// <summary>
+/// The page a person sees after clicking a confirm or unsubscribe link in an email: browsers ask for
+/// HTML, and a JSON document is no answer for them. API clients (no <c>text/html</c> in Accept) keep
+/// getting JSON.
+/// </summary>
+internal static class LinkPage
+{
+    public static bool IsWanted(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
+
+    public static ContentHttpResult Confirmed(string topic, string endpoint) =>
+        Page("Subscription confirmed", $"{endpoint} now receives the messages of the topic \"{topic}\". Every message carries a link to unsubscribe.");
+
+    public static ContentHttpResult Unsubscribed(string topic, string endpoint) =>
+        Page("Unsubscribed", $"{endpoint} no longer receives the messages of the topic \"{topic}\".");
+
+    private static ContentHttpResult Page(string title, string text) =>
+        TypedResults.Content(
+            $"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+            <title>{WebUtility.HtmlEncode(title)}</title></head>
+            <body style="font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em">
+            <h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p></body></html>
+            """,
+            "text/html; charset=utf-8");
+}
