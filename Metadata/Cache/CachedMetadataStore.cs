@@ -98,4 +98,16 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
 
         return deleted;
     }
+
+    public async Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
+    {
+        var updated = await store.RecordDeliveryErrorAsync(id, error, cancellationToken);
+        if (updated is not null)
+        {
+            // The cached fan-out list holds each subscription whole, its delivery error included.
+            await cache.InvalidateAsync(SubscribersKey(updated.Topic), cancellationToken);
+        }
+
+        return updated;
+    }
 }

@@ -43,4 +43,7 @@ public interface IMetadataStore
     /// a second read; null when there was no such subscription.
     /// </summary>
     Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Records a permanent delivery failure on the subscription (replacing any earlier one); returns the updated subscription, null when there is no such subscription.</summary>
+    Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken);
 }

@@ -14,7 +14,8 @@ namespace Notify.Metadata.Store.DynamoDb;
 /// <list type="bullet">
 /// <item>topic: <c>topic#{name} / topic</c> with its creation time and a random <em>incarnation</em>;</item>
 /// <item>subscription: <c>subs#{incarnation}#{topic} / sub#{protocol}#{sha256(endpoint)}</c>, the whole
-/// subscription. Its key is the uniqueness of (topic, protocol, endpoint), so an idempotent subscribe is
+/// subscription, with its last delivery error once one is recorded (an UpdateItem conditional on the id,
+/// as confirming is). Its key is the uniqueness of (topic, protocol, endpoint), so an idempotent subscribe is
 /// one <c>attribute_not_exists</c> put; the local index <c>subscriptions-by-id</c> orders the partition by
 /// subscription id, which is creation order;</item>
 /// <item>lookup: <c>subid#{id} / subid</c> naming the topic, incarnation and sort key of subscription <c>id</c>.</item>
@@ -258,6 +259,43 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         // Items of a deleted topic's incarnation are cleaned up here too, but were already gone for callers.
         var deleted = await delete;
         return await live && deleted is not null ? ReadSubscription(deleted) : null;
+    }
+
+    public async Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
+    {
+        if (await GetPointerAsync(id, cancellationToken) is not { } pointer)
+        {
+            return null;
+        }
+
+        // Conditional on the id, as confirming is: the error of a deleted subscription neither recreates
+        // its item nor lands on a later subscription of the same endpoint.
+        var update = UpdateIfHoldsAsync(new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = pointer.SubscriptionKey,
+            UpdateExpression = "SET #code = :code, #detail = :detail, #at = :at",
+            ConditionExpression = "#id = :id",
+            ExpressionAttributeNames = new()
+            {
+                ["#code"] = MetadataKeys.DeliveryErrorCode,
+                ["#detail"] = MetadataKeys.DeliveryErrorDetail,
+                ["#at"] = MetadataKeys.DeliveryErrorAt,
+                ["#id"] = MetadataKeys.SubscriptionId,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":code"] = S(error.Code),
+                [":detail"] = S(error.Detail),
+                [":at"] = N(error.At.ToUnixTimeMilliseconds()),
+                [":id"] = S(id),
+            },
+            ReturnValues = ReturnValue.ALL_NEW,
+        }, cancellationToken);
+        var live = IsLiveAsync(pointer, cancellationToken);
+        await Task.WhenAll(update, live);
+        var updated = await update;
+        return await live && updated is not null ? ReadSubscription(updated) : null;
     }
 
     private QueryRequest SubscriptionsQuery(StoredTopic topic, string? after)

@@ -46,6 +46,13 @@ internal static class MetadataItems
             item[MetadataKeys.ConfirmedAt] = N(confirmedAt.ToUnixTimeMilliseconds());
         }
 
+        if (subscription.LastDeliveryError is { } error)
+        {
+            item[MetadataKeys.DeliveryErrorCode] = S(error.Code);
+            item[MetadataKeys.DeliveryErrorDetail] = S(error.Detail);
+            item[MetadataKeys.DeliveryErrorAt] = N(error.At.ToUnixTimeMilliseconds());
+        }
+
         return item;
     }
 
@@ -60,6 +67,9 @@ internal static class MetadataItems
         UnsubscribeToken = item[MetadataKeys.UnsubscribeToken].S,
         CreatedAt = Time(item[MetadataKeys.CreatedAt]),
         ConfirmedAt = item.TryGetValue(MetadataKeys.ConfirmedAt, out var confirmedAt) ? Time(confirmedAt) : null,
+        LastDeliveryError = item.TryGetValue(MetadataKeys.DeliveryErrorCode, out var code)
+            ? new DeliveryError(code.S, item[MetadataKeys.DeliveryErrorDetail].S, Time(item[MetadataKeys.DeliveryErrorAt]))
+            : null,
     };
 
     public static Dictionary<string, AttributeValue> LookupItem(Subscription subscription, string incarnation)

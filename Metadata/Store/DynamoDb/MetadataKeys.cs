@@ -37,6 +37,11 @@ internal static class MetadataKeys
     public const string ConfirmedAt = "confirmedAt";
     public const string SubscriptionKey = "subscriptionKey";
 
+    /// <summary>The subscription's last permanent delivery error: absent until one is recorded.</summary>
+    public const string DeliveryErrorCode = "deliveryErrorCode";
+    public const string DeliveryErrorDetail = "deliveryErrorDetail";
+    public const string DeliveryErrorAt = "deliveryErrorAt";
+
     public const string AllTopics = "all";
 
     public static Dictionary<string, AttributeValue> Topic(string name) => Key("topic#" + name, "topic");

@@ -4,7 +4,10 @@ using Notify.Metadata.Store;
 
 namespace Notify.Tests.Sender.Support;
 
-/// <summary>A tiny store double with only the two reads the Sender makes; <see cref="Failure"/> makes them throw.</summary>
+/// <summary>
+/// A tiny store double with only what the Sender uses: its two reads and delivery errors;
+/// <see cref="Failure"/> makes each of them throw.
+/// </summary>
 internal sealed class InMemoryMetadataStore : IMetadataStore
 {
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new();
@@ -68,4 +71,24 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
         throw new NotSupportedException();
 
     public Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
+    {
+        if (Failure is { } failure)
+        {
+            return Task.FromException<Subscription?>(failure);
+        }
+
+        while (_subscriptions.TryGetValue(id, out var current))
+        {
+            var updated = current with { LastDeliveryError = error };
+            if (_subscriptions.TryUpdate(id, updated, current))
+            {
+                return Task.FromResult<Subscription?>(updated);
+            }
+        }
+
+        return Task.FromResult<Subscription?>(null);
+    }
+
 }
