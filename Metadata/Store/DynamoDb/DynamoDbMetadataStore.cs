@@ -8,8 +8,8 @@ using static Notify.Metadata.Store.DynamoDb.MetadataItems;
 namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
-/// Topics and subscriptions in one DynamoDB table (<c>{ResourcePrefix}metadata</c>), with single-item
-/// conditional writes only (no transactions: dynalite has none) and never a Scan.
+/// Topics, subscriptions and SMS opt-outs in one DynamoDB table (<c>{ResourcePrefix}metadata</c>), with
+/// single-item conditional writes only (no transactions: dynalite has none) and never a Scan.
 /// <para>Items (see <see cref="MetadataKeys"/>):</para>
 /// <list type="bullet">
 /// <item>topic: <c>topic#{name} / topic</c> with its creation time and a random <em>incarnation</em>;</item>
@@ -18,14 +18,21 @@ namespace Notify.Metadata.Store.DynamoDb;
 /// as confirming is). Its key is the uniqueness of (topic, protocol, endpoint), so an idempotent subscribe is
 /// one <c>attribute_not_exists</c> put; the local index <c>subscriptions-by-id</c> orders the partition by
 /// subscription id, which is creation order;</item>
-/// <item>lookup: <c>subid#{id} / subid</c> naming the topic, incarnation and sort key of subscription <c>id</c>.</item>
+/// <item>lookup: <c>subid#{id} / subid</c> naming the topic, incarnation and sort key of subscription <c>id</c>;</item>
+/// <item>SMS opt-out: <c>optout#{phone number} / optout</c>, present while the number is opted out, with the
+/// time it first was. One item per number, as SNS keeps one account-wide list: a STOP is one write that covers
+/// the number's subscriptions to every topic, present and future, with no fan-out and no index. Opting back in
+/// deletes the item rather than storing <c>false</c>, so the table holds only opted-out numbers and "no item"
+/// has one meaning. Opt-outs belong to no topic: deleting a topic leaves them.</item>
 /// </list>
 /// <para>
 /// Reads: a topic by name is a consistent GetItem. A topic's subscriptions (listing and the Sender's
 /// fan-out) are a consistent GetItem of the topic, for its incarnation, then a consistent Query of the
 /// local index: a subscription is listed the moment its subscribe returned. A subscription by id is a
 /// consistent GetItem of the lookup, then the subscription and its topic in parallel; it exists only if
-/// the subscription item still carries that id and the topic still has that incarnation.
+/// the subscription item still carries that id and the topic still has that incarnation. Opt-outs are a
+/// consistent GetItem for one number, a consistent BatchGetItem (100 keys a call) for several, so a STOP
+/// counts from the next message on.
 /// </para>
 /// <para>
 /// The topic list is the global index <c>topics-by-name</c> (hash: a constant on topic items only, range:
@@ -296,6 +303,37 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         await Task.WhenAll(update, live);
         var updated = await update;
         return await live && updated is not null ? ReadSubscription(updated) : null;
+    }
+
+    public async Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!optedOut)
+        {
+            await DeleteAsync(MetadataKeys.SmsOptOut(phoneNumber), cancellationToken);
+            return;
+        }
+
+        // An update rather than a put, so that opting out again keeps the first time, as confirming does.
+        await _client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = MetadataKeys.SmsOptOut(phoneNumber),
+            UpdateExpression = "SET #number = :number, #at = if_not_exists(#at, :now)",
+            ExpressionAttributeNames = new() { ["#number"] = MetadataKeys.PhoneNumber, ["#at"] = MetadataKeys.OptedOutAt },
+            ExpressionAttributeValues = new() { [":number"] = S(phoneNumber), [":now"] = N(now.ToUnixTimeMilliseconds()) },
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken)
+    {
+        var keys = phoneNumbers.Distinct(StringComparer.Ordinal).Select(MetadataKeys.SmsOptOut).ToList();
+        var items = keys.Count switch
+        {
+            0 => [],
+            1 => await GetAsync(keys[0], cancellationToken) is { } item ? [item] : [],
+            _ => await BatchReader.ReadAsync(_client, _table, keys, cancellationToken),
+        };
+        return items.Select(ReadOptedOutNumber).ToHashSet(StringComparer.Ordinal);
     }
 
     private QueryRequest SubscriptionsQuery(StoredTopic topic, string? after)

@@ -31,6 +31,10 @@ internal static class SqliteMetadataSchema
             UNIQUE (topic, protocol, endpoint)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS subscriptions_by_topic ON subscriptions (topic, id);
+        CREATE TABLE IF NOT EXISTS sms_opt_outs (
+            phone_number TEXT PRIMARY KEY,
+            opted_out_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """;
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Notify.Metadata.Model;
 using Notify.Shared.Storage;
@@ -6,10 +7,10 @@ using Notify.Shared.Storage;
 namespace Notify.Metadata.Store.Embedded;
 
 /// <summary>
-/// Topics and subscriptions in one SQLite file, tables as <see cref="SqliteMetadataSchema"/>
-/// makes them. Commits are fsync'd: a 201 for a topic or a subscription survives a power cut. Uniqueness
-/// of (topic, protocol, endpoint) is a table constraint, so concurrent identical subscribes resolve to one
-/// row.
+/// Topics, subscriptions and the SMS opt-out list in one SQLite file, tables as
+/// <see cref="SqliteMetadataSchema"/> makes them. Commits are fsync'd: a 201 for a topic or a subscription
+/// survives a power cut. Uniqueness of (topic, protocol, endpoint) is a table constraint, so concurrent
+/// identical subscribes resolve to one row.
 /// </summary>
 internal sealed class SqliteMetadataStore : IMetadataStore
 {
@@ -206,6 +207,46 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("$at", error.At.ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
+    }
+
+    public async Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Only opted-out numbers have a row, so opting back in deletes it. Opting out again keeps the
+        // first time, as confirming again does.
+        command.CommandText = optedOut
+            ? "INSERT INTO sms_opt_outs (phone_number, opted_out_at) VALUES ($number, $now) ON CONFLICT (phone_number) DO NOTHING"
+            : "DELETE FROM sms_opt_outs WHERE phone_number = $number";
+        command.Parameters.AddWithValue("$number", phoneNumber);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken)
+    {
+        var optedOut = new HashSet<string>(StringComparer.Ordinal);
+        if (phoneNumbers.Count == 0)
+        {
+            return optedOut;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The numbers go in as one JSON array, not one parameter each: a topic may have more SMS
+        // subscribers than a statement may have parameters.
+        command.CommandText = """
+            SELECT phone_number FROM sms_opt_outs
+            WHERE phone_number IN (SELECT value FROM json_each($numbers))
+            """;
+        command.Parameters.AddWithValue("$numbers", JsonSerializer.Serialize(phoneNumbers));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            optedOut.Add(reader.GetString(0));
+        }
+
+        return optedOut;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -93,6 +93,19 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         Assert.Equal(error, Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default)).LastDeliveryError);
     }
 
+    /// <summary>A STOP stored by another process counts at once, not when a cache entry would expire.</summary>
+    [Fact]
+    public async Task SmsOptOuts_AreReadFromTheStoreEveryTime()
+    {
+        Assert.Empty(await _store.GetSmsOptedOutAsync(["+15551230001"], default));
+
+        await _inner.SetSmsOptOutAsync("+15551230001", optedOut: true, DateTimeOffset.UnixEpoch, default);
+        Assert.Equal(["+15551230001"], await _store.GetSmsOptedOutAsync(["+15551230001"], default));
+
+        await _inner.SetSmsOptOutAsync("+15551230001", optedOut: false, DateTimeOffset.UnixEpoch, default);
+        Assert.Empty(await _store.GetSmsOptedOutAsync(["+15551230001"], default));
+    }
+
     public void Dispose()
     {
         _cache.Dispose();

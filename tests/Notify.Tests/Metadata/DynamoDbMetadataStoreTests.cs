@@ -76,6 +76,20 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
         Assert.Null(await GetItemAsync(pointer.SubscriptionKey));
     }
 
+    /// <summary>Opting back in deletes the number's item: the table holds opted-out numbers only.</summary>
+    [Fact]
+    public async Task SmsOptIn_DeletesTheOptOutItem_AndOptingOutAgainKeepsTheFirstTime()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now.AddMinutes(1), default);
+        var item = await GetItemAsync(MetadataKeys.SmsOptOut("+15551230001"));
+        Assert.Equal(Now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), item![MetadataKeys.OptedOutAt].N);
+
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: false, Now.AddMinutes(2), default);
+
+        Assert.Null(await GetItemAsync(MetadataKeys.SmsOptOut("+15551230001")));
+    }
+
     /// <summary>
     /// A delete that crashed between removing the subscription and removing its lookup leaves the old
     /// id's lookup behind. Once the endpoint subscribes again, the old links must not reach the new one.

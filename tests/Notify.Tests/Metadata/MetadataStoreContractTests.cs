@@ -217,6 +217,71 @@ public abstract class MetadataStoreContractTests
         Assert.Empty((await Store.ListSubscriptionsAsync("alerts", 10, null, default)).Items);
     }
 
+    [Fact]
+    public async Task SmsOptOut_ReportsExactlyTheOptedOutNumbersAmongThoseAsked()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230002", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230003", optedOut: true, Now, default);
+
+        var optedOut = await Store.GetSmsOptedOutAsync(["+15551230001", "+15551230003", "+15551239999"], default);
+
+        Assert.Equal(["+15551230001", "+15551230003"], optedOut.Order(StringComparer.Ordinal));
+        Assert.Equal(["+15551230002"], await Store.GetSmsOptedOutAsync(["+15551230002"], default));
+        Assert.Empty(await Store.GetSmsOptedOutAsync(["+15551239999"], default));
+    }
+
+    [Fact]
+    public async Task SmsOptOut_OptingBackIn_RemovesTheNumber()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230002", optedOut: true, Now, default);
+
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: false, Now.AddMinutes(1), default);
+
+        Assert.Equal(["+15551230002"], await Store.GetSmsOptedOutAsync(["+15551230001", "+15551230002"], default));
+    }
+
+    [Fact]
+    public async Task SmsOptOut_RepeatedEitherWay_IsIdempotent()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now.AddMinutes(1), default);
+        Assert.Equal(["+15551230001"], await Store.GetSmsOptedOutAsync(["+15551230001"], default));
+
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: false, Now.AddMinutes(2), default);
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: false, Now.AddMinutes(3), default);
+        await Store.SetSmsOptOutAsync("+15551230002", optedOut: false, Now.AddMinutes(3), default);
+        Assert.Empty(await Store.GetSmsOptedOutAsync(["+15551230001", "+15551230002"], default));
+
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now.AddMinutes(4), default);
+        Assert.Equal(["+15551230001"], await Store.GetSmsOptedOutAsync(["+15551230001"], default));
+    }
+
+    [Fact]
+    public async Task GetSmsOptedOut_OfNoNumbers_IsEmpty()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+
+        Assert.Empty(await Store.GetSmsOptedOutAsync([], default));
+    }
+
+    /// <summary>More numbers than one DynamoDB BatchGetItem may ask for (100), some of them twice.</summary>
+    [Fact]
+    public async Task GetSmsOptedOut_OfManyNumbersAtOnce_FindsEveryOptedOutOne()
+    {
+        var numbers = Enumerable.Range(0, 250).Select(i => $"+1555{i:D7}").ToArray();
+        var optedOut = numbers.Where((_, i) => i % 7 == 0).Append(numbers[^1]).ToArray();
+        foreach (var number in optedOut)
+        {
+            await Store.SetSmsOptOutAsync(number, optedOut: true, Now, default);
+        }
+
+        var found = await Store.GetSmsOptedOutAsync([.. numbers, .. numbers[..3]], default);
+
+        Assert.Equal(optedOut.Order(StringComparer.Ordinal), found.Order(StringComparer.Ordinal));
+    }
+
     protected static Subscription NewSubscription(string topic, string endpoint, Protocol protocol = Protocol.Webhook) => new()
     {
         Id = Notify.Shared.Ids.SortableId.New(TimeProvider.System),

@@ -33,8 +33,8 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContractTests, IDisp
     }
 
     /// <summary>
-    /// A file made by the version before delivery errors (its schema, written out here as it was) gains
-    /// the new columns at open, and keeps its rows.
+    /// A file made by the version before delivery errors and opt-outs (its schema, written out here as it
+    /// was) gains the new columns and table at open, and keeps its rows.
     /// </summary>
     [Fact]
     public async Task FileOfThePreviousSchema_IsMigratedAtOpen()
@@ -67,6 +67,7 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContractTests, IDisp
         var store = new SqliteMetadataStore(path);
         var old = await store.GetSubscriptionAsync("01old", default);
         var recorded = await store.RecordDeliveryErrorAsync("01old", error, default);
+        await store.SetSmsOptOutAsync("+15551230001", optedOut: true, DateTimeOffset.UnixEpoch, default);
 
         Assert.NotNull(old);
         Assert.Null(old.LastDeliveryError);
@@ -75,6 +76,7 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContractTests, IDisp
         // Opening the migrated file again finds nothing left to add.
         var reopened = new SqliteMetadataStore(path);
         Assert.Equal(recorded, await reopened.GetSubscriptionAsync("01old", default));
+        Assert.Equal(["+15551230001"], await reopened.GetSmsOptedOutAsync(["+15551230001"], default));
     }
 
     /// <summary>A Sender and a Frontend process may open the same old file at once: one migrates, neither fails.</summary>
@@ -102,6 +104,7 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContractTests, IDisp
         await Task.WhenAll(stores.Select(store => store.GetSubscriptionAsync("none", default)));
 
         Assert.Null(await stores[0].RecordDeliveryErrorAsync("none", new DeliveryError("500", "Refused", DateTimeOffset.UnixEpoch), default));
+        Assert.Empty(await stores[0].GetSmsOptedOutAsync(["+15551230001"], default));
     }
 
     public void Dispose() => _directory.Dispose();

@@ -5,12 +5,13 @@ using Notify.Metadata.Store;
 namespace Notify.Tests.Sender.Support;
 
 /// <summary>
-/// A tiny store double with only what the Sender uses: its two reads and delivery errors;
+/// A tiny store double with only what the Sender uses: its two reads, delivery errors and SMS opt-outs;
 /// <see cref="Failure"/> makes each of them throw.
 /// </summary>
 internal sealed class InMemoryMetadataStore : IMetadataStore
 {
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _optedOut = new(StringComparer.Ordinal);
 
     public Exception? Failure { get; set; }
 
@@ -91,4 +92,33 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
         return Task.FromResult<Subscription?>(null);
     }
 
+    public Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (Failure is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
+        if (optedOut)
+        {
+            _optedOut.TryAdd(phoneNumber, now);
+        }
+        else
+        {
+            _optedOut.TryRemove(phoneNumber, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken)
+    {
+        if (Failure is { } failure)
+        {
+            return Task.FromException<IReadOnlySet<string>>(failure);
+        }
+
+        IReadOnlySet<string> optedOut = phoneNumbers.Where(_optedOut.ContainsKey).ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult(optedOut);
+    }
 }
