@@ -98,4 +98,25 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
 
         return deleted;
     }
+
+    public async Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
+    {
+        var updated = await store.RecordDeliveryErrorAsync(id, error, cancellationToken);
+        if (updated is not null)
+        {
+            // The cached fan-out list holds each subscription whole, its delivery error included.
+            await cache.InvalidateAsync(SubscribersKey(updated.Topic), cancellationToken);
+        }
+
+        return updated;
+    }
+
+    // Opt-outs are never cached, so no process sends to a number after its STOP was stored (nor stays
+    // silent after a START) for as long as a cached entry would live. They are read once per message that
+    // has SMS subscribers, one batch for all of them, which the store can bear uncached.
+    public Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.SetSmsOptOutAsync(phoneNumber, optedOut, now, cancellationToken);
+
+    public Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken) =>
+        store.GetSmsOptedOutAsync(phoneNumbers, cancellationToken);
 }

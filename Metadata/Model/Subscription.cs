@@ -16,4 +16,10 @@ public sealed record Subscription
     public required string UnsubscribeToken { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ConfirmedAt { get; init; }
+
+    /// <summary>
+    /// The latest permanent refusal of a delivery to this endpoint, null when there has been none: kept so
+    /// that the Sender can stop sending where providers will never deliver, and operators can see why.
+    /// </summary>
+    public DeliveryError? LastDeliveryError { get; init; }
 }

@@ -3,8 +3,9 @@ using Notify.Metadata.Model;
 namespace Notify.Metadata.Store;
 
 /// <summary>
-/// Topics and subscriptions. Creates are idempotent: creating what exists returns the existing item
-/// with <c>Created = false</c>. Cursors are opaque strings produced by the store itself.
+/// Topics, subscriptions, and the list of phone numbers opted out of SMS. Creates are idempotent:
+/// creating what exists returns the existing item with <c>Created = false</c>. Cursors are opaque strings
+/// produced by the store itself.
 /// </summary>
 public interface IMetadataStore
 {
@@ -43,4 +44,13 @@ public interface IMetadataStore
     /// a second read; null when there was no such subscription.
     /// </summary>
     Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Records a permanent delivery failure on the subscription (replacing any earlier one); returns the updated subscription, null when there is no such subscription.</summary>
+    Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken);
+
+    /// <summary>Opts an E.164 phone number out of every SMS subscription (optedOut true, after an inbound STOP), or back in (false, after START). Idempotent. Applies to the number's present and future subscriptions, whatever their topic.</summary>
+    Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Which of <paramref name="phoneNumbers"/> are opted out (an empty set for none); consistent with the latest SetSmsOptOutAsync.</summary>
+    Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken);
 }

@@ -8,23 +8,31 @@ using static Notify.Metadata.Store.DynamoDb.MetadataItems;
 namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
-/// Topics and subscriptions in one DynamoDB table (<c>{ResourcePrefix}metadata</c>), with single-item
-/// conditional writes only (no transactions: dynalite has none) and never a Scan.
+/// Topics, subscriptions and SMS opt-outs in one DynamoDB table (<c>{ResourcePrefix}metadata</c>), with
+/// single-item conditional writes only (no transactions: dynalite has none) and never a Scan.
 /// <para>Items (see <see cref="MetadataKeys"/>):</para>
 /// <list type="bullet">
 /// <item>topic: <c>topic#{name} / topic</c> with its creation time and a random <em>incarnation</em>;</item>
 /// <item>subscription: <c>subs#{incarnation}#{topic} / sub#{protocol}#{sha256(endpoint)}</c>, the whole
-/// subscription. Its key is the uniqueness of (topic, protocol, endpoint), so an idempotent subscribe is
+/// subscription, with its last delivery error once one is recorded (an UpdateItem conditional on the id,
+/// as confirming is). Its key is the uniqueness of (topic, protocol, endpoint), so an idempotent subscribe is
 /// one <c>attribute_not_exists</c> put; the local index <c>subscriptions-by-id</c> orders the partition by
 /// subscription id, which is creation order;</item>
-/// <item>lookup: <c>subid#{id} / subid</c> naming the topic, incarnation and sort key of subscription <c>id</c>.</item>
+/// <item>lookup: <c>subid#{id} / subid</c> naming the topic, incarnation and sort key of subscription <c>id</c>;</item>
+/// <item>SMS opt-out: <c>optout#{phone number} / optout</c>, present while the number is opted out, with the
+/// time it first was. One item per number, as SNS keeps one account-wide list: a STOP is one write that covers
+/// the number's subscriptions to every topic, present and future, with no fan-out and no index. Opting back in
+/// deletes the item rather than storing <c>false</c>, so the table holds only opted-out numbers and "no item"
+/// has one meaning. Opt-outs belong to no topic: deleting a topic leaves them.</item>
 /// </list>
 /// <para>
 /// Reads: a topic by name is a consistent GetItem. A topic's subscriptions (listing and the Sender's
 /// fan-out) are a consistent GetItem of the topic, for its incarnation, then a consistent Query of the
 /// local index: a subscription is listed the moment its subscribe returned. A subscription by id is a
 /// consistent GetItem of the lookup, then the subscription and its topic in parallel; it exists only if
-/// the subscription item still carries that id and the topic still has that incarnation.
+/// the subscription item still carries that id and the topic still has that incarnation. Opt-outs are a
+/// consistent GetItem for one number, a consistent BatchGetItem (100 keys a call) for several, so a STOP
+/// counts from the next message on.
 /// </para>
 /// <para>
 /// The topic list is the global index <c>topics-by-name</c> (hash: a constant on topic items only, range:
@@ -258,6 +266,74 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         // Items of a deleted topic's incarnation are cleaned up here too, but were already gone for callers.
         var deleted = await delete;
         return await live && deleted is not null ? ReadSubscription(deleted) : null;
+    }
+
+    public async Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
+    {
+        if (await GetPointerAsync(id, cancellationToken) is not { } pointer)
+        {
+            return null;
+        }
+
+        // Conditional on the id, as confirming is: the error of a deleted subscription neither recreates
+        // its item nor lands on a later subscription of the same endpoint.
+        var update = UpdateIfHoldsAsync(new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = pointer.SubscriptionKey,
+            UpdateExpression = "SET #code = :code, #detail = :detail, #at = :at",
+            ConditionExpression = "#id = :id",
+            ExpressionAttributeNames = new()
+            {
+                ["#code"] = MetadataKeys.DeliveryErrorCode,
+                ["#detail"] = MetadataKeys.DeliveryErrorDetail,
+                ["#at"] = MetadataKeys.DeliveryErrorAt,
+                ["#id"] = MetadataKeys.SubscriptionId,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":code"] = S(error.Code),
+                [":detail"] = S(error.Detail),
+                [":at"] = N(error.At.ToUnixTimeMilliseconds()),
+                [":id"] = S(id),
+            },
+            ReturnValues = ReturnValue.ALL_NEW,
+        }, cancellationToken);
+        var live = IsLiveAsync(pointer, cancellationToken);
+        await Task.WhenAll(update, live);
+        var updated = await update;
+        return await live && updated is not null ? ReadSubscription(updated) : null;
+    }
+
+    public async Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!optedOut)
+        {
+            await DeleteAsync(MetadataKeys.SmsOptOut(phoneNumber), cancellationToken);
+            return;
+        }
+
+        // An update rather than a put, so that opting out again keeps the first time, as confirming does.
+        await _client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = MetadataKeys.SmsOptOut(phoneNumber),
+            UpdateExpression = "SET #number = :number, #at = if_not_exists(#at, :now)",
+            ExpressionAttributeNames = new() { ["#number"] = MetadataKeys.PhoneNumber, ["#at"] = MetadataKeys.OptedOutAt },
+            ExpressionAttributeValues = new() { [":number"] = S(phoneNumber), [":now"] = N(now.ToUnixTimeMilliseconds()) },
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken)
+    {
+        var keys = phoneNumbers.Distinct(StringComparer.Ordinal).Select(MetadataKeys.SmsOptOut).ToList();
+        var items = keys.Count switch
+        {
+            0 => [],
+            1 => await GetAsync(keys[0], cancellationToken) is { } item ? [item] : [],
+            _ => await BatchReader.ReadAsync(_client, _table, keys, cancellationToken),
+        };
+        return items.Select(ReadOptedOutNumber).ToHashSet(StringComparer.Ordinal);
     }
 
     private QueryRequest SubscriptionsQuery(StoredTopic topic, string? after)

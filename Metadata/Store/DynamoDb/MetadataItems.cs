@@ -4,7 +4,10 @@ using Notify.Metadata.Model;
 
 namespace Notify.Metadata.Store.DynamoDb;
 
-/// <summary>Topics and subscriptions to and from their items. Times are Unix milliseconds, as in the SQLite store.</summary>
+/// <summary>
+/// Topics, subscriptions and SMS opt-outs to and from their items. Times are Unix milliseconds, as in the
+/// SQLite store.
+/// </summary>
 internal static class MetadataItems
 {
     /// <summary>A topic as stored, with the incarnation its subscriptions are filed under.</summary>
@@ -46,6 +49,13 @@ internal static class MetadataItems
             item[MetadataKeys.ConfirmedAt] = N(confirmedAt.ToUnixTimeMilliseconds());
         }
 
+        if (subscription.LastDeliveryError is { } error)
+        {
+            item[MetadataKeys.DeliveryErrorCode] = S(error.Code);
+            item[MetadataKeys.DeliveryErrorDetail] = S(error.Detail);
+            item[MetadataKeys.DeliveryErrorAt] = N(error.At.ToUnixTimeMilliseconds());
+        }
+
         return item;
     }
 
@@ -60,6 +70,9 @@ internal static class MetadataItems
         UnsubscribeToken = item[MetadataKeys.UnsubscribeToken].S,
         CreatedAt = Time(item[MetadataKeys.CreatedAt]),
         ConfirmedAt = item.TryGetValue(MetadataKeys.ConfirmedAt, out var confirmedAt) ? Time(confirmedAt) : null,
+        LastDeliveryError = item.TryGetValue(MetadataKeys.DeliveryErrorCode, out var code)
+            ? new DeliveryError(code.S, item[MetadataKeys.DeliveryErrorDetail].S, Time(item[MetadataKeys.DeliveryErrorAt]))
+            : null,
     };
 
     public static Dictionary<string, AttributeValue> LookupItem(Subscription subscription, string incarnation)
@@ -73,6 +86,9 @@ internal static class MetadataItems
 
     public static Pointer ReadLookup(Dictionary<string, AttributeValue> item) =>
         new(item[MetadataKeys.TopicName].S, item[MetadataKeys.Incarnation].S, item[MetadataKeys.SubscriptionKey].S);
+
+    /// <summary>The phone number an opt-out item is for.</summary>
+    public static string ReadOptedOutNumber(Dictionary<string, AttributeValue> item) => item[MetadataKeys.PhoneNumber].S;
 
     public static AttributeValue S(string value) => new() { S = value };
 

@@ -6,7 +6,7 @@ using Amazon.DynamoDBv2.Model;
 namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
-/// Attribute names, index names and keys of the metadata table. Key prefixes keep the three kinds of
+/// Attribute names, index names and keys of the metadata table. Key prefixes keep the four kinds of
 /// item apart; topic names cannot hold <c>#</c>, and incarnations are fixed-length hex, so no two kinds
 /// of key can collide.
 /// </summary>
@@ -37,6 +37,14 @@ internal static class MetadataKeys
     public const string ConfirmedAt = "confirmedAt";
     public const string SubscriptionKey = "subscriptionKey";
 
+    /// <summary>The subscription's last permanent delivery error: absent until one is recorded.</summary>
+    public const string DeliveryErrorCode = "deliveryErrorCode";
+    public const string DeliveryErrorDetail = "deliveryErrorDetail";
+    public const string DeliveryErrorAt = "deliveryErrorAt";
+
+    public const string PhoneNumber = "phoneNumber";
+    public const string OptedOutAt = "optedOutAt";
+
     public const string AllTopics = "all";
 
     public static Dictionary<string, AttributeValue> Topic(string name) => Key("topic#" + name, "topic");
@@ -60,6 +68,13 @@ internal static class MetadataKeys
     /// <summary>The id -> (topic, incarnation, sort key) item that finds a subscription by id alone.</summary>
     public static Dictionary<string, AttributeValue> Lookup(string subscriptionId) =>
         Key("subid#" + subscriptionId, "subid");
+
+    /// <summary>
+    /// The item saying that an E.164 number is opted out of SMS. One per number, whatever its topics, so a
+    /// STOP is one write that also covers the number's future subscriptions.
+    /// </summary>
+    public static Dictionary<string, AttributeValue> SmsOptOut(string phoneNumber) =>
+        Key("optout#" + phoneNumber, "optout");
 
     public static string NewIncarnation() => RandomNumberGenerator.GetHexString(16, lowercase: true);
 

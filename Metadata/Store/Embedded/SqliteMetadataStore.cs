@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Notify.Metadata.Model;
 using Notify.Shared.Storage;
@@ -6,34 +7,19 @@ using Notify.Shared.Storage;
 namespace Notify.Metadata.Store.Embedded;
 
 /// <summary>
-/// Topics and subscriptions in one SQLite file. Commits are fsync'd: a 201 for a topic or a
-/// subscription survives a power cut. Uniqueness of (topic, protocol, endpoint) is a table constraint,
-/// so concurrent identical subscribes resolve to one row.
+/// Topics, subscriptions and the SMS opt-out list in one SQLite file, tables as
+/// <see cref="SqliteMetadataSchema"/> makes them. Commits are fsync'd: a 201 for a topic or a subscription
+/// survives a power cut. Uniqueness of (topic, protocol, endpoint) is a table constraint, so concurrent
+/// identical subscribes resolve to one row.
 /// </summary>
 internal sealed class SqliteMetadataStore : IMetadataStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS topics (
-            name TEXT PRIMARY KEY,
-            created_at INTEGER NOT NULL
-        ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS subscriptions (
-            id TEXT PRIMARY KEY,
-            topic TEXT NOT NULL REFERENCES topics(name) ON DELETE CASCADE,
-            protocol TEXT NOT NULL,
-            endpoint TEXT NOT NULL,
-            status TEXT NOT NULL,
-            confirm_token TEXT NOT NULL,
-            unsubscribe_token TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            confirmed_at INTEGER,
-            UNIQUE (topic, protocol, endpoint)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS subscriptions_by_topic ON subscriptions (topic, id);
-        """;
-
     private const string SubscriptionColumns =
-        "id, topic, protocol, endpoint, status, confirm_token, unsubscribe_token, created_at, confirmed_at";
+        "id, topic, protocol, endpoint, status, confirm_token, unsubscribe_token, created_at, confirmed_at, " +
+        "delivery_error_code, delivery_error_detail, delivery_error_at";
+
+    /// <summary>The index of a column selected right after <see cref="SubscriptionColumns"/>.</summary>
+    private const int AfterSubscriptionColumns = 12;
 
     private readonly SqliteDatabase _database;
     private readonly Lazy<Task> _schema;
@@ -41,7 +27,7 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     public SqliteMetadataStore(string path)
     {
         _database = new SqliteDatabase(path, SqliteDatabase.Durability.Full);
-        _schema = new Lazy<Task>(() => _database.ExecuteAsync(Schema));
+        _schema = new Lazy<Task>(() => SqliteMetadataSchema.ApplyAsync(_database, CancellationToken.None));
     }
 
     public async Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
@@ -107,7 +93,8 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         command.Transaction = (SqliteTransaction)transaction;
         command.CommandText = $"""
             INSERT INTO subscriptions ({SubscriptionColumns})
-            SELECT $id, $topic, $protocol, $endpoint, $status, $confirm, $unsubscribe, $created, $confirmed
+            SELECT $id, $topic, $protocol, $endpoint, $status, $confirm, $unsubscribe, $created, $confirmed,
+                $errorCode, $errorDetail, $errorAt
             WHERE EXISTS (SELECT 1 FROM topics WHERE name = $topic)
             ON CONFLICT (topic, protocol, endpoint) DO NOTHING;
             SELECT {SubscriptionColumns}, changes() FROM subscriptions
@@ -122,13 +109,16 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("$unsubscribe", candidate.UnsubscribeToken);
         command.Parameters.AddWithValue("$created", candidate.CreatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$confirmed", (object?)candidate.ConfirmedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$errorCode", (object?)candidate.LastDeliveryError?.Code ?? DBNull.Value);
+        command.Parameters.AddWithValue("$errorDetail", (object?)candidate.LastDeliveryError?.Detail ?? DBNull.Value);
+        command.Parameters.AddWithValue("$errorAt", (object?)candidate.LastDeliveryError?.At.ToUnixTimeMilliseconds() ?? DBNull.Value);
 
         (Subscription, bool)? result = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
             {
-                result = (ReadSubscription(reader), reader.GetInt64(9) == 1);
+                result = (ReadSubscription(reader), reader.GetInt64(AfterSubscriptionColumns) == 1);
             }
         }
 
@@ -201,6 +191,64 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
     }
 
+    public async Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            UPDATE subscriptions
+            SET delivery_error_code = $code, delivery_error_detail = $detail, delivery_error_at = $at
+            WHERE id = $id
+            RETURNING {SubscriptionColumns}
+            """;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$code", error.Code);
+        command.Parameters.AddWithValue("$detail", error.Detail);
+        command.Parameters.AddWithValue("$at", error.At.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
+    }
+
+    public async Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Only opted-out numbers have a row, so opting back in deletes it. Opting out again keeps the
+        // first time, as confirming again does.
+        command.CommandText = optedOut
+            ? "INSERT INTO sms_opt_outs (phone_number, opted_out_at) VALUES ($number, $now) ON CONFLICT (phone_number) DO NOTHING"
+            : "DELETE FROM sms_opt_outs WHERE phone_number = $number";
+        command.Parameters.AddWithValue("$number", phoneNumber);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken)
+    {
+        var optedOut = new HashSet<string>(StringComparer.Ordinal);
+        if (phoneNumbers.Count == 0)
+        {
+            return optedOut;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The numbers go in as one JSON array, not one parameter each: a topic may have more SMS
+        // subscribers than a statement may have parameters.
+        command.CommandText = """
+            SELECT phone_number FROM sms_opt_outs
+            WHERE phone_number IN (SELECT value FROM json_each($numbers))
+            """;
+        command.Parameters.AddWithValue("$numbers", JsonSerializer.Serialize(phoneNumbers));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            optedOut.Add(reader.GetString(0));
+        }
+
+        return optedOut;
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await _schema.Value.WaitAsync(cancellationToken);
@@ -244,5 +292,8 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         UnsubscribeToken = reader.GetString(6),
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
         ConfirmedAt = reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+        LastDeliveryError = reader.IsDBNull(9)
+            ? null
+            : new DeliveryError(reader.GetString(9), reader.GetString(10), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))),
     };
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
+using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 using Notify.Metadata.Store.Embedded;
 using Notify.Tests.Support;
@@ -76,6 +77,33 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
 
         Assert.Null(await _store.GetTopicAsync("orders", default));
         Assert.Empty(await _store.GetConfirmedSubscriptionsAsync("orders", default));
+    }
+
+    [Fact]
+    public async Task RecordDeliveryError_InvalidatesSubscriberList()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        var (subscription, _) = await _store.SubscribeAsync(NewSubscription("orders", "+15551230001", Protocol.Sms), default);
+        await _store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
+        Assert.Null(Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default)).LastDeliveryError);
+        var error = new DeliveryError("21610", "Unsubscribed recipient", DateTimeOffset.UnixEpoch);
+
+        await _store.RecordDeliveryErrorAsync(subscription.Id, error, default);
+
+        Assert.Equal(error, Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default)).LastDeliveryError);
+    }
+
+    /// <summary>A STOP stored by another process counts at once, not when a cache entry would expire.</summary>
+    [Fact]
+    public async Task SmsOptOuts_AreReadFromTheStoreEveryTime()
+    {
+        Assert.Empty(await _store.GetSmsOptedOutAsync(["+15551230001"], default));
+
+        await _inner.SetSmsOptOutAsync("+15551230001", optedOut: true, DateTimeOffset.UnixEpoch, default);
+        Assert.Equal(["+15551230001"], await _store.GetSmsOptedOutAsync(["+15551230001"], default));
+
+        await _inner.SetSmsOptOutAsync("+15551230001", optedOut: false, DateTimeOffset.UnixEpoch, default);
+        Assert.Empty(await _store.GetSmsOptedOutAsync(["+15551230001"], default));
     }
 
     public void Dispose()

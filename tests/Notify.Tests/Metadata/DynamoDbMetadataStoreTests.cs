@@ -61,6 +61,36 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
     }
 
     /// <summary>
+    /// Recording an error is an UpdateItem too: the same condition must keep it from recreating the item of
+    /// a subscription whose lookup outlived it.
+    /// </summary>
+    [Fact]
+    public async Task RecordDeliveryError_OfDeletedSubscription_ReturnsNullAndRecreatesNothing()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+        var (subscription, _) = await Store.SubscribeAsync(NewSubscription("orders", "+15551230001", Protocol.Sms), default);
+        var pointer = MetadataItems.ReadLookup((await GetItemAsync(MetadataKeys.Lookup(subscription.Id)))!);
+        await _dynamo.Client.DeleteItemAsync(_dynamo.Names.Metadata, pointer.SubscriptionKey);
+
+        Assert.Null(await Store.RecordDeliveryErrorAsync(subscription.Id, new DeliveryError("21610", "Unsubscribed recipient", Now), default));
+        Assert.Null(await GetItemAsync(pointer.SubscriptionKey));
+    }
+
+    /// <summary>Opting back in deletes the number's item: the table holds opted-out numbers only.</summary>
+    [Fact]
+    public async Task SmsOptIn_DeletesTheOptOutItem_AndOptingOutAgainKeepsTheFirstTime()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now.AddMinutes(1), default);
+        var item = await GetItemAsync(MetadataKeys.SmsOptOut("+15551230001"));
+        Assert.Equal(Now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), item![MetadataKeys.OptedOutAt].N);
+
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: false, Now.AddMinutes(2), default);
+
+        Assert.Null(await GetItemAsync(MetadataKeys.SmsOptOut("+15551230001")));
+    }
+
+    /// <summary>
     /// A delete that crashed between removing the subscription and removing its lookup leaves the old
     /// id's lookup behind. Once the endpoint subscribes again, the old links must not reach the new one.
     /// </summary>
@@ -177,6 +207,7 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
         Assert.Empty(await Store.GetConfirmedSubscriptionsAsync("orders", default));
         Assert.Null(await Store.GetSubscriptionAsync(subscription.Id, default));
         Assert.Null(await Store.ConfirmSubscriptionAsync(subscription.Id, Now, default));
+        Assert.Null(await Store.RecordDeliveryErrorAsync(subscription.Id, new DeliveryError("500", "Refused", Now), default));
         var (renewed, created) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
         Assert.True(created);
         Assert.NotEqual(subscription.Id, renewed.Id);
@@ -197,6 +228,7 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
 
         Assert.Null(await Store.GetSubscriptionAsync(loser.Id, default));
         Assert.Null(await Store.ConfirmSubscriptionAsync(loser.Id, Now, default));
+        Assert.Null(await Store.RecordDeliveryErrorAsync(loser.Id, new DeliveryError("500", "Refused", Now), default));
         Assert.Null(await Store.DeleteSubscriptionAsync(loser.Id, default));
         Assert.Equal(winner, await Store.GetSubscriptionAsync(winner.Id, default));
         Assert.Equal([winner.Id], (await Store.ListSubscriptionsAsync("orders", 10, null, default)).Items.Select(s => s.Id));

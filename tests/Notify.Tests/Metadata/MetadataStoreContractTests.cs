@@ -169,11 +169,124 @@ public abstract class MetadataStoreContractTests
         Assert.Single(results, r => r.Created);
     }
 
-    protected static Subscription NewSubscription(string topic, string endpoint) => new()
+    [Fact]
+    public async Task RecordDeliveryError_IsReadBackByEveryRead_AndChangesNothingElse()
+    {
+        await Store.CreateTopicAsync("alerts", Now, default);
+        var (pending, _) = await Store.SubscribeAsync(NewSubscription("alerts", "+15551230001", Protocol.Sms), default);
+        var confirmed = await Store.ConfirmSubscriptionAsync(pending.Id, Now, default);
+        Assert.Null(confirmed!.LastDeliveryError);
+        Assert.Single(await Store.GetConfirmedSubscriptionsAsync("alerts", default)); // a cache in front now holds the list
+        var error = new DeliveryError("21610", "Attempt to send to unsubscribed recipient", Now.AddMinutes(5));
+
+        var recorded = await Store.RecordDeliveryErrorAsync(pending.Id, error, default);
+
+        var expected = confirmed with { LastDeliveryError = error };
+        Assert.Equal(expected, recorded);
+        Assert.Equal(expected, await Store.GetSubscriptionAsync(pending.Id, default));
+        Assert.Equal([expected], (await Store.ListSubscriptionsAsync("alerts", 10, null, default)).Items);
+        Assert.Equal([expected], await Store.GetConfirmedSubscriptionsAsync("alerts", default));
+    }
+
+    [Fact]
+    public async Task RecordDeliveryError_Again_ReplacesTheEarlierError()
+    {
+        await Store.CreateTopicAsync("alerts", Now, default);
+        var (subscription, _) = await Store.SubscribeAsync(NewSubscription("alerts", "ops@mail.example", Protocol.Email), default);
+        await Store.RecordDeliveryErrorAsync(subscription.Id, new DeliveryError("5.1.1", "User unknown", Now), default);
+        // Providers do not always explain a refusal: an empty detail must be stored as it is.
+        var later = new DeliveryError("5.2.1", string.Empty, Now.AddHours(1));
+
+        var recorded = await Store.RecordDeliveryErrorAsync(subscription.Id, later, default);
+
+        Assert.Equal(later, recorded!.LastDeliveryError);
+        Assert.Equal(later, (await Store.GetSubscriptionAsync(subscription.Id, default))!.LastDeliveryError);
+    }
+
+    [Fact]
+    public async Task RecordDeliveryError_OfMissingOrDeletedSubscription_ReturnsNull()
+    {
+        await Store.CreateTopicAsync("alerts", Now, default);
+        var (subscription, _) = await Store.SubscribeAsync(NewSubscription("alerts", "+15551230001", Protocol.Sms), default);
+        await Store.DeleteSubscriptionAsync(subscription.Id, default);
+        var error = new DeliveryError("21610", "Unsubscribed recipient", Now);
+
+        Assert.Null(await Store.RecordDeliveryErrorAsync(Guid.CreateVersion7().ToString("N"), error, default));
+        Assert.Null(await Store.RecordDeliveryErrorAsync(subscription.Id, error, default));
+        Assert.Null(await Store.GetSubscriptionAsync(subscription.Id, default));
+        Assert.Empty((await Store.ListSubscriptionsAsync("alerts", 10, null, default)).Items);
+    }
+
+    [Fact]
+    public async Task SmsOptOut_ReportsExactlyTheOptedOutNumbersAmongThoseAsked()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230002", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230003", optedOut: true, Now, default);
+
+        var optedOut = await Store.GetSmsOptedOutAsync(["+15551230001", "+15551230003", "+15551239999"], default);
+
+        Assert.Equal(["+15551230001", "+15551230003"], optedOut.Order(StringComparer.Ordinal));
+        Assert.Equal(["+15551230002"], await Store.GetSmsOptedOutAsync(["+15551230002"], default));
+        Assert.Empty(await Store.GetSmsOptedOutAsync(["+15551239999"], default));
+    }
+
+    [Fact]
+    public async Task SmsOptOut_OptingBackIn_RemovesTheNumber()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230002", optedOut: true, Now, default);
+
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: false, Now.AddMinutes(1), default);
+
+        Assert.Equal(["+15551230002"], await Store.GetSmsOptedOutAsync(["+15551230001", "+15551230002"], default));
+    }
+
+    [Fact]
+    public async Task SmsOptOut_RepeatedEitherWay_IsIdempotent()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now.AddMinutes(1), default);
+        Assert.Equal(["+15551230001"], await Store.GetSmsOptedOutAsync(["+15551230001"], default));
+
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: false, Now.AddMinutes(2), default);
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: false, Now.AddMinutes(3), default);
+        await Store.SetSmsOptOutAsync("+15551230002", optedOut: false, Now.AddMinutes(3), default);
+        Assert.Empty(await Store.GetSmsOptedOutAsync(["+15551230001", "+15551230002"], default));
+
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now.AddMinutes(4), default);
+        Assert.Equal(["+15551230001"], await Store.GetSmsOptedOutAsync(["+15551230001"], default));
+    }
+
+    [Fact]
+    public async Task GetSmsOptedOut_OfNoNumbers_IsEmpty()
+    {
+        await Store.SetSmsOptOutAsync("+15551230001", optedOut: true, Now, default);
+
+        Assert.Empty(await Store.GetSmsOptedOutAsync([], default));
+    }
+
+    /// <summary>More numbers than one DynamoDB BatchGetItem may ask for (100), some of them twice.</summary>
+    [Fact]
+    public async Task GetSmsOptedOut_OfManyNumbersAtOnce_FindsEveryOptedOutOne()
+    {
+        var numbers = Enumerable.Range(0, 250).Select(i => $"+1555{i:D7}").ToArray();
+        var optedOut = numbers.Where((_, i) => i % 7 == 0).Append(numbers[^1]).ToArray();
+        foreach (var number in optedOut)
+        {
+            await Store.SetSmsOptOutAsync(number, optedOut: true, Now, default);
+        }
+
+        var found = await Store.GetSmsOptedOutAsync([.. numbers, .. numbers[..3]], default);
+
+        Assert.Equal(optedOut.Order(StringComparer.Ordinal), found.Order(StringComparer.Ordinal));
+    }
+
+    protected static Subscription NewSubscription(string topic, string endpoint, Protocol protocol = Protocol.Webhook) => new()
     {
         Id = Notify.Shared.Ids.SortableId.New(TimeProvider.System),
         Topic = topic,
-        Protocol = Protocol.Webhook,
+        Protocol = protocol,
         Endpoint = endpoint,
         Status = SubscriptionStatus.Pending,
         ConfirmToken = Guid.NewGuid().ToString("N"),

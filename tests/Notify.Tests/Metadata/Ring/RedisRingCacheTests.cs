@@ -64,6 +64,42 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     }
 
     [Fact]
+    public async Task SubscriberList_RoundTrips_WithItsDeliveryErrors()
+    {
+        var error = new DeliveryError("21610", "Attempt to send to unsubscribed recipient", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(1)).AddMilliseconds(678));
+        IReadOnlyList<Subscription> subscribers =
+        [
+            Subscriber("a", SubscriptionStatus.Confirmed, Protocol.Sms) with { LastDeliveryError = error },
+            Subscriber("b", SubscriptionStatus.Confirmed, Protocol.Webhook),
+        ];
+
+        await _cache.SetAsync("subscribers:alerts", subscribers, default);
+        var (found, cached) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>("subscribers:alerts", default);
+
+        Assert.True(found);
+        Assert.Equal(subscribers, cached);
+        Assert.Equal(error.At.Offset, cached![0].LastDeliveryError!.At.Offset);
+    }
+
+    /// <summary>An entry written before subscriptions had delivery errors (a rolling upgrade) still reads.</summary>
+    [Fact]
+    public async Task SubscriberList_WrittenWithoutDeliveryErrors_ReadsAsHavingNone()
+    {
+        IReadOnlyList<Subscription> subscribers = [Subscriber("a", SubscriptionStatus.Confirmed, Protocol.Sms)];
+        await _cache.SetAsync("subscribers:old", subscribers, default);
+        var owner = _pool.Owner("subscribers:old").Name;
+        var json = Encoding.UTF8.GetString((byte[])(await DirectRedis.OnNodeAsync(owner, db => db.StringGetAsync("subscribers:old")))!);
+        var withoutErrors = json.Replace(",\"LastDeliveryError\":null", string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("LastDeliveryError", withoutErrors);
+        await DirectRedis.OnNodeAsync(owner, db => db.StringSetAsync("subscribers:old", withoutErrors));
+
+        var (found, cached) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>("subscribers:old", default);
+
+        Assert.True(found);
+        Assert.Equal(subscribers, cached);
+    }
+
+    [Fact]
     public async Task Entry_LivesOnExactlyItsOwningNode_WithTheTtl_AndInvalidateRemovesIt()
     {
         var independent = new HashRing<string>(ring.Nodes.Select(n => n.EndPoint), static name => name, 160);

@@ -4,10 +4,14 @@ using Notify.Metadata.Store;
 
 namespace Notify.Tests.Sender.Support;
 
-/// <summary>A tiny store double with only the two reads the Sender makes; <see cref="Failure"/> makes them throw.</summary>
+/// <summary>
+/// A tiny store double with only what the Sender uses: its two reads, delivery errors and SMS opt-outs;
+/// <see cref="Failure"/> makes each of them throw.
+/// </summary>
 internal sealed class InMemoryMetadataStore : IMetadataStore
 {
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _optedOut = new(StringComparer.Ordinal);
 
     public Exception? Failure { get; set; }
 
@@ -68,4 +72,53 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
         throw new NotSupportedException();
 
     public Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
+    {
+        if (Failure is { } failure)
+        {
+            return Task.FromException<Subscription?>(failure);
+        }
+
+        while (_subscriptions.TryGetValue(id, out var current))
+        {
+            var updated = current with { LastDeliveryError = error };
+            if (_subscriptions.TryUpdate(id, updated, current))
+            {
+                return Task.FromResult<Subscription?>(updated);
+            }
+        }
+
+        return Task.FromResult<Subscription?>(null);
+    }
+
+    public Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (Failure is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
+        if (optedOut)
+        {
+            _optedOut.TryAdd(phoneNumber, now);
+        }
+        else
+        {
+            _optedOut.TryRemove(phoneNumber, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken)
+    {
+        if (Failure is { } failure)
+        {
+            return Task.FromException<IReadOnlySet<string>>(failure);
+        }
+
+        IReadOnlySet<string> optedOut = phoneNumbers.Where(_optedOut.ContainsKey).ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult(optedOut);
+    }
 }
