@@ -25,6 +25,12 @@ public abstract class LocalServer : IAsyncLifetime
     /// <summary>The program and arguments that start the server on <paramref name="port"/>.</summary>
     protected abstract ProcessStartInfo CreateStartInfo(int port);
 
+    /// <summary>
+    /// The ports that must accept connections before the server counts as started: <see cref="Port"/>,
+    /// unless the server listens on more than one (a test must not reach a port still being opened).
+    /// </summary>
+    protected virtual IEnumerable<int> ReadinessPorts => [Port];
+
     public async Task InitializeAsync()
     {
         Port = FreePort.Next();
@@ -56,7 +62,7 @@ public abstract class LocalServer : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         Kill();
         _process?.Dispose();
@@ -66,6 +72,14 @@ public abstract class LocalServer : IAsyncLifetime
     private async Task WaitUntilListeningAsync(string program)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in ReadinessPorts)
+        {
+            await WaitUntilListeningAsync(program, port, deadline);
+        }
+    }
+
+    private async Task WaitUntilListeningAsync(string program, int port, DateTime deadline)
+    {
         while (DateTime.UtcNow < deadline)
         {
             if (_process!.HasExited)
@@ -76,7 +90,7 @@ public abstract class LocalServer : IAsyncLifetime
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
+                await client.ConnectAsync("127.0.0.1", port);
                 return;
             }
             catch (SocketException)
@@ -85,7 +99,7 @@ public abstract class LocalServer : IAsyncLifetime
             }
         }
 
-        throw new TimeoutException($"{GetType().Name} did not listen on port {Port} within 30 s:\n{Output}");
+        throw new TimeoutException($"{GetType().Name} did not listen on port {port} within 30 s:\n{Output}");
     }
 
     /// <summary>A program installed by <c>npm ci</c> in <c>tests/servers</c>.</summary>

@@ -9,7 +9,7 @@ public sealed class LocalServerTests
     [Fact]
     public async Task Every_server_listens_and_a_killed_one_stops_answering()
     {
-        LocalServer[] servers = [new RedisServer(), new DynaliteServer(), new SqsServer()];
+        LocalServer[] servers = [new RedisServer(), new DynaliteServer(), new SqsServer(), new MailDevServer()];
         try
         {
             await Task.WhenAll(servers.Select(server => server.InitializeAsync()));
