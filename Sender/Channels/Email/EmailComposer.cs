@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using System.Net.Mime;
 using System.Text;
 using Notify.Metadata.Model;
 using Notify.Shared.Links;
@@ -61,8 +62,13 @@ internal sealed class EmailComposer(PublicLinks links)
         {
             Subject = subject,
             SubjectEncoding = Encoding.UTF8,
-            Body = body,
+            // Mail lines end in CRLF (RFC 5322), whatever the publisher sent.
+            Body = body.ReplaceLineEndings("\r\n"),
             BodyEncoding = Encoding.UTF8,
+
+            // Quoted-printable keeps the text (and its links) readable in the raw mail and in .eml files;
+            // base64, the default for UTF-8, would hide both.
+            BodyTransferEncoding = TransferEncoding.QuotedPrintable,
             IsBodyHtml = false,
         };
 

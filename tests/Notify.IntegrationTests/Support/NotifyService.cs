@@ -42,6 +42,20 @@ public sealed class NotifyService : IAsyncDisposable
         ["Notify:Webhooks:AttemptTimeout"] = "00:00:05",
         ["Notify:Sender:VisibilityTimeout"] = "00:00:05",
         ["Notify:Sender:WaitTime"] = "00:00:01",
+
+        // Email and SMS are on, so subscribing by either is accepted; tests that deliver point them at
+        // maildev and the Twilio stand-in. Port 9 (discard) refuses connections.
+        ["Notify:Email:PickupDirectory"] = Path.Combine(dataDirectory, "mail"),
+        ["Notify:Email:From"] = "Notify <notify@example.com>",
+        ["Notify:Email:BaseDelay"] = "00:00:00.200",
+        ["Notify:Email:MaxDelay"] = "00:00:02",
+        ["Notify:Sms:Twilio:AccountSid"] = "AC00000000000000000000000000000000",
+        ["Notify:Sms:Twilio:AuthToken"] = "test-auth-token",
+        ["Notify:Sms:Twilio:From"] = "+15550000000",
+        ["Notify:Sms:Twilio:BaseUrl"] = "http://127.0.0.1:9",
+        ["Notify:Sms:BaseDelay"] = "00:00:00.200",
+        ["Notify:Sms:MaxDelay"] = "00:00:02",
+        ["Notify:Sms:MaxPerSecond"] = "50",
     };
 
     /// <summary>

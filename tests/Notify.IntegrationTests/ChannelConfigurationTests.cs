@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using Notify.IntegrationTests.Support;
+
+namespace Notify.IntegrationTests;
+
+/// <summary>What a server with email or SMS switched off, or set to a pickup directory, does.</summary>
+public sealed class ChannelConfigurationTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Subscribe_ToAChannelThatIsNotConfigured_Answers400NamingTheSettings()
+    {
+        await using var notify = await NotifyService.StartAsync(new Dictionary<string, string?>
+        {
+            ["Notify:Email:PickupDirectory"] = null,
+            ["Notify:Email:SmtpHost"] = null,
+            ["Notify:Sms:Twilio:AuthToken"] = null,
+            ["Notify:Sms:Twilio:From"] = null,
+        });
+        await notify.Client.CreateTopicAsync("off");
+
+        var email = await ProblemAssert.IsProblemAsync(
+            await notify.Client.Http.PostAsJsonAsync("v1/topics/off/subscriptions", new { protocol = "email", endpoint = "bob@example.com" }),
+            400, "Notify:Email:SmtpHost");
+        Assert.Contains("Notify:Email:PickupDirectory", email, StringComparison.Ordinal);
+
+        var sms = await ProblemAssert.IsProblemAsync(
+            await notify.Client.Http.PostAsJsonAsync("v1/topics/off/subscriptions", new { protocol = "sms", endpoint = "+15551234567" }),
+            400, "Notify:Sms:Twilio:AuthToken");
+        Assert.Contains("Notify:Sms:Twilio:From", sms, StringComparison.Ordinal);
+        Assert.DoesNotContain("Notify:Sms:Twilio:AccountSid", sms, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PickupDirectory_ReceivesEachEmailAsAnEmlFile()
+    {
+        await using var notify = await NotifyService.StartAsync();
+        var folder = Path.Combine(notify.DataDirectory, "mail");
+        await notify.Client.CreateTopicAsync("laptop");
+        var id = (await notify.Client.SubscribeAsync("laptop", "email", "dev@example.com")).GetProperty("id").GetString()!;
+
+        var eml = await WaitForFileAsync(folder);
+        // The body is quoted-printable: undo its soft line breaks and its encoded '='.
+        var content = (await File.ReadAllTextAsync(eml)).Replace("=\r\n", "", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal);
+        Assert.Contains("Content-Transfer-Encoding: quoted-printable", content, StringComparison.Ordinal);
+        Assert.Contains("To: dev@example.com", content, StringComparison.Ordinal);
+        Assert.Contains($"v1/subscriptions/{id}/confirm?token=", content, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> WaitForFileAsync(string folder)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Directory.Exists(folder) && Directory.GetFiles(folder, "*.eml").FirstOrDefault() is { } file && new FileInfo(file).Length > 0)
+            {
+                return file;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No .eml file appeared in {folder} within {Patience.TotalSeconds:F0} s.");
+    }
+}
