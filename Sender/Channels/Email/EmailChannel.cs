@@ -11,7 +11,7 @@ namespace Notify.Sender.Channels.Email;
 /// Delivers to <see cref="Protocol.Email"/> subscribers over SMTP (or into a pickup directory), paced
 /// by <c>Notify:Email:MaxPerSecond</c> and bounded by its own bulkhead (<c>MaxConcurrent</c>).
 /// </summary>
-internal sealed class EmailChannel : IDeliveryChannel, IDisposable
+internal sealed class EmailChannel : IDeliveryChannel
 {
     private readonly EmailOptions _options;
     private readonly EmailComposer _composer;
@@ -35,8 +35,6 @@ internal sealed class EmailChannel : IDeliveryChannel, IDisposable
 
     public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
         SendAsync(from => _composer.Confirmation(subscription, from), cancellationToken);
-
-    public void Dispose() => _caller.Dispose();
 
     private async Task<DeliveryResult> SendAsync(Func<MailAddress, MailMessage> compose, CancellationToken cancellationToken)
     {

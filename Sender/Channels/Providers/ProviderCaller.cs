@@ -12,7 +12,7 @@ namespace Notify.Sender.Channels.Providers;
 /// backoff with jitter, or the provider's Retry-After, never longer than MaxDelay). A permanent refusal
 /// ends the delivery at once. Built once per channel; time comes from the injected clock.
 /// </summary>
-internal sealed partial class ProviderCaller : IDisposable
+internal sealed partial class ProviderCaller
 {
     private static readonly ResiliencePropertyKey<int> AttemptsKey = new("notify.attempts");
 
@@ -93,8 +93,6 @@ internal sealed partial class ProviderCaller : IDisposable
             ResilienceContextPool.Shared.Return(context);
         }
     }
-
-    public void Dispose() => _rate.Dispose();
 
     private static string Describe(Outcome<ProviderAttempt> outcome) =>
         outcome.Exception is TimeoutRejectedException ? "timed out" : outcome.Result.Status;

@@ -1,55 +1,46 @@
-using System.Threading.RateLimiting;
-
 namespace Notify.Sender.Channels.Providers;
 
 /// <summary>
-/// Paces calls to one provider at <c>MaxPerSecond</c>: a token bucket holding one second of calls
-/// (at least one), refilled in small steps. Callers wait for a token rather than being refused: a burst
-/// of messages is spread out, not failed. Refills run on the injected <see cref="TimeProvider"/> (the
-/// limiter's own timer cannot be driven by a test clock).
+/// Paces calls to one provider at <c>MaxPerSecond</c>, with a burst of one second's calls (at least
+/// one): a token bucket kept as its "theoretical arrival time" (GCRA). Each caller reserves the next
+/// free turn under a lock and waits until it comes, so waiters go in arrival order and a burst is spread
+/// out rather than refused. Time is the injected <see cref="TimeProvider"/>'s: the framework's
+/// TokenBucketRateLimiter measures real time even when refilled by hand, so its pace could not be tested
+/// on a test clock. A caller cancelled while waiting gives up its turn unused (the pace only gets slower).
 /// </summary>
-internal sealed class ProviderRateLimiter : IDisposable
+internal sealed class ProviderRateLimiter
 {
-    // Refill at most every 50 ms: finer steps would only spend timer callbacks.
-    private static readonly TimeSpan MinimumStep = TimeSpan.FromMilliseconds(50);
-
-    private readonly TokenBucketRateLimiter _bucket;
-    private readonly ITimer _refill;
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _interval;
+    private readonly TimeSpan _burst;
+    private DateTimeOffset _nextTurn = DateTimeOffset.MinValue;
 
     public ProviderRateLimiter(double maxPerSecond, TimeProvider timeProvider)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPerSecond);
-        var step = TimeSpan.FromSeconds(1 / maxPerSecond);
-        if (step < MinimumStep)
-        {
-            step = MinimumStep;
-        }
-
-        var capacity = Math.Max(1, (int)Math.Floor(maxPerSecond));
-        _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = capacity,
-            TokensPerPeriod = Math.Max(1, (int)Math.Round(maxPerSecond * step.TotalSeconds)),
-            ReplenishmentPeriod = step,
-            AutoReplenishment = false,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        _refill = timeProvider.CreateTimer(static state => ((TokenBucketRateLimiter)state!).TryReplenish(), _bucket, step, step);
+        _clock = timeProvider;
+        _interval = TimeSpan.FromSeconds(1 / maxPerSecond);
+        var bucket = Math.Max(1, (int)Math.Floor(maxPerSecond));
+        _burst = _interval * (bucket - 1);
     }
 
     /// <summary>Waits for the next call's turn.</summary>
-    public async ValueTask WaitAsync(CancellationToken cancellationToken)
+    public ValueTask WaitAsync(CancellationToken cancellationToken)
     {
-        using var lease = await _bucket.AcquireAsync(1, cancellationToken);
+        TimeSpan wait;
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            if (_nextTurn < now)
+            {
+                _nextTurn = now;
+            }
 
-        // Only a disposed limiter refuses (the queue is unbounded).
-        ObjectDisposedException.ThrowIf(!lease.IsAcquired, this);
-    }
+            wait = _nextTurn - _burst - now;
+            _nextTurn += _interval;
+        }
 
-    public void Dispose()
-    {
-        _refill.Dispose();
-        _bucket.Dispose();
+        return wait <= TimeSpan.Zero ? ValueTask.CompletedTask : new ValueTask(Task.Delay(wait, _clock, cancellationToken));
     }
 }

@@ -11,7 +11,7 @@ namespace Notify.Sender.Channels.Sms;
 /// <c>Notify:Sms:MaxPerSecond</c> and bounded by its own bulkhead (<c>MaxConcurrent</c>). Opted-out
 /// numbers never reach it: the processor drops them first.
 /// </summary>
-internal sealed class SmsChannel : IDeliveryChannel, IDisposable
+internal sealed class SmsChannel : IDeliveryChannel
 {
     private readonly SmsOptions _options;
     private readonly TwilioClient _twilio;
@@ -46,6 +46,4 @@ internal sealed class SmsChannel : IDeliveryChannel, IDisposable
     /// <summary>SMS subscriptions are confirmed when made (as in SNS), so none is ever pending.</summary>
     public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
         Task.FromResult(DeliveryResult.GaveUp(0, "SMS subscriptions are confirmed when made; no confirmation is sent"));
-
-    public void Dispose() => _caller.Dispose();
 }

@@ -52,6 +52,39 @@ public sealed class ValidationRuleTests
     }
 
     [Fact]
+    public void Publish_MessagesPerProtocol_WithADefault_AreValid()
+    {
+        Assert.Null(PublishRule.Check(Messages(("default", "d"), ("email", "e"), ("sms", "s"), ("webhook", "w")), null));
+        Assert.Null(PublishRule.Check(Messages(("default", "d")), null));
+        Assert.Null(PublishRule.Check(new PublishRequest("d", null, null, null, new() { ["sms"] = "s" }), null));
+    }
+
+    [Theory]
+    [InlineData("push", "'push' is not a key of messages")]
+    [InlineData("sms", "needs a 'default' body")]
+    public void Publish_MessagesWithAnUnknownKeyOrNoDefault_AreRejected(string key, string expected)
+    {
+        var errors = PublishRule.Check(Messages((key, "x")), null);
+        Assert.Contains(expected, errors!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Publish_DefaultSentTwiceOrEmpty_IsRejected()
+    {
+        var twice = PublishRule.Check(new PublishRequest("d", null, null, null, new() { ["default"] = "d" }), null);
+        Assert.Contains("not both", twice!.Detail, StringComparison.Ordinal);
+        var empty = PublishRule.Check(Messages(("default", "d"), ("sms", "")), null);
+        Assert.Contains("messages.sms must be a non-empty string", empty!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Publish_SizeCountsEveryProtocolsBody()
+    {
+        var request = Messages(("default", new string('d', 200_000)), ("email", new string('e', 62_200)));
+        Assert.Equal(200_000 + 7 + 62_200 + 5, PublishRule.OversizeBytes(request));
+    }
+
+    [Fact]
     public void Publish_TenAttributes_AreAllowed_ElevenAreNot()
     {
         var ten = Enumerable.Range(0, 10).ToDictionary(i => $"a{i}", _ => "v");
@@ -93,4 +126,7 @@ public sealed class ValidationRuleTests
     [InlineData("pigeon", "anything")]
     public void Endpoint_Invalid_IsRejected(string protocol, string endpoint) =>
         Assert.NotNull(EndpointRule.Check(protocol, endpoint, out _, out _));
+
+    private static PublishRequest Messages(params (string Key, string Body)[] bodies) =>
+        new(null, null, null, null, bodies.ToDictionary(b => b.Key, b => (string?)b.Body));
 }

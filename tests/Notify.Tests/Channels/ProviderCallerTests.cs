@@ -1,0 +1,77 @@
+using Notify.Sender.Channels;
+using Notify.Sender.Channels.Providers;
+using Notify.Shared.Sms;
+using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
+
+namespace Notify.Tests.Channels;
+
+public sealed class ProviderCallerTests : IDisposable
+{
+    private readonly LogCollector _logs = new();
+
+    public void Dispose() => _logs.Dispose();
+
+    [Fact]
+    public async Task TransientFailures_AreRetried_UntilTheProviderAccepts()
+    {
+        var answers = new Queue<ProviderAttempt>([ProviderAttempt.Transient("HTTP 503"), ProviderAttempt.Transient("HTTP 429"), ProviderAttempt.Accepted("HTTP 201")]);
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new ManualTimeProvider());
+
+        var result = await caller.CallAsync((queue, _) => Task.FromResult(queue.Dequeue()), answers, CancellationToken.None);
+
+        Assert.Equal(DeliveryResult.Success(3, "HTTP 201"), result);
+    }
+
+    [Fact]
+    public async Task APermanentRefusal_EndsTheDeliveryAtOnce_WithTheRefusal()
+    {
+        var refusal = new DeliveryRefusal("twilio:21211", "not a valid phone number");
+        var calls = 0;
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new ManualTimeProvider());
+
+        var result = await caller.CallAsync(
+            (_, _) => { calls++; return Task.FromResult(ProviderAttempt.Permanent("twilio:21211 HTTP 400", refusal)); }, 0, CancellationToken.None);
+
+        Assert.Equal(1, calls);
+        Assert.False(result.Delivered);
+        Assert.Equal(refusal, result.Refusal);
+    }
+
+    [Fact]
+    public async Task TransientFailures_GiveUpAfterMaxAttempts_WithoutBlamingTheRecipient()
+    {
+        var calls = 0;
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 3 }, new ManualTimeProvider());
+
+        var result = await caller.CallAsync((_, _) => { calls++; return Task.FromResult(ProviderAttempt.Transient("HTTP 500")); }, 0, CancellationToken.None);
+
+        Assert.Equal(3, calls);
+        Assert.Equal(DeliveryResult.GaveUp(3, "HTTP 500"), result);
+    }
+
+    [Fact]
+    public async Task EveryCall_WaitsItsTurnAtTheChannelsRate()
+    {
+        var clock = new ManualTimeProvider();
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1, MaxAttempts = 1 }, clock);
+        var calls = 0;
+        Task<ProviderAttempt> Call(int _, CancellationToken __)
+        {
+            Interlocked.Increment(ref calls);
+            return Task.FromResult(ProviderAttempt.Accepted("HTTP 201"));
+        }
+
+        await caller.CallAsync(Call, 0, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        var second = caller.CallAsync(Call, 0, CancellationToken.None);
+        await Task.Delay(50);
+        Assert.Equal(1, calls);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await second.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, calls);
+    }
+
+    private ProviderCaller Caller(SmsOptions options, TimeProvider clock) =>
+        new("SMS", options, clock, _logs.CreateLogger<ProviderCallerTests>());
+}
