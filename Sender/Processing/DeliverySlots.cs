@@ -1,7 +1,7 @@
 namespace Notify.Sender.Processing;
 
 /// <summary>
-/// The host's delivery capacity: one slot per delivery (one subscriber of one message) under way.
+/// One channel's delivery capacity (see <see cref="ChannelSlots"/>): one slot per delivery (one subscriber of one message) under way.
 /// Bounding deliveries, not messages, keeps a topic with many subscribers from starving the rest.
 /// </summary>
 internal sealed class DeliverySlots(int capacity, TimeProvider timeProvider) : IDisposable
