@@ -3,7 +3,7 @@ using Notify.Metadata.Model;
 
 namespace Notify.Sender.Channels;
 
-/// <summary>The registered channels, one per protocol. A protocol may have none yet (email and SMS come later).</summary>
+/// <summary>The registered channels, one per protocol (webhook, email, SMS); a protocol without one is logged as given up.</summary>
 internal sealed class DeliveryChannels
 {
     private readonly Dictionary<Protocol, IDeliveryChannel> _byProtocol;

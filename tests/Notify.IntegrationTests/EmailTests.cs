@@ -95,8 +95,13 @@ public abstract partial class EmailTests(Deployment deployment, MailDevServer ma
 
         // After unsubscribing, a message reaches a webhook subscriber of the topic but no more email.
         await _notify.SubscribeConfirmedAsync(_receiver, "newsletter", "hook");
-        var after = (await _notify.Client.PublishAsync("newsletter", new { message = "after unsubscribing" })).GetProperty("messageId").GetString()!;
-        await _receiver.WaitUntilAsync(r => r.Any(x => x.Type == "Notification" && x.Json.GetProperty("messageId").GetString() == after), Patience, "the webhook copy");
+        var after = (await _notify.Client.PublishAsync("newsletter", new
+        {
+            messages = new Dictionary<string, string> { ["default"] = "after unsubscribing", ["webhook"] = "{\"kind\":\"for machines\"}" },
+        })).GetProperty("messageId").GetString()!;
+        var copy = (await _receiver.WaitUntilAsync(r => r.Any(x => x.Type == "Notification" && x.Json.GetProperty("messageId").GetString() == after), Patience, "the webhook copy"))
+            .Single(x => x.Type == "Notification" && x.Json.GetProperty("messageId").GetString() == after);
+        Assert.Equal("{\"kind\":\"for machines\"}", copy.Json.GetProperty("message").GetString());
         var emails = (await mail.GetEmailsAsync()).Where(m => m.To.Contains(address)).ToList();
         output.WriteLine($"emails to the subscriber: {emails.Count} ({string.Join(", ", emails.Select(e => e.Subject))})");
         Assert.Equal(3, emails.Count);
