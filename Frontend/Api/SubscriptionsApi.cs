@@ -198,12 +198,9 @@ public static class SubscriptionsApi
     private static async Task<List<SubscriptionResponse>> ResponsesAsync(
         IMetadataStore store, IReadOnlyList<Subscription> subscriptions, CancellationToken cancellationToken)
     {
-        var numbers = subscriptions.Where(s => s.Protocol == Protocol.Sms).Select(s => s.Endpoint).Distinct().ToList();
-        var optedOut = numbers.Count == 0
-            ? (IReadOnlySet<string>)new HashSet<string>()
-            : await store.GetSmsOptedOutAsync(numbers, cancellationToken);
+        var optedOut = await store.OptedOutNumbersAsync(subscriptions, cancellationToken);
         return subscriptions
-            .Select(s => SubscriptionResponse.From(s, optedOut: s.Protocol == Protocol.Sms && optedOut.Contains(s.Endpoint)))
+            .Select(s => SubscriptionResponse.From(s, optedOut: s.IsOptedOut(optedOut)))
             .ToList();
     }
 

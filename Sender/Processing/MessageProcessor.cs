@@ -264,19 +264,13 @@ internal sealed partial class MessageProcessor : IDisposable
     private async Task<IReadOnlyList<Subscription>> WithoutOptedOutAsync(
         IReadOnlyList<Subscription> subscriptions, ReceivedMessage message, CancellationToken cancellationToken)
     {
-        var numbers = subscriptions.Where(s => s.Protocol == Protocol.Sms).Select(s => s.Endpoint).Distinct().ToList();
-        if (numbers.Count == 0)
-        {
-            return subscriptions;
-        }
-
-        var optedOut = await _store.GetSmsOptedOutAsync(numbers, cancellationToken);
+        var optedOut = await _store.OptedOutNumbersAsync(subscriptions, cancellationToken);
         if (optedOut.Count == 0)
         {
             return subscriptions;
         }
 
-        var kept = subscriptions.Where(s => s.Protocol != Protocol.Sms || !optedOut.Contains(s.Endpoint)).ToList();
+        var kept = subscriptions.Where(s => !s.IsOptedOut(optedOut)).ToList();
         Log.SkippedOptedOut(_logger, subscriptions.Count - kept.Count, message.Id);
         return kept;
     }

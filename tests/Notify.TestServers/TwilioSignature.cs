@@ -5,7 +5,9 @@ namespace Notify.TestServers;
 
 /// <summary>
 /// The <c>X-Twilio-Signature</c> header Twilio sends with its webhooks (inbound messages, status
-/// callbacks), so tests can post requests to Notify as Twilio would sign them.
+/// callbacks), so tests can post requests to Notify as Twilio would sign them. Written apart from
+/// Notify's own check (Frontend/Sms/TwilioSignature) on purpose: a test signing with the code under test
+/// would pass with a wrong algorithm on both sides.
 /// </summary>
 public static class TwilioSignature
 {

@@ -201,40 +201,13 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         return ToPage(items.ConvertAll(ReadSubscription), limit, s => Cursor.Encode(listing, s.Id));
     }
 
-    public async Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (await GetPointerAsync(id, cancellationToken) is not { } pointer)
-        {
-            return null;
-        }
-
-        // Conditional on the id: a subscription deleted since the lookup was read stays deleted, and a
-        // new subscription of the same endpoint (another id) is not confirmed by the old link.
-        var update = UpdateIfHoldsAsync(new UpdateItemRequest
-        {
-            TableName = _table,
-            Key = pointer.SubscriptionKey,
-            UpdateExpression = "SET #status = :confirmed, #confirmedAt = if_not_exists(#confirmedAt, :now)",
-            ConditionExpression = "#id = :id",
-            ExpressionAttributeNames = new()
-            {
-                ["#status"] = MetadataKeys.Status,
-                ["#confirmedAt"] = MetadataKeys.ConfirmedAt,
-                ["#id"] = MetadataKeys.SubscriptionId,
-            },
-            ExpressionAttributeValues = new()
-            {
-                [":confirmed"] = S(StoredNames.Of(SubscriptionStatus.Confirmed)),
-                [":now"] = N(now.ToUnixTimeMilliseconds()),
-                [":id"] = S(id),
-            },
-            ReturnValues = ReturnValue.ALL_NEW,
-        }, cancellationToken);
-        var live = IsLiveAsync(pointer, cancellationToken);
-        await Task.WhenAll(update, live);
-        var updated = await update;
-        return await live && updated is not null ? ReadSubscription(updated) : null;
-    }
+    public Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UpdateSubscriptionAsync(
+            id,
+            "SET #status = :confirmed, #confirmedAt = if_not_exists(#confirmedAt, :now)",
+            new() { ["#status"] = MetadataKeys.Status, ["#confirmedAt"] = MetadataKeys.ConfirmedAt },
+            new() { [":confirmed"] = S(StoredNames.Of(SubscriptionStatus.Confirmed)), [":now"] = N(now.ToUnixTimeMilliseconds()) },
+            cancellationToken);
 
     public async Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
     {
@@ -268,42 +241,13 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         return await live && deleted is not null ? ReadSubscription(deleted) : null;
     }
 
-    public async Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
-    {
-        if (await GetPointerAsync(id, cancellationToken) is not { } pointer)
-        {
-            return null;
-        }
-
-        // Conditional on the id, as confirming is: the error of a deleted subscription neither recreates
-        // its item nor lands on a later subscription of the same endpoint.
-        var update = UpdateIfHoldsAsync(new UpdateItemRequest
-        {
-            TableName = _table,
-            Key = pointer.SubscriptionKey,
-            UpdateExpression = "SET #code = :code, #detail = :detail, #at = :at",
-            ConditionExpression = "#id = :id",
-            ExpressionAttributeNames = new()
-            {
-                ["#code"] = MetadataKeys.DeliveryErrorCode,
-                ["#detail"] = MetadataKeys.DeliveryErrorDetail,
-                ["#at"] = MetadataKeys.DeliveryErrorAt,
-                ["#id"] = MetadataKeys.SubscriptionId,
-            },
-            ExpressionAttributeValues = new()
-            {
-                [":code"] = S(error.Code),
-                [":detail"] = S(error.Detail),
-                [":at"] = N(error.At.ToUnixTimeMilliseconds()),
-                [":id"] = S(id),
-            },
-            ReturnValues = ReturnValue.ALL_NEW,
-        }, cancellationToken);
-        var live = IsLiveAsync(pointer, cancellationToken);
-        await Task.WhenAll(update, live);
-        var updated = await update;
-        return await live && updated is not null ? ReadSubscription(updated) : null;
-    }
+    public Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken) =>
+        UpdateSubscriptionAsync(
+            id,
+            "SET #code = :code, #detail = :detail, #at = :at",
+            new() { ["#code"] = MetadataKeys.DeliveryErrorCode, ["#detail"] = MetadataKeys.DeliveryErrorDetail, ["#at"] = MetadataKeys.DeliveryErrorAt },
+            new() { [":code"] = S(error.Code), [":detail"] = S(error.Detail), [":at"] = N(error.At.ToUnixTimeMilliseconds()) },
+            cancellationToken);
 
     public async Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -387,6 +331,42 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
             request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
         while (request.ExclusiveStartKey is { Count: > 0 });
+    }
+
+    /// <summary>
+    /// Applies <paramref name="set"/> to subscription <paramref name="id"/> and returns it as updated;
+    /// null when there is no such live subscription. Conditional on the id: a subscription deleted since
+    /// its lookup was read is neither changed nor recreated, and a later subscription of the same
+    /// endpoint (another id) is not touched by the old one's link or delivery error.
+    /// </summary>
+    private async Task<Subscription?> UpdateSubscriptionAsync(
+        string id,
+        string set,
+        Dictionary<string, string> names,
+        Dictionary<string, AttributeValue> values,
+        CancellationToken cancellationToken)
+    {
+        if (await GetPointerAsync(id, cancellationToken) is not { } pointer)
+        {
+            return null;
+        }
+
+        names["#id"] = MetadataKeys.SubscriptionId;
+        values[":id"] = S(id);
+        var update = UpdateIfHoldsAsync(new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = pointer.SubscriptionKey,
+            UpdateExpression = set,
+            ConditionExpression = "#id = :id",
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = values,
+            ReturnValues = ReturnValue.ALL_NEW,
+        }, cancellationToken);
+        var live = IsLiveAsync(pointer, cancellationToken);
+        await Task.WhenAll(update, live);
+        var updated = await update;
+        return await live && updated is not null ? ReadSubscription(updated) : null;
     }
 
     private async Task<StoredTopic?> GetStoredTopicAsync(string name, CancellationToken cancellationToken) =>
