@@ -15,10 +15,28 @@ namespace Notify.Tests.Support;
 internal static class DirectRedis
 {
     /// <summary>A pool over <paramref name="ring"/> that probes down nodes every 100 ms, so tests wait little.</summary>
-    public static RedisNodePool Pool(RedisRing ring, ILogger<RedisNodePool>? logger = null) =>
-        new(Options.Create(Settings(ring)), TimeProvider.System, logger ?? NullLogger<RedisNodePool>.Instance);
+    public static RedisNodePool Pool(RedisRing ring, ILogger<RedisNodePool>? logger = null, RedisOptions? settings = null) =>
+        new(Options.Create(settings ?? Settings(ring)), TimeProvider.System, logger ?? NullLogger<RedisNodePool>.Instance);
 
-    public static RedisOptions Settings(RedisRing ring) => new() { Nodes = ring.NodesSetting, ProbeInterval = TimeSpan.FromMilliseconds(100) };
+    /// <summary>
+    /// Settings with timeouts long enough for a test machine whose two cores are busy: the production
+    /// defaults (500 ms connect, 250 ms per command) would at times count a live but slow node as down,
+    /// and a test about where entries live would then find none. A dead node still fails at once (its
+    /// connection is refused); tests about a node too slow to answer use <see cref="ProductionTimeouts"/>.
+    /// </summary>
+    public static RedisOptions Settings(RedisRing ring) => Settings(ring.NodesSetting);
+
+    /// <inheritdoc cref="Settings(RedisRing)"/>
+    public static RedisOptions Settings(string nodes) => new()
+    {
+        Nodes = nodes,
+        ProbeInterval = TimeSpan.FromMilliseconds(100),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        OperationTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    /// <summary>Settings with the default connect and command timeouts, for tests about a stalled node.</summary>
+    public static RedisOptions ProductionTimeouts(RedisRing ring) => new() { Nodes = ring.NodesSetting, ProbeInterval = TimeSpan.FromMilliseconds(100) };
 
     public static async Task<T> OnNodeAsync<T>(string endPoint, Func<IDatabase, Task<T>> command)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache.Ring;
 using Notify.Metadata.Model;
+using Notify.Tests.Support;
 using Notify.TestServers;
 
 namespace Notify.Tests.Metadata.Ring;
@@ -20,7 +21,8 @@ public sealed class RedisPasswordTests : IAsyncLifetime
     {
         var topic = new Topic("orders", DateTimeOffset.UnixEpoch);
 
-        var withPassword = new RedisOptions { Nodes = _node.EndPoint, Password = "s3cret-redis-pass" };
+        var withPassword = DirectRedis.Settings(_node.EndPoint);
+        withPassword.Password = "s3cret-redis-pass";
         using (var pool = new RedisNodePool(Options.Create(withPassword), TimeProvider.System, NullLogger<RedisNodePool>.Instance))
         {
             var cache = new RedisRingCache(pool, Options.Create(withPassword), NullLogger<RedisRingCache>.Instance);

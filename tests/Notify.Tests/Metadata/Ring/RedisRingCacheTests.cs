@@ -189,22 +189,27 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     [Fact]
     public async Task NodeThatOnlyLookedDown_IsFlushedBeforeReuse_SoAnInvalidationItMissedCannotServeStaleData()
     {
+        // The production timeouts: the 1 s stall below must outlast a command's 250 ms.
+        using var pool = DirectRedis.Pool(ring, _logs.CreateLogger<RedisNodePool>(), DirectRedis.ProductionTimeouts(ring));
+        var cache = new RedisRingCache(pool, Options.Create(DirectRedis.ProductionTimeouts(ring)), _logs.CreateLogger<RedisRingCache>());
+        await DirectRedis.UntilAsync(() => pool.Nodes.All(n => n.State == NodeState.Up), "the pool's connections to every node");
         var stalled = ring.Nodes[2];
-        var key = DirectRedis.KeyOn(_pool, stalled.EndPoint, "topic:stale");
-        var other = DirectRedis.KeyOn(_pool, stalled.EndPoint, "topic:other");
-        var node = _pool.Owner(key);
+        var key = DirectRedis.KeyOn(pool, stalled.EndPoint, "topic:stale");
+        var other = DirectRedis.KeyOn(pool, stalled.EndPoint, "topic:other");
+        var node = pool.Owner(key);
         await _cache.SetAsync(key, new Topic("before", DateTimeOffset.UnixEpoch), default);
+        Assert.Equal([stalled.EndPoint], await DirectRedis.NodesHoldingAsync(ring, key));
 
         // The node stalls but keeps its data: a read times out and marks it down, so the invalidation
         // that follows a write to the database cannot reach it.
         await DirectRedis.PauseAsync(stalled.EndPoint, TimeSpan.FromSeconds(1));
-        Assert.False((await _cache.TryGetAsync<Topic>(other, default)).Found);
+        Assert.False((await cache.TryGetAsync<Topic>(other, default)).Found);
         Assert.Equal(NodeState.Down, node.State);
-        await _cache.InvalidateAsync(key, default);
+        await cache.InvalidateAsync(key, default);
 
         await DirectRedis.UntilAsync(() => node.State == NodeState.Up, $"{stalled.EndPoint} re-admitted");
 
-        Assert.False((await _cache.TryGetAsync<Topic>(key, default)).Found);
+        Assert.False((await cache.TryGetAsync<Topic>(key, default)).Found);
         Assert.Empty(await DirectRedis.NodesHoldingAsync(ring, key));
         Assert.Contains(_logs.Entries, e => e.EventName == "CacheNodeUp" && e.Message.Contains("flushed first: True"));
     }
