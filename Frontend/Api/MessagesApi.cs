@@ -21,7 +21,8 @@ public static class MessagesApi
 
     /// <summary>
     /// 202 once the message is durably queued. A repeat of a dedup id (or Idempotency-Key) within the
-    /// window answers 202 with the first message id and <c>duplicate: true</c>, and is not delivered again.
+    /// window answers 202 with the first message id and <c>duplicate: true</c>, and is not delivered again;
+    /// a repeat while the first is still being queued answers 409 with Retry-After (see <see cref="Publisher"/>).
     /// </summary>
     internal static async Task<Results<Accepted<PublishResponse>, ValidationProblem, ProblemHttpResult>> Publish(
         string name,

@@ -11,7 +11,8 @@ namespace Notify.Frontend.Dedup;
 
 /// <summary>
 /// Dedup claims in the DynamoDB table <c>{ResourcePrefix}dedup</c>, shared by every Frontend: one item
-/// per key with the holder's message id and an expiry in epoch seconds (the table's TTL attribute).
+/// per key with the holder's message id, a pending flag until the message is queued, and an expiry in
+/// epoch seconds (the table's TTL attribute): the lease while pending, the end of the window once accepted.
 /// A claim is a conditional put that succeeds on a missing or expired item, so exactly one of any number
 /// of concurrent publishes of a key wins. Expiry is checked here, never left to TTL: DynamoDB deletes
 /// expired items lazily, up to days later. Expiry is rounded up to the whole second, so the window is
@@ -29,6 +30,7 @@ internal sealed class DynamoDbDedupStore : IDedupStore
     private readonly IAmazonDynamoDB _client;
     private readonly string _table;
     private readonly TimeSpan _window;
+    private readonly TimeSpan _lease;
     private readonly TimeProvider _clock;
 
     public DynamoDbDedupStore(IAmazonDynamoDB client, IOptions<AwsOptions> aws, IOptions<DedupOptions> options, TimeProvider clock)
@@ -41,17 +43,18 @@ internal sealed class DynamoDbDedupStore : IDedupStore
         _client = client;
         _table = tableName;
         _window = options.Value.Window;
+        _lease = options.Value.PendingLease;
         _clock = clock;
     }
 
-    public async Task<string> ClaimAsync(string key, string messageId, CancellationToken cancellationToken)
+    public async Task<DedupClaim> ClaimAsync(string key, string messageId, CancellationToken cancellationToken)
     {
         var itemKey = ItemKey(key);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var now = _clock.GetUtcNow();
             var nowSeconds = now.ToUnixTimeSeconds();
-            var expiresAt = (now + _window).ToUnixTimeMilliseconds();
+            var expiresAt = (now + _lease).ToUnixTimeMilliseconds();
             try
             {
                 await _client.PutItemAsync(new PutItemRequest
@@ -62,12 +65,13 @@ internal sealed class DynamoDbDedupStore : IDedupStore
                         [DedupItems.Key] = itemKey,
                         [DedupItems.MessageId] = new AttributeValue { S = messageId },
                         [DedupItems.ExpiresAt] = Number((expiresAt + 999) / 1000),
+                        [DedupItems.Pending] = new AttributeValue { BOOL = true },
                     },
                     ConditionExpression = "attribute_not_exists(#key) OR #expiresAt <= :now",
                     ExpressionAttributeNames = new() { ["#key"] = DedupItems.Key, ["#expiresAt"] = DedupItems.ExpiresAt },
                     ExpressionAttributeValues = new() { [":now"] = Number(nowSeconds) },
                 }, cancellationToken);
-                return messageId;
+                return DedupClaim.Pending(messageId);
             }
             catch (ConditionalCheckFailedException)
             {
@@ -82,11 +86,36 @@ internal sealed class DynamoDbDedupStore : IDedupStore
             }, cancellationToken);
             if (holder.Item is { Count: > 0 } item && long.Parse(item[DedupItems.ExpiresAt].N, CultureInfo.InvariantCulture) > nowSeconds)
             {
-                return item[DedupItems.MessageId].S;
+                return new DedupClaim(item[DedupItems.MessageId].S, Accepted: !item.ContainsKey(DedupItems.Pending));
             }
         }
 
         throw new InvalidOperationException($"The dedup key was released or expired {MaxAttempts} times while being claimed; try again.");
+    }
+
+    public async Task AcceptAsync(string key, string messageId, CancellationToken cancellationToken)
+    {
+        var expiresAt = (_clock.GetUtcNow() + _window).ToUnixTimeMilliseconds();
+        try
+        {
+            await _client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _table,
+                Key = new() { [DedupItems.Key] = ItemKey(key) },
+                UpdateExpression = "SET #expiresAt = :expiresAt REMOVE #pending",
+                ConditionExpression = "#messageId = :messageId",
+                ExpressionAttributeNames = new() { ["#messageId"] = DedupItems.MessageId, ["#expiresAt"] = DedupItems.ExpiresAt, ["#pending"] = DedupItems.Pending },
+                ExpressionAttributeValues = new()
+                {
+                    [":messageId"] = new AttributeValue { S = messageId },
+                    [":expiresAt"] = Number((expiresAt + 999) / 1000),
+                },
+            }, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // The lease lapsed and another publish holds the key now: that claim is not this message's to accept.
+        }
     }
 
     public async Task ReleaseAsync(string key, string messageId, CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             InvalidCursorException cursor => (StatusCodes.Status400BadRequest, cursor.Message),
             TopicNotFoundException missing => (StatusCodes.Status404NotFound, $"Topic '{missing.Topic}' does not exist; create it with POST /v1/topics."),
             DedupUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, unavailable.Message),
+            DedupPendingException pending => (StatusCodes.Status409Conflict, pending.Message),
             _ when DependencyFailure.TryName(exception, out var dependency) => (StatusCodes.Status503ServiceUnavailable,
                 $"Notify cannot reach {dependency} right now. Retry in a moment; a publish retried with the same dedupId or Idempotency-Key is never delivered twice."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
@@ -47,6 +48,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         }
         else
         {
+            if (exception is DedupPendingException)
+            {
+                // The same publish is being accepted elsewhere: the answer is worth asking again for shortly.
+                context.Response.Headers.RetryAfter = "1";
+            }
+
             Log.Rejected(logger, status, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name);
         }
 

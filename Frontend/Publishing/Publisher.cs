@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Dedup;
 using Notify.Frontend.Validation;
@@ -9,9 +10,11 @@ namespace Notify.Frontend.Publishing;
 
 /// <summary>
 /// Accepts messages: deduplicates, then writes each to the queue and returns only once the queue holds
-/// it durably. That return is what a 202 promises.
+/// it durably. That return is what a 202 promises. A dedup key is claimed before the write and marked
+/// accepted after it (see <see cref="IDedupStore"/>), so a crash in between never makes a repeat look
+/// like a duplicate of a message that was not queued.
 /// </summary>
-internal sealed class Publisher(IMessageQueue queue, IDedupStore dedup, TimeProvider clock)
+internal sealed partial class Publisher(IMessageQueue queue, IDedupStore dedup, IOptions<DedupOptions> dedupOptions, TimeProvider clock, ILogger<Publisher> logger)
 {
     public async Task<PublishResponse> PublishAsync(string topic, PublishRequest request, string? dedupId, CancellationToken cancellationToken)
     {
@@ -23,9 +26,11 @@ internal sealed class Publisher(IMessageQueue queue, IDedupStore dedup, TimeProv
             // Not the caller's token: a claim cut off midway may still be stored, with nobody to release it.
             // Run to the end (each store bounds its own calls), then the send below decides.
             var holder = await dedup.ClaimAsync(key, messageId, CancellationToken.None);
-            if (holder != messageId)
+            if (holder.MessageId != messageId)
             {
-                return new PublishResponse(holder, Duplicate: true);
+                return holder.Accepted
+                    ? new PublishResponse(holder.MessageId, Duplicate: true)
+                    : throw new DedupPendingException(holder.MessageId, dedupOptions.Value.PendingLease);
             }
         }
 
@@ -51,7 +56,29 @@ internal sealed class Publisher(IMessageQueue queue, IDedupStore dedup, TimeProv
             throw;
         }
 
+        if (key is not null)
+        {
+            await AcceptClaimAsync(key, messageId);
+        }
+
         return new PublishResponse(messageId, Duplicate: false);
+    }
+
+    /// <summary>
+    /// Marks the claim accepted. The message is queued whatever happens here, so a failure is logged, not
+    /// answered: the claim then lapses after its lease and a repeat after that is delivered again.
+    /// </summary>
+    private async Task AcceptClaimAsync(string key, string messageId)
+    {
+        try
+        {
+            // Not the caller's token: the message is queued, and its claim must say so even if the caller left.
+            await dedup.AcceptAsync(key, messageId, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.AcceptFailed(logger, messageId, dedupOptions.Value.PendingLease.TotalSeconds, exception.GetType().Name, exception.Message);
+        }
     }
 
     // The default body travels once, as Message; only the protocols' own bodies go into Messages.
@@ -66,5 +93,11 @@ internal sealed class Publisher(IMessageQueue queue, IDedupStore dedup, TimeProv
     {
         var envelope = QueueEnvelope.ForConfirmation(subscriptionId);
         return queue.SendBatchAsync([new OutgoingMessage(SortableId.New(clock), EnvelopeJson.Serialize(envelope))], cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Message {MessageId} was queued but its dedup claim could not be marked accepted ({ExceptionType}: {Reason}); a repeat of its dedup id after {LeaseSeconds} s will be delivered again", EventName = "DedupAcceptFailed")]
+        public static partial void AcceptFailed(ILogger logger, string messageId, double leaseSeconds, string exceptionType, string reason);
     }
 }

@@ -14,4 +14,10 @@ internal static class DedupItems
 
     /// <summary>Epoch seconds (N) after which the claim is dead; the table's TTL attribute.</summary>
     public const string ExpiresAt = "expiresAt";
+
+    /// <summary>
+    /// Present (BOOL true) while the claim is pending, i.e. its message is not yet queued; removed when the
+    /// message is accepted. Absent on items written before claims had two phases, which were all accepted.
+    /// </summary>
+    public const string Pending = "pending";
 }

@@ -18,10 +18,12 @@ public sealed class RedisDedupStoreTests(RedisRing ring) : DedupStoreContractTes
 
     private readonly List<RedisNodePool> _pools = [];
 
-    // Redis expires claims by its own clock, so the window is real time, kept short.
+    // Redis expires claims by its own clock, so the window and the lease are real time, kept short.
     protected override TimeSpan Window => TimeSpan.FromSeconds(2);
 
-    protected override IDedupStore NewStore() => new RedisDedupStore(NewPool(), Options.Create(new DedupOptions { Window = Window }));
+    protected override TimeSpan Lease => TimeSpan.FromSeconds(1);
+
+    protected override IDedupStore NewStore() => new RedisDedupStore(NewPool(), Options.Create(Settings));
 
     protected override Task PassTimeAsync(TimeSpan by) => Task.Delay(by);
 
@@ -47,15 +49,16 @@ public sealed class RedisDedupStoreTests(RedisRing ring) : DedupStoreContractTes
 
         owner.Kill();
 
-        Assert.Equal("m1", await store.ClaimAsync(Key, "m1", default).WaitAsync(HangGuard));
-        Assert.Equal("m1", await store.ClaimAsync(Key, "m2", default).WaitAsync(HangGuard));
+        Assert.Equal(DedupClaim.Pending("m1"), await store.ClaimAsync(Key, "m1", default).WaitAsync(HangGuard));
+        await store.AcceptAsync(Key, "m1", default).WaitAsync(HangGuard);
+        Assert.Equal(DedupClaim.AcceptedBy("m1"), await store.ClaimAsync(Key, "m2", default).WaitAsync(HangGuard));
         // Another Frontend, started while the owner is down, picks the same node once it has connected to
         // the live ones (a first connect slower than Notify:Redis:ConnectTimeout, as on a loaded machine,
         // counts that node as down too: the at-least-once case the store documents).
         var another = NewStore();
         var live = _pools[^1].Nodes.Where(n => n.Name != owner.EndPoint).ToList();
         await DirectRedis.UntilAsync(() => live.All(n => n.State == NodeState.Up), "the second Frontend's connections to the live nodes");
-        Assert.Equal("m1", await another.ClaimAsync(Key, "m3", default).WaitAsync(HangGuard));
+        Assert.Equal(DedupClaim.AcceptedBy("m1"), await another.ClaimAsync(Key, "m3", default).WaitAsync(HangGuard));
         Assert.Equal([next.EndPoint], await DirectRedis.NodesHoldingAsync(ring, RedisKey));
         Assert.Equal("m1", (string?)await DirectRedis.OnNodeAsync(next.EndPoint, db => db.StringGetAsync(RedisKey)));
     }
@@ -83,7 +86,7 @@ public sealed class RedisDedupStoreTests(RedisRing ring) : DedupStoreContractTes
         var owner = Server(ownerNode);
         var next = Server(pool.Preference(RedisKey)[1]);
         owner.Kill();
-        Assert.Equal("m1", await store.ClaimAsync(Key, "m1", default));
+        Assert.Equal(DedupClaim.Pending("m1"), await store.ClaimAsync(Key, "m1", default));
         Assert.Equal([next.EndPoint], await DirectRedis.NodesHoldingAsync(ring, RedisKey));
 
         await owner.StartAsync();
@@ -95,13 +98,45 @@ public sealed class RedisDedupStoreTests(RedisRing ring) : DedupStoreContractTes
         Assert.Empty(await DirectRedis.NodesHoldingAsync(ring, RedisKey));
     }
 
+    [Fact]
+    public async Task Accept_FindsTheClaim_OnTheNodeItWasMadeOn_AfterTheOwnerIsBack()
+    {
+        // A lease that outlasts the owner's restart.
+        var settings = new DedupOptions { Window = TimeSpan.FromMinutes(2), PendingLease = TimeSpan.FromMinutes(1) };
+        var store = await NewConnectedStoreAsync(settings);
+        var pool = _pools[^1];
+        var ownerNode = pool.Owner(RedisKey);
+        var owner = Server(ownerNode);
+        var next = Server(pool.Preference(RedisKey)[1]);
+        owner.Kill();
+        Assert.Equal(DedupClaim.Pending("m1"), await store.ClaimAsync(Key, "m1", default));
+
+        await owner.StartAsync();
+        await DirectRedis.UntilAsync(() => ownerNode.State == NodeState.Up, $"{owner.EndPoint} re-admitted");
+        await store.AcceptAsync(Key, "m1", default);
+
+        Assert.Equal("m1", (string?)await DirectRedis.OnNodeAsync(next.EndPoint, db => db.StringGetAsync(RedisKey)));
+        var ttl = await DirectRedis.OnNodeAsync(next.EndPoint, db => db.KeyTimeToLiveAsync(RedisKey));
+        Assert.InRange(ttl!.Value, settings.PendingLease, settings.Window);
+    }
+
+    /// <summary>Claims written before claims had two phases hold the bare message id: they were accepted ones.</summary>
+    [Fact]
+    public async Task BareMessageId_ReadsAsAnAcceptedClaim()
+    {
+        var store = await NewConnectedStoreAsync();
+        await DirectRedis.OnNodeAsync(_pools[^1].Owner(RedisKey).Name, db => db.StringSetAsync(RedisKey, "m0", Window));
+
+        Assert.Equal(DedupClaim.AcceptedBy("m0"), await store.ClaimAsync(Key, "m1", default));
+    }
+
     /// <summary>
     /// A store whose connections are all up, so that what follows tests the ring's fall-over rather than a
     /// first connect racing Notify:Redis:ConnectTimeout on a loaded machine.
     /// </summary>
-    private async Task<IDedupStore> NewConnectedStoreAsync()
+    private async Task<IDedupStore> NewConnectedStoreAsync(DedupOptions? settings = null)
     {
-        var store = NewStore();
+        var store = settings is null ? NewStore() : new RedisDedupStore(NewPool(), Options.Create(settings));
         await DirectRedis.UntilAsync(() => _pools[^1].Nodes.All(n => n.State == NodeState.Up), "the store's connections to every node");
         return store;
     }
