@@ -19,12 +19,12 @@ internal sealed class InProcessMetadataCache : IMetadataCache, IDisposable
         _entryOptions = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.Ttl, Size = 1 };
     }
 
-    public ValueTask<(bool Found, T? Value)> TryGetAsync<T>(string key, CancellationToken cancellationToken) where T : class =>
-        new(_cache.TryGetValue(key, out var value) && value is T typed ? (true, typed) : (false, null));
+    public ValueTask<CacheLookup<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken) where T : class =>
+        new(_cache.TryGetValue(key, out var value) && value is T typed ? CacheLookup<T>.Hit(typed) : CacheLookup<T>.Miss(new RefillTicket(this)));
 
-    public ValueTask SetAsync<T>(string key, T value, CancellationToken cancellationToken) where T : class
+    public ValueTask RefillAsync<T>(string key, T value, RefillTicket ticket, CancellationToken cancellationToken) where T : class
     {
-        if (_entryOptions.AbsoluteExpirationRelativeToNow > TimeSpan.Zero)
+        if (ticket.State == this && _entryOptions.AbsoluteExpirationRelativeToNow > TimeSpan.Zero)
         {
             _cache.Set(key, value, _entryOptions);
         }

@@ -24,30 +24,40 @@ internal sealed partial class RedisRingCache(RedisNodePool pool, IOptions<RedisO
 
     private readonly TimeSpan _ttl = options.Value.Ttl;
 
-    public async ValueTask<(bool Found, T? Value)> TryGetAsync<T>(string key, CancellationToken cancellationToken) where T : class
+    public async ValueTask<CacheLookup<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken) where T : class
     {
         var node = pool.Owner(key);
         var reply = await node.RunAsync(key, static (database, key) => database.StringGetAsync(key), cancellationToken);
-        if (!reply.Succeeded || reply.Value.IsNull)
+        if (!reply.Succeeded)
         {
-            return (false, null);
+            return CacheLookup<T>.Miss(default);
+        }
+
+        if (reply.Value.IsNull)
+        {
+            return CacheLookup<T>.Miss(new RefillTicket(this));
         }
 
         try
         {
             var value = JsonSerializer.Deserialize((byte[])reply.Value, TypeInfo<T>());
-            return value is null ? (false, null) : (true, value);
+            return value is null ? CacheLookup<T>.Miss(new RefillTicket(this)) : CacheLookup<T>.Hit(value);
         }
         catch (JsonException)
         {
             // Written by a version of Notify whose models differ: read the database and overwrite it.
             Log.Unreadable(logger, key, node.Name);
-            return (false, null);
+            return CacheLookup<T>.Miss(new RefillTicket(this));
         }
     }
 
-    public async ValueTask SetAsync<T>(string key, T value, CancellationToken cancellationToken) where T : class
+    public async ValueTask RefillAsync<T>(string key, T value, RefillTicket ticket, CancellationToken cancellationToken) where T : class
     {
+        if (ticket.State != this)
+        {
+            return;
+        }
+
         var entry = (Key: key, Json: JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>()), Ttl: _ttl);
         await pool.Owner(key).RunAsync(entry, static (database, entry) => database.StringSetAsync(entry.Key, entry.Json, entry.Ttl), cancellationToken);
     }

@@ -43,7 +43,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     {
         var topic = new Topic("orders", new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)).AddTicks(1234567));
 
-        await _cache.SetAsync("topic:orders", topic, default);
+        await _cache.FillAsync("topic:orders", topic);
         var (found, cached) = await _cache.TryGetAsync<Topic>("topic:orders", default);
 
         Assert.True(found);
@@ -56,7 +56,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     {
         IReadOnlyList<Subscription> subscribers = [Subscriber("a", SubscriptionStatus.Confirmed, Protocol.Webhook), Subscriber("b", SubscriptionStatus.Pending, Protocol.Sms)];
 
-        await _cache.SetAsync("subscribers:orders", subscribers, default);
+        await _cache.FillAsync("subscribers:orders", subscribers);
         var (found, cached) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>("subscribers:orders", default);
 
         Assert.True(found);
@@ -77,7 +77,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
             Subscriber("b", SubscriptionStatus.Confirmed, Protocol.Webhook),
         ];
 
-        await _cache.SetAsync("subscribers:alerts", subscribers, default);
+        await _cache.FillAsync("subscribers:alerts", subscribers);
         var (found, cached) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>("subscribers:alerts", default);
 
         Assert.True(found);
@@ -90,7 +90,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     public async Task SubscriberList_WrittenWithoutDeliveryErrors_ReadsAsHavingNone()
     {
         IReadOnlyList<Subscription> subscribers = [Subscriber("a", SubscriptionStatus.Confirmed, Protocol.Sms)];
-        await _cache.SetAsync("subscribers:old", subscribers, default);
+        await _cache.FillAsync("subscribers:old", subscribers);
         var owner = _pool.Owner("subscribers:old").Name;
         var json = Encoding.UTF8.GetString((byte[])(await DirectRedis.OnNodeAsync(owner, db => db.StringGetAsync("subscribers:old")))!);
         var withoutErrors = json.Replace(",\"LastDeliveryError\":null", string.Empty, StringComparison.Ordinal);
@@ -110,7 +110,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         var keys = Enumerable.Range(0, 12).Select(i => $"topic:t{i}").ToArray();
         foreach (var key in keys)
         {
-            await _cache.SetAsync(key, new Topic(key, DateTimeOffset.UnixEpoch), default);
+            await _cache.FillAsync(key, new Topic(key, DateTimeOffset.UnixEpoch));
         }
 
         Assert.Equal(3, keys.Select(key => _pool.Owner(key).Name).Distinct().Count());
@@ -140,7 +140,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         IReadOnlyList<Subscription> secret = [Subscriber("s", SubscriptionStatus.Confirmed, Protocol.Webhook)];
         foreach (var key in elsewhere.Append(onVictim))
         {
-            await _cache.SetAsync(key, secret, default);
+            await _cache.FillAsync(key, secret);
         }
 
         victim.Kill();
@@ -149,7 +149,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         var (found, _) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>(onVictim, default).AsTask().WaitAsync(HangGuard);
         Assert.False(found);
         Assert.False((await _cache.TryGetAsync<IReadOnlyList<Subscription>>(onVictim, default).AsTask().WaitAsync(HangGuard)).Found);
-        await _cache.SetAsync(onVictim, secret, default).AsTask().WaitAsync(HangGuard);
+        await _cache.FillAsync(onVictim, secret).WaitAsync(HangGuard);
         await _cache.InvalidateAsync(onVictim, default).AsTask().WaitAsync(HangGuard);
         clock.Stop();
 
@@ -180,7 +180,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         await victim.StartAsync();
         await DirectRedis.UntilAsync(() => node.State == NodeState.Up, $"{victim.EndPoint} re-admitted");
 
-        await _cache.SetAsync(key, new Topic("r", DateTimeOffset.UnixEpoch), default);
+        await _cache.FillAsync(key, new Topic("r", DateTimeOffset.UnixEpoch));
         Assert.True((await _cache.TryGetAsync<Topic>(key, default)).Found);
         Assert.Equal([victim.EndPoint], await DirectRedis.NodesHoldingAsync(ring, key));
         Assert.Contains(_logs.Entries, e => e.EventName == "CacheNodeUp" && e.Message.Contains(victim.EndPoint));
@@ -197,7 +197,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         var key = DirectRedis.KeyOn(pool, stalled.EndPoint, "topic:stale");
         var other = DirectRedis.KeyOn(pool, stalled.EndPoint, "topic:other");
         var node = pool.Owner(key);
-        await _cache.SetAsync(key, new Topic("before", DateTimeOffset.UnixEpoch), default);
+        await _cache.FillAsync(key, new Topic("before", DateTimeOffset.UnixEpoch));
         Assert.Equal([stalled.EndPoint], await DirectRedis.NodesHoldingAsync(ring, key));
 
         // The node stalls but keeps its data: a read times out and marks it down, so the invalidation
@@ -230,7 +230,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         using var pool = new RedisNodePool(Options.Create(new RedisOptions { Nodes = nowhere }), TimeProvider.System, _logs.CreateLogger<RedisNodePool>());
         var cache = new RedisRingCache(pool, Options.Create(new RedisOptions { Nodes = nowhere }), _logs.CreateLogger<RedisRingCache>());
 
-        await cache.SetAsync("topic:x", new Topic("x", DateTimeOffset.UnixEpoch), default).AsTask().WaitAsync(HangGuard);
+        await cache.FillAsync("topic:x", new Topic("x", DateTimeOffset.UnixEpoch)).WaitAsync(HangGuard);
         await cache.InvalidateAsync("topic:x", default).AsTask().WaitAsync(HangGuard);
         Assert.False((await cache.TryGetAsync<Topic>("topic:x", default).AsTask().WaitAsync(HangGuard)).Found);
     }

@@ -47,27 +47,27 @@ public sealed class TieredMetadataCacheTests(RedisRing ring) : IClassFixture<Red
     [Fact]
     public async Task Get_WhenOnlyTheRingHasIt_ReturnsIt_AndKeepsItLocally()
     {
-        await _b.SetAsync("topic:orders", Orders, default);
+        await _b.FillAsync("topic:orders", Orders);
         Assert.False((await _localA.TryGetAsync<Topic>("topic:orders", default)).Found);
 
-        Assert.Equal((true, Orders), await _a.TryGetAsync<Topic>("topic:orders", default));
+        Assert.Equal(Orders, (await _a.TryGetAsync<Topic>("topic:orders", default)).Value);
 
-        Assert.Equal((true, Orders), await _localA.TryGetAsync<Topic>("topic:orders", default));
+        Assert.Equal(Orders, (await _localA.TryGetAsync<Topic>("topic:orders", default)).Value);
     }
 
     [Fact]
     public async Task Get_WhenTheLocalTierHasIt_NeedsNoRing()
     {
-        await _a.SetAsync("topic:orders", Orders, default);
+        await _a.FillAsync("topic:orders", Orders);
         await DirectRedis.OnNodeAsync(_pool.Owner("topic:orders").Name, db => db.KeyDeleteAsync("topic:orders"));
 
-        Assert.Equal((true, Orders), await _a.TryGetAsync<Topic>("topic:orders", default));
+        Assert.Equal(Orders, (await _a.TryGetAsync<Topic>("topic:orders", default)).Value);
     }
 
     [Fact]
-    public async Task Set_WritesBothTiers()
+    public async Task Refill_WritesBothTiers()
     {
-        await _a.SetAsync("topic:orders", Orders, default);
+        await _a.FillAsync("topic:orders", Orders);
 
         Assert.True((await _localA.TryGetAsync<Topic>("topic:orders", default)).Found);
         Assert.Equal([_pool.Owner("topic:orders").Name], await DirectRedis.NodesHoldingAsync(ring, "topic:orders"));
@@ -76,7 +76,7 @@ public sealed class TieredMetadataCacheTests(RedisRing ring) : IClassFixture<Red
     [Fact]
     public async Task Invalidate_RemovesFromBothTiers()
     {
-        await _a.SetAsync("topic:orders", Orders, default);
+        await _a.FillAsync("topic:orders", Orders);
 
         await _a.InvalidateAsync("topic:orders", default);
 
@@ -88,7 +88,7 @@ public sealed class TieredMetadataCacheTests(RedisRing ring) : IClassFixture<Red
     [Fact]
     public async Task AnotherProcessesInvalidation_ReachesThisProcessWhenItsLocalTtlRunsOut()
     {
-        await _a.SetAsync("topic:orders", Orders, default);
+        await _a.FillAsync("topic:orders", Orders);
 
         await _b.InvalidateAsync("topic:orders", default);
         Assert.True((await _a.TryGetAsync<Topic>("topic:orders", default)).Found);
