@@ -6,6 +6,7 @@ using Notify.Metadata.Model;
 using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 using Notify.TestServers;
+using StackExchange.Redis;
 
 namespace Notify.Tests.Metadata.Ring;
 
@@ -14,6 +15,8 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
 {
     // Only a guard against a hang: a miss on a dead node is bounded by the 500 ms / 250 ms timeouts.
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(5);
+
+    private static readonly Topic Orders = new("orders", DateTimeOffset.UnixEpoch);
 
     private readonly LogCollector _logs = new();
     private RedisNodePool _pool = null!;
@@ -132,6 +135,92 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     }
 
     [Fact]
+    public async Task Refill_WithNoInvalidationSinceTheMiss_StoresTheValue()
+    {
+        var miss = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        Assert.False(miss.Found);
+
+        await _cache.RefillAsync("topic:orders", Orders, miss.Ticket, default);
+
+        Assert.Equal(Orders, (await _cache.TryGetAsync<Topic>("topic:orders", default)).Value);
+        Assert.Equal([_pool.Owner("topic:orders").Name], await DirectRedis.NodesHoldingAsync(ring, "topic:orders"));
+    }
+
+    /// <summary>
+    /// The refill race: a reader misses and reads the database, a writer changes the database and
+    /// invalidates the key, and then the reader's refill arrives with the value from before the write.
+    /// </summary>
+    [Fact]
+    public async Task Refill_AfterAnInvalidationSinceTheMiss_StoresNothing()
+    {
+        var miss = await _cache.TryGetAsync<Topic>("topic:orders", default);
+
+        await _cache.InvalidateAsync("topic:orders", default);
+        await _cache.RefillAsync("topic:orders", Orders, miss.Ticket, default);
+
+        Assert.False((await _cache.TryGetAsync<Topic>("topic:orders", default)).Found);
+        Assert.Empty(await DirectRedis.NodesHoldingAsync(ring, "topic:orders"));
+    }
+
+    [Fact]
+    public async Task Refill_WithTheTicketOfAMissBeforeTheLastInvalidation_StoresNothing_WithTheNewerOne_Stores()
+    {
+        var before = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        await _cache.InvalidateAsync("topic:orders", default);
+        var after = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        var current = Orders with { Name = "current" };
+
+        await _cache.RefillAsync("topic:orders", Orders, before.Ticket, default);
+        Assert.False((await _cache.TryGetAsync<Topic>("topic:orders", default)).Found);
+
+        await _cache.RefillAsync("topic:orders", current, after.Ticket, default);
+        Assert.Equal(current, (await _cache.TryGetAsync<Topic>("topic:orders", default)).Value);
+    }
+
+    /// <summary>
+    /// A node emptied between a miss and its refill (flushed on re-admission, restarted) has forgotten the
+    /// invalidations before that, so it must not take the refill, even once a later miss marked the key anew.
+    /// </summary>
+    [Fact]
+    public async Task Refill_AfterTheNodeLostItsDataSinceTheMiss_StoresNothing()
+    {
+        var miss = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        await DirectRedis.FlushAsync(ring);
+        var later = await _cache.TryGetAsync<Topic>("topic:orders", default);
+
+        await _cache.RefillAsync("topic:orders", Orders, miss.Ticket, default);
+
+        Assert.False(later.Found);
+        Assert.False((await _cache.TryGetAsync<Topic>("topic:orders", default)).Found);
+    }
+
+    [Fact]
+    public async Task ReadersMissingTogether_MayAllRefill()
+    {
+        var first = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        var second = await _cache.TryGetAsync<Topic>("topic:orders", default);
+
+        await _cache.RefillAsync("topic:orders", Orders, first.Ticket, default);
+        await _cache.RefillAsync("topic:orders", Orders, second.Ticket, default);
+
+        Assert.Equal(Orders, (await _cache.TryGetAsync<Topic>("topic:orders", default)).Value);
+    }
+
+    /// <summary>Whatever a miss leaves on the node to check a refill against expires, so misses do not pile up keys.</summary>
+    [Fact]
+    public async Task Miss_LeavesNothingOnTheNodeThatOutlivesTheTtl()
+    {
+        await _cache.TryGetAsync<Topic>("topic:orders", default);
+
+        var expiries = await DirectRedis.OnNodeAsync(_pool.Owner("topic:orders").Name, async db =>
+        {
+            var keys = (RedisResult[])(await db.ExecuteAsync("KEYS", "*"))!;
+            return await Task.WhenAll(keys.Select(key => db.KeyTimeToLiveAsync((string)key!)));
+        });
+        Assert.All(expiries, ttl => Assert.InRange(Assert.NotNull(ttl), TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
     public async Task KilledNode_ReadsMissAndWritesDoNotThrow_WhileOtherNodesStillHit()
     {
         var victim = ring.Nodes[0];
@@ -215,12 +304,17 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     }
 
     [Fact]
-    public async Task UnreadableEntry_IsAMiss()
+    public async Task UnreadableEntry_IsAMiss_AndTheRefillReplacesIt()
     {
         await DirectRedis.OnNodeAsync(_pool.Owner("topic:garbled").Name, db => db.StringSetAsync("topic:garbled", "{not json"));
 
-        Assert.False((await _cache.TryGetAsync<Topic>("topic:garbled", default)).Found);
+        var miss = await _cache.TryGetAsync<Topic>("topic:garbled", default);
+        Assert.False(miss.Found);
         Assert.Contains(_logs.Entries, e => e.EventName == "CacheEntryUnreadable");
+
+        // The value then read from the database replaces it.
+        await _cache.RefillAsync("topic:garbled", Orders, miss.Ticket, default);
+        Assert.Equal(Orders, (await _cache.TryGetAsync<Topic>("topic:garbled", default)).Value);
     }
 
     [Fact]
