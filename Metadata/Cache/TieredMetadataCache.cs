@@ -6,6 +6,12 @@ namespace Notify.Metadata.Cache;
 /// and invalidations go to both. Another process's invalidation reaches only the shared tier, so the local
 /// tier's (short) TTL bounds how long this process can serve an entry another one changed.
 /// </summary>
+/// <remarks>
+/// Each tier checks its own ticket, taken before anything it may store was read: the local tier's from the
+/// local miss, so a shared hit is kept locally only if this process did not invalidate the key while the
+/// shared tier was asked (that answer may predate the write behind the invalidation); and on a miss in
+/// both, the refill carries both tickets and each tier takes or drops the value by its own.
+/// </remarks>
 internal sealed class TieredMetadataCache(IMetadataCache local, IMetadataCache shared) : IMetadataCache
 {
     public async ValueTask<CacheLookup<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken) where T : class
