@@ -24,16 +24,16 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
     public async Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken)
     {
         var key = TopicKey(name);
-        var (found, cached) = await cache.TryGetAsync<Topic>(key, cancellationToken);
-        if (found)
+        var cached = await cache.TryGetAsync<Topic>(key, cancellationToken);
+        if (cached.Found)
         {
-            return cached;
+            return cached.Value;
         }
 
         var topic = await store.GetTopicAsync(name, cancellationToken);
         if (topic is not null)
         {
-            await cache.SetAsync(key, topic, cancellationToken);
+            await cache.RefillAsync(key, topic, cached.Ticket, cancellationToken);
         }
 
         return topic;
@@ -66,14 +66,14 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
     public async Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
     {
         var key = SubscribersKey(topic);
-        var (found, cached) = await cache.TryGetAsync<IReadOnlyList<Subscription>>(key, cancellationToken);
-        if (found && cached is not null)
+        var cached = await cache.TryGetAsync<IReadOnlyList<Subscription>>(key, cancellationToken);
+        if (cached.Found)
         {
-            return cached;
+            return cached.Value;
         }
 
         var subscribers = await store.GetConfirmedSubscriptionsAsync(topic, cancellationToken);
-        await cache.SetAsync(key, subscribers, cancellationToken);
+        await cache.RefillAsync(key, subscribers, cached.Ticket, cancellationToken);
         return subscribers;
     }
 

@@ -5,10 +5,10 @@ internal sealed class NoMetadataCache : IMetadataCache
 {
     public static readonly NoMetadataCache Instance = new();
 
-    public ValueTask<(bool Found, T? Value)> TryGetAsync<T>(string key, CancellationToken cancellationToken) where T : class =>
-        ValueTask.FromResult<(bool, T?)>((false, null));
+    public ValueTask<CacheLookup<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken) where T : class =>
+        ValueTask.FromResult(CacheLookup<T>.Miss(default));
 
-    public ValueTask SetAsync<T>(string key, T value, CancellationToken cancellationToken) where T : class => ValueTask.CompletedTask;
+    public ValueTask RefillAsync<T>(string key, T value, RefillTicket ticket, CancellationToken cancellationToken) where T : class => ValueTask.CompletedTask;
 
     public ValueTask InvalidateAsync(string key, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

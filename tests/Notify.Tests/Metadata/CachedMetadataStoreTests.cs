@@ -10,6 +10,9 @@ namespace Notify.Tests.Metadata;
 /// <summary>The contract holds through the cache, and the cache never serves this process's stale writes.</summary>
 public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisposable
 {
+    // Only a guard against a hang if the paused read never gets there.
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(10);
+
     private readonly TempDirectory _directory = new();
     private readonly ManualTimeProvider _clock = new();
     private readonly SqliteMetadataStore _inner;
@@ -91,6 +94,46 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         await _store.RecordDeliveryErrorAsync(subscription.Id, error, default);
 
         Assert.Equal(error, Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default)).LastDeliveryError);
+    }
+
+    /// <summary>
+    /// The refill race in one process: a read fetches the list while the subscriber is still there, the
+    /// unsubscribe is stored and invalidates the list, and only then does the read refill the cache.
+    /// </summary>
+    [Fact]
+    public async Task ListReadBeforeAnUnsubscribe_RefilledAfterItsInvalidation_IsNotServedAfterwards()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        var (subscription, _) = await _store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+        await _store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
+        var pausing = new PausingMetadataStore(_inner);
+        var reader = new CachedMetadataStore(pausing, _cache);
+
+        var pause = pausing.PauseNextRead();
+        var read = reader.GetConfirmedSubscriptionsAsync("orders", default);
+        await pause.Fetched.WaitAsync(HangGuard);
+        await _store.DeleteSubscriptionAsync(subscription.Id, default);
+        pause.Release();
+
+        Assert.Single(await read.WaitAsync(HangGuard));
+        Assert.Empty(await _store.GetConfirmedSubscriptionsAsync("orders", default));
+    }
+
+    [Fact]
+    public async Task TopicReadBeforeItsDeletion_RefilledAfterItsInvalidation_IsNotServedAfterwards()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        var pausing = new PausingMetadataStore(_inner);
+        var reader = new CachedMetadataStore(pausing, _cache);
+
+        var pause = pausing.PauseNextRead();
+        var read = reader.GetTopicAsync("orders", default);
+        await pause.Fetched.WaitAsync(HangGuard);
+        await _store.DeleteTopicAsync("orders", default);
+        pause.Release();
+
+        Assert.NotNull(await read.WaitAsync(HangGuard));
+        Assert.Null(await _store.GetTopicAsync("orders", default));
     }
 
     /// <summary>A STOP stored by another process counts at once, not when a cache entry would expire.</summary>

@@ -26,8 +26,8 @@ public sealed class RedisPasswordTests : IAsyncLifetime
         using (var pool = new RedisNodePool(Options.Create(withPassword), TimeProvider.System, NullLogger<RedisNodePool>.Instance))
         {
             var cache = new RedisRingCache(pool, Options.Create(withPassword), NullLogger<RedisRingCache>.Instance);
-            await cache.SetAsync("topic:orders", topic, default);
-            Assert.Equal((true, topic), await cache.TryGetAsync<Topic>("topic:orders", default));
+            await cache.FillAsync("topic:orders", topic);
+            Assert.Equal(topic, (await cache.TryGetAsync<Topic>("topic:orders", default)).Value);
         }
 
         var withoutPassword = new RedisOptions { Nodes = _node.EndPoint };

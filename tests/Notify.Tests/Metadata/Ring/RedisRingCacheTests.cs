@@ -6,6 +6,7 @@ using Notify.Metadata.Model;
 using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 using Notify.TestServers;
+using StackExchange.Redis;
 
 namespace Notify.Tests.Metadata.Ring;
 
@@ -14,6 +15,8 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
 {
     // Only a guard against a hang: a miss on a dead node is bounded by the 500 ms / 250 ms timeouts.
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(5);
+
+    private static readonly Topic Orders = new("orders", DateTimeOffset.UnixEpoch);
 
     private readonly LogCollector _logs = new();
     private RedisNodePool _pool = null!;
@@ -43,7 +46,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     {
         var topic = new Topic("orders", new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)).AddTicks(1234567));
 
-        await _cache.SetAsync("topic:orders", topic, default);
+        await _cache.FillAsync("topic:orders", topic);
         var (found, cached) = await _cache.TryGetAsync<Topic>("topic:orders", default);
 
         Assert.True(found);
@@ -56,7 +59,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     {
         IReadOnlyList<Subscription> subscribers = [Subscriber("a", SubscriptionStatus.Confirmed, Protocol.Webhook), Subscriber("b", SubscriptionStatus.Pending, Protocol.Sms)];
 
-        await _cache.SetAsync("subscribers:orders", subscribers, default);
+        await _cache.FillAsync("subscribers:orders", subscribers);
         var (found, cached) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>("subscribers:orders", default);
 
         Assert.True(found);
@@ -77,7 +80,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
             Subscriber("b", SubscriptionStatus.Confirmed, Protocol.Webhook),
         ];
 
-        await _cache.SetAsync("subscribers:alerts", subscribers, default);
+        await _cache.FillAsync("subscribers:alerts", subscribers);
         var (found, cached) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>("subscribers:alerts", default);
 
         Assert.True(found);
@@ -90,7 +93,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     public async Task SubscriberList_WrittenWithoutDeliveryErrors_ReadsAsHavingNone()
     {
         IReadOnlyList<Subscription> subscribers = [Subscriber("a", SubscriptionStatus.Confirmed, Protocol.Sms)];
-        await _cache.SetAsync("subscribers:old", subscribers, default);
+        await _cache.FillAsync("subscribers:old", subscribers);
         var owner = _pool.Owner("subscribers:old").Name;
         var json = Encoding.UTF8.GetString((byte[])(await DirectRedis.OnNodeAsync(owner, db => db.StringGetAsync("subscribers:old")))!);
         var withoutErrors = json.Replace(",\"LastDeliveryError\":null", string.Empty, StringComparison.Ordinal);
@@ -110,7 +113,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         var keys = Enumerable.Range(0, 12).Select(i => $"topic:t{i}").ToArray();
         foreach (var key in keys)
         {
-            await _cache.SetAsync(key, new Topic(key, DateTimeOffset.UnixEpoch), default);
+            await _cache.FillAsync(key, new Topic(key, DateTimeOffset.UnixEpoch));
         }
 
         Assert.Equal(3, keys.Select(key => _pool.Owner(key).Name).Distinct().Count());
@@ -132,6 +135,92 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     }
 
     [Fact]
+    public async Task Refill_WithNoInvalidationSinceTheMiss_StoresTheValue()
+    {
+        var miss = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        Assert.False(miss.Found);
+
+        await _cache.RefillAsync("topic:orders", Orders, miss.Ticket, default);
+
+        Assert.Equal(Orders, (await _cache.TryGetAsync<Topic>("topic:orders", default)).Value);
+        Assert.Equal([_pool.Owner("topic:orders").Name], await DirectRedis.NodesHoldingAsync(ring, "topic:orders"));
+    }
+
+    /// <summary>
+    /// The refill race: a reader misses and reads the database, a writer changes the database and
+    /// invalidates the key, and then the reader's refill arrives with the value from before the write.
+    /// </summary>
+    [Fact]
+    public async Task Refill_AfterAnInvalidationSinceTheMiss_StoresNothing()
+    {
+        var miss = await _cache.TryGetAsync<Topic>("topic:orders", default);
+
+        await _cache.InvalidateAsync("topic:orders", default);
+        await _cache.RefillAsync("topic:orders", Orders, miss.Ticket, default);
+
+        Assert.False((await _cache.TryGetAsync<Topic>("topic:orders", default)).Found);
+        Assert.Empty(await DirectRedis.NodesHoldingAsync(ring, "topic:orders"));
+    }
+
+    [Fact]
+    public async Task Refill_WithTheTicketOfAMissBeforeTheLastInvalidation_StoresNothing_WithTheNewerOne_Stores()
+    {
+        var before = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        await _cache.InvalidateAsync("topic:orders", default);
+        var after = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        var current = Orders with { Name = "current" };
+
+        await _cache.RefillAsync("topic:orders", Orders, before.Ticket, default);
+        Assert.False((await _cache.TryGetAsync<Topic>("topic:orders", default)).Found);
+
+        await _cache.RefillAsync("topic:orders", current, after.Ticket, default);
+        Assert.Equal(current, (await _cache.TryGetAsync<Topic>("topic:orders", default)).Value);
+    }
+
+    /// <summary>
+    /// A node emptied between a miss and its refill (flushed on re-admission, restarted) has forgotten the
+    /// invalidations before that, so it must not take the refill, even once a later miss marked the key anew.
+    /// </summary>
+    [Fact]
+    public async Task Refill_AfterTheNodeLostItsDataSinceTheMiss_StoresNothing()
+    {
+        var miss = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        await DirectRedis.FlushAsync(ring);
+        var later = await _cache.TryGetAsync<Topic>("topic:orders", default);
+
+        await _cache.RefillAsync("topic:orders", Orders, miss.Ticket, default);
+
+        Assert.False(later.Found);
+        Assert.False((await _cache.TryGetAsync<Topic>("topic:orders", default)).Found);
+    }
+
+    [Fact]
+    public async Task ReadersMissingTogether_MayAllRefill()
+    {
+        var first = await _cache.TryGetAsync<Topic>("topic:orders", default);
+        var second = await _cache.TryGetAsync<Topic>("topic:orders", default);
+
+        await _cache.RefillAsync("topic:orders", Orders, first.Ticket, default);
+        await _cache.RefillAsync("topic:orders", Orders, second.Ticket, default);
+
+        Assert.Equal(Orders, (await _cache.TryGetAsync<Topic>("topic:orders", default)).Value);
+    }
+
+    /// <summary>Whatever a miss leaves on the node to check a refill against expires, so misses do not pile up keys.</summary>
+    [Fact]
+    public async Task Miss_LeavesNothingOnTheNodeThatOutlivesTheTtl()
+    {
+        await _cache.TryGetAsync<Topic>("topic:orders", default);
+
+        var expiries = await DirectRedis.OnNodeAsync(_pool.Owner("topic:orders").Name, async db =>
+        {
+            var keys = (RedisResult[])(await db.ExecuteAsync("KEYS", "*"))!;
+            return await Task.WhenAll(keys.Select(key => db.KeyTimeToLiveAsync((string)key!)));
+        });
+        Assert.All(expiries, ttl => Assert.InRange(Assert.NotNull(ttl), TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
     public async Task KilledNode_ReadsMissAndWritesDoNotThrow_WhileOtherNodesStillHit()
     {
         var victim = ring.Nodes[0];
@@ -140,7 +229,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         IReadOnlyList<Subscription> secret = [Subscriber("s", SubscriptionStatus.Confirmed, Protocol.Webhook)];
         foreach (var key in elsewhere.Append(onVictim))
         {
-            await _cache.SetAsync(key, secret, default);
+            await _cache.FillAsync(key, secret);
         }
 
         victim.Kill();
@@ -149,7 +238,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         var (found, _) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>(onVictim, default).AsTask().WaitAsync(HangGuard);
         Assert.False(found);
         Assert.False((await _cache.TryGetAsync<IReadOnlyList<Subscription>>(onVictim, default).AsTask().WaitAsync(HangGuard)).Found);
-        await _cache.SetAsync(onVictim, secret, default).AsTask().WaitAsync(HangGuard);
+        await _cache.FillAsync(onVictim, secret).WaitAsync(HangGuard);
         await _cache.InvalidateAsync(onVictim, default).AsTask().WaitAsync(HangGuard);
         clock.Stop();
 
@@ -180,7 +269,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         await victim.StartAsync();
         await DirectRedis.UntilAsync(() => node.State == NodeState.Up, $"{victim.EndPoint} re-admitted");
 
-        await _cache.SetAsync(key, new Topic("r", DateTimeOffset.UnixEpoch), default);
+        await _cache.FillAsync(key, new Topic("r", DateTimeOffset.UnixEpoch));
         Assert.True((await _cache.TryGetAsync<Topic>(key, default)).Found);
         Assert.Equal([victim.EndPoint], await DirectRedis.NodesHoldingAsync(ring, key));
         Assert.Contains(_logs.Entries, e => e.EventName == "CacheNodeUp" && e.Message.Contains(victim.EndPoint));
@@ -197,7 +286,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         var key = DirectRedis.KeyOn(pool, stalled.EndPoint, "topic:stale");
         var other = DirectRedis.KeyOn(pool, stalled.EndPoint, "topic:other");
         var node = pool.Owner(key);
-        await _cache.SetAsync(key, new Topic("before", DateTimeOffset.UnixEpoch), default);
+        await _cache.FillAsync(key, new Topic("before", DateTimeOffset.UnixEpoch));
         Assert.Equal([stalled.EndPoint], await DirectRedis.NodesHoldingAsync(ring, key));
 
         // The node stalls but keeps its data: a read times out and marks it down, so the invalidation
@@ -215,12 +304,17 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     }
 
     [Fact]
-    public async Task UnreadableEntry_IsAMiss()
+    public async Task UnreadableEntry_IsAMiss_AndTheRefillReplacesIt()
     {
         await DirectRedis.OnNodeAsync(_pool.Owner("topic:garbled").Name, db => db.StringSetAsync("topic:garbled", "{not json"));
 
-        Assert.False((await _cache.TryGetAsync<Topic>("topic:garbled", default)).Found);
+        var miss = await _cache.TryGetAsync<Topic>("topic:garbled", default);
+        Assert.False(miss.Found);
         Assert.Contains(_logs.Entries, e => e.EventName == "CacheEntryUnreadable");
+
+        // The value then read from the database replaces it.
+        await _cache.RefillAsync("topic:garbled", Orders, miss.Ticket, default);
+        Assert.Equal(Orders, (await _cache.TryGetAsync<Topic>("topic:garbled", default)).Value);
     }
 
     [Fact]
@@ -230,7 +324,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         using var pool = new RedisNodePool(Options.Create(new RedisOptions { Nodes = nowhere }), TimeProvider.System, _logs.CreateLogger<RedisNodePool>());
         var cache = new RedisRingCache(pool, Options.Create(new RedisOptions { Nodes = nowhere }), _logs.CreateLogger<RedisRingCache>());
 
-        await cache.SetAsync("topic:x", new Topic("x", DateTimeOffset.UnixEpoch), default).AsTask().WaitAsync(HangGuard);
+        await cache.FillAsync("topic:x", new Topic("x", DateTimeOffset.UnixEpoch)).WaitAsync(HangGuard);
         await cache.InvalidateAsync("topic:x", default).AsTask().WaitAsync(HangGuard);
         Assert.False((await cache.TryGetAsync<Topic>("topic:x", default).AsTask().WaitAsync(HangGuard)).Found);
     }
