@@ -149,7 +149,7 @@ async Task<Measurement> RunNotifyAsync(int concurrency, bool dedup)
     Check(name, concurrency, "queue.db messages", await CountAsync(Path.Combine(data, "queue.db"), dedupTable: false), result.Accepted);
     if (dedup)
     {
-        Check(name, concurrency, "dedup.db claims", await CountAsync(Path.Combine(data, "dedup.db"), dedupTable: true), result.Accepted);
+        Check(name, concurrency, "accepted dedup.db claims", await CountAsync(Path.Combine(data, "dedup.db"), dedupTable: true), result.Accepted);
     }
 
     return result;
@@ -204,7 +204,8 @@ async Task<long> CountAsync(string path, bool dedupTable)
     var database = new SqliteDatabase(path, SqliteDatabase.Durability.Normal);
     await using var connection = await database.OpenAsync(cancel.Token);
     await using var command = connection.CreateCommand();
-    command.CommandText = dedupTable ? "SELECT COUNT(*) FROM dedup" : "SELECT COUNT(*) FROM messages";
+    // A claim is marked accepted after its message is queued and before the 202 is answered.
+    command.CommandText = dedupTable ? "SELECT COUNT(*) FROM dedup WHERE accepted = 1" : "SELECT COUNT(*) FROM messages";
     return (long)(await command.ExecuteScalarAsync(cancel.Token))!;
 }
 
