@@ -54,7 +54,6 @@ internal sealed class DynamoDbDedupStore : IDedupStore
         {
             var now = _clock.GetUtcNow();
             var nowSeconds = now.ToUnixTimeSeconds();
-            var expiresAt = (now + _lease).ToUnixTimeMilliseconds();
             try
             {
                 await _client.PutItemAsync(new PutItemRequest
@@ -64,7 +63,7 @@ internal sealed class DynamoDbDedupStore : IDedupStore
                     {
                         [DedupItems.Key] = itemKey,
                         [DedupItems.MessageId] = new AttributeValue { S = messageId },
-                        [DedupItems.ExpiresAt] = Number((expiresAt + 999) / 1000),
+                        [DedupItems.ExpiresAt] = ExpirySeconds(now + _lease),
                         [DedupItems.Pending] = new AttributeValue { BOOL = true },
                     },
                     ConditionExpression = "attribute_not_exists(#key) OR #expiresAt <= :now",
@@ -95,7 +94,6 @@ internal sealed class DynamoDbDedupStore : IDedupStore
 
     public async Task AcceptAsync(string key, string messageId, CancellationToken cancellationToken)
     {
-        var expiresAt = (_clock.GetUtcNow() + _window).ToUnixTimeMilliseconds();
         try
         {
             await _client.UpdateItemAsync(new UpdateItemRequest
@@ -108,7 +106,7 @@ internal sealed class DynamoDbDedupStore : IDedupStore
                 ExpressionAttributeValues = new()
                 {
                     [":messageId"] = new AttributeValue { S = messageId },
-                    [":expiresAt"] = Number((expiresAt + 999) / 1000),
+                    [":expiresAt"] = ExpirySeconds(_clock.GetUtcNow() + _window),
                 },
             }, cancellationToken);
         }
@@ -143,6 +141,9 @@ internal sealed class DynamoDbDedupStore : IDedupStore
             ? key
             : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
     };
+
+    /// <summary>Epoch seconds, rounded up: a claim is kept for at least its configured length.</summary>
+    private static AttributeValue ExpirySeconds(DateTimeOffset at) => Number((at.ToUnixTimeMilliseconds() + 999) / 1000);
 
     private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 }

@@ -32,12 +32,12 @@ internal sealed class SqliteDedupStore : IDedupStore, IDisposable
 
     // One writer at a time inside the process. Concurrent writers would otherwise meet SQLite's busy
     // handler, which sleeps up to 100 ms per retry: measured at a tenth of the unkeyed publish rate.
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    // The writer's connection and statements, kept open and prepared (used only under _writer): opening a
-    // connection per write, with its pragmas, and compiling each statement again cost more than the
-    // writes themselves, and a keyed publish makes two (claim, accept).
-    private Writer? _connection;
+    // The writer's connection and its statements, kept open and prepared (used only under _writeLock):
+    // opening a connection per write, with its pragmas, and compiling each statement again cost more than
+    // the writes themselves, and a keyed publish makes two (claim, accept).
+    private Statements? _statements;
     private int _claims;
 
     public SqliteDedupStore(string path, IOptions<DedupOptions> options, TimeProvider clock)
@@ -53,9 +53,9 @@ internal sealed class SqliteDedupStore : IDedupStore, IDisposable
     {
         await _schema.Value.WaitAsync(cancellationToken);
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return await WritingAsync(async writer =>
+        return await WritingAsync(async statements =>
         {
-            var claim = writer.Claim;
+            var claim = statements.Claim;
             claim.Parameters["$key"].Value = key;
             claim.Parameters["$id"].Value = messageId;
             claim.Parameters["$now"].Value = now;
@@ -69,7 +69,7 @@ internal sealed class SqliteDedupStore : IDedupStore, IDisposable
 
             if (Interlocked.Increment(ref _claims) % PurgeEvery == 0)
             {
-                await PurgeExpiredAsync(writer.Connection, now, cancellationToken);
+                await PurgeExpiredAsync(statements.Connection, now, cancellationToken);
             }
 
             return holder;
@@ -79,43 +79,43 @@ internal sealed class SqliteDedupStore : IDedupStore, IDisposable
     public async Task AcceptAsync(string key, string messageId, CancellationToken cancellationToken)
     {
         var expires = (_clock.GetUtcNow() + _window).ToUnixTimeMilliseconds();
-        await WritingAsync(writer =>
+        await WritingAsync(statements =>
         {
-            writer.Accept.Parameters["$key"].Value = key;
-            writer.Accept.Parameters["$id"].Value = messageId;
-            writer.Accept.Parameters["$expires"].Value = expires;
-            return writer.Accept.ExecuteNonQueryAsync(cancellationToken);
+            statements.Accept.Parameters["$key"].Value = key;
+            statements.Accept.Parameters["$id"].Value = messageId;
+            statements.Accept.Parameters["$expires"].Value = expires;
+            return statements.Accept.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
     }
 
     public async Task ReleaseAsync(string key, string messageId, CancellationToken cancellationToken)
     {
-        await WritingAsync(writer =>
+        await WritingAsync(statements =>
         {
-            writer.Release.Parameters["$key"].Value = key;
-            writer.Release.Parameters["$id"].Value = messageId;
-            return writer.Release.ExecuteNonQueryAsync(cancellationToken);
+            statements.Release.Parameters["$key"].Value = key;
+            statements.Release.Parameters["$id"].Value = messageId;
+            return statements.Release.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
     }
 
-    private async Task<T> WritingAsync<T>(Func<Writer, Task<T>> write, CancellationToken cancellationToken)
+    private async Task<T> WritingAsync<T>(Func<Statements, Task<T>> write, CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken);
+        await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            _connection ??= new Writer(await _database.OpenAsync(cancellationToken));
-            return await write(_connection);
+            _statements ??= new Statements(await _database.OpenAsync(cancellationToken));
+            return await write(_statements);
         }
         catch
         {
             // A fresh connection next time, in case this one is what broke.
-            _connection?.Dispose();
-            _connection = null;
+            _statements?.Dispose();
+            _statements = null;
             throw;
         }
         finally
         {
-            _writer.Release();
+            _writeLock.Release();
         }
     }
 
@@ -151,14 +151,14 @@ internal sealed class SqliteDedupStore : IDedupStore, IDisposable
 
     public void Dispose()
     {
-        _connection?.Dispose();
-        _writer.Dispose();
+        _statements?.Dispose();
+        _writeLock.Dispose();
     }
 
     /// <summary>A connection with the store's three statements on it; Microsoft.Data.Sqlite keeps them prepared.</summary>
-    private sealed class Writer : IDisposable
+    private sealed class Statements : IDisposable
     {
-        public Writer(SqliteConnection connection)
+        public Statements(SqliteConnection connection)
         {
             Connection = connection;
 

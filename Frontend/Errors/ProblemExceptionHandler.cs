@@ -28,32 +28,24 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 $"The service failed to handle this request. Nothing you sent was at fault; retry later, and quote trace id {context.TraceIdentifier} if it persists."),
         };
 
-        if (status == StatusCodes.Status503ServiceUnavailable)
+        if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status409Conflict)
         {
-            // The caller is told when to come back. The Redis ring logs its own (rate-limited) failures;
-            // an AWS failure is logged here, with its cause but without the request's content.
+            // Both are worth asking again shortly: the dependency may be back, the pending publish settled.
             context.Response.Headers.RetryAfter = "1";
-            if (exception is DedupUnavailableException)
-            {
-                Log.Rejected(logger, status, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name);
-            }
-            else
-            {
-                Log.DependencyFailed(logger, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name, exception.Message, context.TraceIdentifier);
-            }
         }
-        else if (status >= 500)
+
+        if (status == StatusCodes.Status503ServiceUnavailable && exception is not DedupUnavailableException)
+        {
+            // The Redis ring logs its own (rate-limited) failures; an AWS failure is logged here, with its
+            // cause but without the request's content.
+            Log.DependencyFailed(logger, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name, exception.Message, context.TraceIdentifier);
+        }
+        else if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
         {
             Log.Unhandled(logger, exception, context.Request.Method, context.GetEndpoint()?.DisplayName, context.TraceIdentifier);
         }
         else
         {
-            if (exception is DedupPendingException)
-            {
-                // The same publish is being accepted elsewhere: the answer is worth asking again for shortly.
-                context.Response.Headers.RetryAfter = "1";
-            }
-
             Log.Rejected(logger, status, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name);
         }
 

@@ -8,6 +8,27 @@ namespace Notify.Tests.Metadata;
 
 public sealed class SqliteMetadataStoreTests : MetadataStoreContractTests, IDisposable
 {
+    /// <summary>The metadata tables as the version before delivery errors and opt-outs created them.</summary>
+    private const string PreviousSchema = """
+        CREATE TABLE topics (
+            name TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE subscriptions (
+            id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL REFERENCES topics(name) ON DELETE CASCADE,
+            protocol TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            status TEXT NOT NULL,
+            confirm_token TEXT NOT NULL,
+            unsubscribe_token TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            confirmed_at INTEGER,
+            UNIQUE (topic, protocol, endpoint)
+        ) WITHOUT ROWID;
+        CREATE INDEX subscriptions_by_topic ON subscriptions (topic, id);
+        """;
+
     private readonly TempDirectory _directory = new();
     private readonly SqliteMetadataStore _store;
 
@@ -41,24 +62,8 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContractTests, IDisp
     {
         var path = _directory.File("previous.db");
         var previous = new SqliteDatabase(path, SqliteDatabase.Durability.Full);
+        await previous.ExecuteAsync(PreviousSchema);
         await previous.ExecuteAsync("""
-            CREATE TABLE topics (
-                name TEXT PRIMARY KEY,
-                created_at INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE subscriptions (
-                id TEXT PRIMARY KEY,
-                topic TEXT NOT NULL REFERENCES topics(name) ON DELETE CASCADE,
-                protocol TEXT NOT NULL,
-                endpoint TEXT NOT NULL,
-                status TEXT NOT NULL,
-                confirm_token TEXT NOT NULL,
-                unsubscribe_token TEXT NOT NULL,
-                created_at INTEGER NOT NULL,
-                confirmed_at INTEGER,
-                UNIQUE (topic, protocol, endpoint)
-            ) WITHOUT ROWID;
-            CREATE INDEX subscriptions_by_topic ON subscriptions (topic, id);
             INSERT INTO topics VALUES ('alerts', 0);
             INSERT INTO subscriptions VALUES ('01old', 'alerts', 'sms', '+15551230001', 'confirmed', 'c', 'u', 0, 1000);
             """);
@@ -84,21 +89,7 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContractTests, IDisp
     public async Task FileOfThePreviousSchema_OpenedByManyStoresAtOnce_IsMigratedOnce()
     {
         var path = _directory.File("previous.db");
-        await new SqliteDatabase(path, SqliteDatabase.Durability.Full).ExecuteAsync("""
-            CREATE TABLE topics (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
-            CREATE TABLE subscriptions (
-                id TEXT PRIMARY KEY,
-                topic TEXT NOT NULL REFERENCES topics(name) ON DELETE CASCADE,
-                protocol TEXT NOT NULL,
-                endpoint TEXT NOT NULL,
-                status TEXT NOT NULL,
-                confirm_token TEXT NOT NULL,
-                unsubscribe_token TEXT NOT NULL,
-                created_at INTEGER NOT NULL,
-                confirmed_at INTEGER,
-                UNIQUE (topic, protocol, endpoint)
-            ) WITHOUT ROWID;
-            """);
+        await new SqliteDatabase(path, SqliteDatabase.Durability.Full).ExecuteAsync(PreviousSchema);
 
         var stores = Enumerable.Range(0, 8).Select(_ => new SqliteMetadataStore(path)).ToArray();
         await Task.WhenAll(stores.Select(store => store.GetSubscriptionAsync("none", default)));
