@@ -2,30 +2,34 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-using Notify.TestServers;
-
 namespace Notify.IntegrationTests.Support;
 
 /// <summary>
-/// A real Notify process (the built Frontend or Sender), started with <c>dotnet</c> on a free loopback
-/// port with settings passed as environment variables, exactly as an operator would run it.
+/// A real Notify process (the built Frontend or Sender), started with <c>dotnet</c> with settings passed
+/// as environment variables, exactly as an operator would run it. It listens on a loopback port the OS
+/// gives it (port 0) and the test learns which from the host's "Now listening on" line: a port picked
+/// free beforehand could be taken by another server of the test run before the process binds it, and
+/// the health check would then pass against that other server.
 /// </summary>
 public sealed class NotifyProcess : IAsyncDisposable
 {
+    private const string ListeningLine = "Now listening on: ";
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private NotifyProcess(Process process, Uri baseAddress)
+    private NotifyProcess(Process process)
     {
         _process = process;
-        BaseAddress = baseAddress;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) => Received(e.Data);
+        process.ErrorDataReceived += (_, e) => Received(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>The address the process listens on; known once <see cref="StartAsync"/> has returned.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
 
     public int Id => _process.Id;
 
@@ -44,8 +48,6 @@ public sealed class NotifyProcess : IAsyncDisposable
 
     private static async Task<NotifyProcess> StartAsync(string project, string dll, IReadOnlyDictionary<string, string?> settings, bool waitForHealth)
     {
-        var port = FreePort.Next();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         var info = new ProcessStartInfo("dotnet", [Path.Combine(RepositoryPaths.Output(project), dll)])
         {
             RedirectStandardOutput = true,
@@ -53,24 +55,57 @@ public sealed class NotifyProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = RepositoryPaths.Output(project),
         };
-        info.Environment["ASPNETCORE_URLS"] = baseAddress.AbsoluteUri.TrimEnd('/');
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Notify"] = "Information";
+        info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__")] = value;
         }
 
-        var process = new NotifyProcess(Process.Start(info)!, baseAddress);
+        var process = new NotifyProcess(Process.Start(info)!);
+        process.BaseAddress = await process.ListeningAddressAsync();
         if (waitForHealth)
         {
             await process.WaitForHealthAsync();
         }
 
         return process;
+    }
+
+    private void Received(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        var at = line.IndexOf(ListeningLine, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            _listening.TrySetResult(new Uri(line[(at + ListeningLine.Length)..].Trim() + "/"));
+        }
+    }
+
+    private async Task<Uri> ListeningAddressAsync()
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first == _listening.Task)
+        {
+            return await _listening.Task;
+        }
+
+        // Let the output of a process that exited at start arrive before showing it.
+        await Task.Delay(200);
+        throw first == exited
+            ? new InvalidOperationException($"Notify exited with code {_process.ExitCode} at start:\n{Output}")
+            : new TimeoutException($"Notify did not say where it listens within 60 s:\n{Output}");
     }
 
     private async Task WaitForHealthAsync()
