@@ -11,6 +11,13 @@ namespace Notify.Frontend.Api;
 /// </summary>
 internal static class LinkPage
 {
+    /// <summary>Declares the page beside the JSON answer, for the OpenAPI document (<see cref="OpenApi.LinkPageTransformer"/>).</summary>
+    public static RouteHandlerBuilder ProducesLinkPage(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new Marker());
+
+    /// <summary>Marks the endpoints that answer browsers with a page.</summary>
+    internal sealed class Marker;
+
     public static bool IsWanted(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
+using Notify.Frontend.Json;
+using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Store;
@@ -13,9 +15,15 @@ public static class MessagesApi
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/topics/{name}/messages").WithTags("Messages").RequireAuthorization().ValidatesTopicName()
-            .MapPost("/", Publish)
+            .MapPost("", Publish)
             .WithName("Publish")
-            .WithMetadata(new RequestSizeLimitAttribute(Limits.PublishBodyMaxBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(Limits.PublishBodyMaxBytes))
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge)
+            .Documented(
+                "Publish a message",
+                "Accepts a message for every confirmed subscriber of the topic: 202 once it is stored durably; delivery follows, at least once. " +
+                "With a dedupId (or the Idempotency-Key header), a repeat within the dedup window answers 202 with the first messageId and duplicate: true, and is not delivered again; " +
+                "a repeat while the first is still being accepted answers 409 with Retry-After.");
         return app;
     }
 
@@ -26,12 +34,13 @@ public static class MessagesApi
     /// </summary>
     internal static async Task<Results<Accepted<PublishResponse>, ValidationProblem, ProblemHttpResult>> Publish(
         string name,
-        [FromBody] PublishRequest request,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        JsonBody<PublishRequest> body,
+        [FromHeader(Name = ApiHeaders.IdempotencyKey)] string? idempotencyKey,
         IMetadataStore store,
         Publisher publisher,
         CancellationToken cancellationToken)
     {
+        var request = body.Value;
         if (PublishRule.Check(request, idempotencyKey) is { } errors)
         {
             return Problems.Invalid(errors);

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
+using Notify.Frontend.Json;
+using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Model;
@@ -21,20 +22,35 @@ public static class SubscriptionsApi
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
         var ofTopic = app.MapGroup("/v1/topics/{name}/subscriptions").WithTags("Subscriptions").RequireAuthorization().ValidatesTopicName();
-        ofTopic.MapPost("/", Subscribe).WithName("Subscribe");
-        ofTopic.MapGet("/", ListSubscriptions).WithName("ListSubscriptions");
+        ofTopic.MapPost("", Subscribe).WithName("Subscribe").ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented(
+                "Subscribe an endpoint",
+                "Subscribes a webhook URL, an email address or an SMS number to the topic (201, Location: /v1/subscriptions/{id}). " +
+                "Webhooks and email start pending and are sent a confirmation request; SMS is confirmed at once. " +
+                "Idempotent: the same protocol and endpoint answer 200 with the existing subscription (and send a pending one's confirmation request again).");
+        ofTopic.MapGet("", ListSubscriptions).WithName("ListSubscriptions").ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented("List a topic's subscriptions", "The topic's subscriptions in creation order, a page at a time: pass nextCursor back as cursor for the next page.");
 
         var subscriptions = app.MapGroup("/v1/subscriptions/{id}").WithTags("Subscriptions");
-        subscriptions.MapGet("/", GetSubscription).WithName("GetSubscription").RequireAuthorization();
-        subscriptions.MapDelete("/", DeleteSubscription).WithName("DeleteSubscription").RequireAuthorization();
+        subscriptions.MapGet("", GetSubscription).WithName("GetSubscription").RequireAuthorization().ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented("Get a subscription", "The subscription, with its status and the last delivery error, if any.");
+        subscriptions.MapDelete("", DeleteSubscription).WithName("DeleteSubscription").RequireAuthorization().ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented("Delete a subscription", "Deletes the subscription: nothing more is sent to its endpoint.");
 
         // The links sent to the endpoint's owner: their token is the credential, not an API key.
-        subscriptions.MapGet("/confirm", Confirm).WithName("ConfirmSubscription").AllowAnonymous();
-        subscriptions.MapGet("/unsubscribe", Unsubscribe).WithName("Unsubscribe").AllowAnonymous();
+        subscriptions.MapGet("/confirm", Confirm).WithName("ConfirmSubscription").AllowAnonymous().ProducesLinkPage()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
+            .Documented("Confirm a subscription (link)", "The confirm link sent to the endpoint: no API key, the token is the credential. A browser (Accept: text/html) gets a page, other clients the confirmed subscription.");
+        subscriptions.MapGet("/unsubscribe", Unsubscribe).WithName("Unsubscribe").AllowAnonymous().ProducesLinkPage()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
+            .Documented("Unsubscribe (link)", "The unsubscribe link in every message: no API key, the token is the credential. A browser (Accept: text/html) gets a page.");
 
         // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL.
         // The token in the URL is the credential; the body is not needed to act on it.
-        subscriptions.MapPost("/unsubscribe", Unsubscribe).WithName("UnsubscribeOneClick").AllowAnonymous().DisableAntiforgery();
+        subscriptions.MapPost("/unsubscribe", Unsubscribe).WithName("UnsubscribeOneClick").AllowAnonymous().DisableAntiforgery().ProducesLinkPage()
+            .Accepts<OneClickUnsubscribeForm>(isOptional: true, "application/x-www-form-urlencoded")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
+            .Documented("Unsubscribe (one-click)", "RFC 8058 one-click unsubscribe, as mail clients POST it to the List-Unsubscribe URL; the body is not needed.");
         return app;
     }
 
@@ -46,7 +62,7 @@ public static class SubscriptionsApi
     /// </summary>
     internal static async Task<Results<Created<SubscriptionResponse>, Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Subscribe(
         string name,
-        [FromBody] SubscribeRequest request,
+        JsonBody<SubscribeRequest> body,
         IMetadataStore store,
         Publisher publisher,
         IOptions<WebhookOptions> webhooks,
@@ -55,10 +71,13 @@ public static class SubscriptionsApi
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (EndpointRule.Check(request.Protocol, request.Endpoint, out var protocol, out var endpoint) is { } errors)
+        var request = body.Value;
+        if (EndpointRule.Check(request.Protocol, request.Endpoint, out var endpoint) is { } errors)
         {
             return Problems.Invalid(errors);
         }
+
+        var protocol = request.Protocol;
 
         // A channel this server cannot deliver through would take subscriptions and then drop every message.
         var disabled = protocol switch
@@ -109,24 +128,20 @@ public static class SubscriptionsApi
             await publisher.RequestConfirmationAsync(subscription.Id, cancellationToken);
         }
 
-        var body = (await ResponsesAsync(store, [subscription], cancellationToken))[0];
-        return created ? TypedResults.Created($"/v1/subscriptions/{subscription.Id}", body) : TypedResults.Ok(body);
+        var response = (await ResponsesAsync(store, [subscription], cancellationToken))[0];
+        return created ? TypedResults.Created($"/v1/subscriptions/{subscription.Id}", response) : TypedResults.Ok(response);
     }
 
-    internal static async Task<Results<Ok<ListResponse<SubscriptionResponse>>, ValidationProblem, ProblemHttpResult>> ListSubscriptions(
-        string name, IMetadataStore store, CancellationToken cancellationToken, int? limit = null, string? cursor = null)
+    internal static async Task<Results<Ok<ListResponse<SubscriptionResponse>>, ProblemHttpResult>> ListSubscriptions(
+        string name, IMetadataStore store, CancellationToken cancellationToken, string? limit = null, string? cursor = null)
     {
-        if (Paging.Check(limit) is { } limitProblem)
-        {
-            return Problems.Invalid("limit", limitProblem);
-        }
-
+        var pageSize = Paging.Limit(limit);
         if (await store.GetTopicAsync(name, cancellationToken) is null)
         {
             return Problems.TopicNotFound(name);
         }
 
-        var page = await store.ListSubscriptionsAsync(name, limit ?? Limits.DefaultPageSize, cursor, cancellationToken);
+        var page = await store.ListSubscriptionsAsync(name, pageSize, cursor, cancellationToken);
         return TypedResults.Ok(new ListResponse<SubscriptionResponse>(await ResponsesAsync(store, page.Items, cancellationToken), page.NextCursor));
     }
 
@@ -191,7 +206,7 @@ public static class SubscriptionsApi
         await store.DeleteSubscriptionAsync(id, cancellationToken);
         return LinkPage.IsWanted(request)
             ? LinkPage.Unsubscribed(subscription.Topic, subscription.Endpoint)
-            : TypedResults.Ok(SubscriptionResponse.From(subscription, status: "unsubscribed"));
+            : TypedResults.Ok(SubscriptionResponse.From(subscription, status: SubscriptionState.Unsubscribed));
     }
 
     /// <summary>The subscriptions as callers see them; SMS numbers that replied STOP show as opted out (one read for the page).</summary>

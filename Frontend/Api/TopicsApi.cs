@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
+using Notify.Frontend.Json;
+using Notify.Frontend.OpenApi;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Store;
 
@@ -12,38 +13,38 @@ public static class TopicsApi
     public static IEndpointRouteBuilder MapTopicsApi(this IEndpointRouteBuilder app)
     {
         var topics = app.MapGroup("/v1/topics").WithTags("Topics").RequireAuthorization().ValidatesTopicName();
-        topics.MapPost("/", CreateTopic).WithName("CreateTopic");
-        topics.MapGet("/", ListTopics).WithName("ListTopics");
-        topics.MapGet("/{name}", GetTopic).WithName("GetTopic");
-        topics.MapDelete("/{name}", DeleteTopic).WithName("DeleteTopic");
+        topics.MapPost("", CreateTopic).WithName("CreateTopic")
+            .Documented("Create a topic", "Creates a topic (201, Location: /v1/topics/{name}). Idempotent: when the name is taken, answers 200 with the existing topic.");
+        topics.MapGet("", ListTopics).WithName("ListTopics")
+            .Documented("List topics", "Topics in name order, a page at a time: pass nextCursor back as cursor for the next page; it is null on the last.");
+        topics.MapGet("/{name}", GetTopic).WithName("GetTopic").ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented("Get a topic", "The topic, or 404 when there is none by that name.");
+        topics.MapDelete("/{name}", DeleteTopic).WithName("DeleteTopic").ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented("Delete a topic", "Deletes the topic and all its subscriptions. Messages already accepted for it are not delivered.");
         return app;
     }
 
     /// <summary>201 for a new topic; 200 with the existing topic when the name is taken (idempotent).</summary>
     internal static async Task<Results<Created<TopicResponse>, Ok<TopicResponse>, ValidationProblem>> CreateTopic(
-        [FromBody] CreateTopicRequest request, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
+        JsonBody<CreateTopicRequest> body, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var request = body.Value;
         if (TopicNameRule.Check(request.Name) is { } problem)
         {
             return Problems.Invalid("name", problem);
         }
 
         var (topic, created) = await store.CreateTopicAsync(request.Name!, clock.GetUtcNow(), cancellationToken);
-        var body = TopicResponse.From(topic);
+        var response = TopicResponse.From(topic);
         return created
-            ? TypedResults.Created($"/v1/topics/{topic.Name}", body)
-            : TypedResults.Ok(body);
+            ? TypedResults.Created($"/v1/topics/{topic.Name}", response)
+            : TypedResults.Ok(response);
     }
 
-    internal static async Task<Results<Ok<ListResponse<TopicResponse>>, ValidationProblem>> ListTopics(
-        IMetadataStore store, CancellationToken cancellationToken, int? limit = null, string? cursor = null)
+    internal static async Task<Ok<ListResponse<TopicResponse>>> ListTopics(
+        IMetadataStore store, CancellationToken cancellationToken, string? limit = null, string? cursor = null)
     {
-        if (Paging.Check(limit) is { } problem)
-        {
-            return Problems.Invalid("limit", problem);
-        }
-
-        var page = await store.ListTopicsAsync(limit ?? Limits.DefaultPageSize, cursor, cancellationToken);
+        var page = await store.ListTopicsAsync(Paging.Limit(limit), cursor, cancellationToken);
         return TypedResults.Ok(new ListResponse<TopicResponse>(page.Items.Select(TopicResponse.From).ToList(), page.NextCursor));
     }
 

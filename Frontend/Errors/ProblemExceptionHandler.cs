@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Notify.Frontend.Dedup;
 using Notify.Metadata.Store;
@@ -14,10 +13,31 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is InvalidCursorException cursor)
+        {
+            exception = InvalidRequestException.For("cursor", cursor.Message);
+        }
+
+        if (exception is InvalidRequestException invalid)
+        {
+            Log.Rejected(logger, StatusCodes.Status400BadRequest, context.Request.Method, context.GetEndpoint()?.DisplayName, "invalid request body");
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails = new HttpValidationProblemDetails(invalid.Errors.ToDictionary())
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Detail = invalid.Errors.Detail,
+                },
+            });
+        }
+
         var (status, detail) = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, Describe(context, bad)),
-            InvalidCursorException cursor => (StatusCodes.Status400BadRequest, cursor.Message),
+            BadHttpRequestException bad => (bad.StatusCode, Describe(bad)),
+            UnsupportedMediaTypeException unsupported => (StatusCodes.Status415UnsupportedMediaType, unsupported.Message),
             TopicNotFoundException missing => (StatusCodes.Status404NotFound, $"Topic '{missing.Topic}' does not exist; create it with POST /v1/topics."),
             DedupUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, unavailable.Message),
             DedupPendingException pending => (StatusCodes.Status409Conflict, pending.Message),
@@ -58,21 +78,16 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         });
     }
 
-    private static string Describe(HttpContext context, BadHttpRequestException bad)
+    /// <summary>
+    /// The framework's own refusals (a body over the size limit, a malformed request). Its messages can
+    /// name .NET types and parameters, so they are never passed on: each status gets a sentence of its own.
+    /// </summary>
+    private static string Describe(BadHttpRequestException bad) => bad.StatusCode switch
     {
-        if (bad.InnerException is JsonException json)
-        {
-            return $"The request body is not valid JSON for this call: {json.Message}";
-        }
-
-        if (bad.Message.Contains("was not provided from body", StringComparison.Ordinal)
-            || (context.Request.ContentLength == 0 && bad.StatusCode == StatusCodes.Status400BadRequest))
-        {
-            return "The request body is empty; send a JSON object (Content-Type: application/json).";
-        }
-
-        return bad.Message;
-    }
+        StatusCodes.Status413PayloadTooLarge => ProblemTitles.TooLargeDetail,
+        StatusCodes.Status408RequestTimeout => "The request body did not arrive in time; send it again.",
+        _ => "The request could not be read; check it against the API description at /openapi/v1.json.",
+    };
 
     private static partial class Log
     {

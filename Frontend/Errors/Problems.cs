@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 using Notify.Frontend.Validation;
 
 namespace Notify.Frontend.Errors;
@@ -18,22 +17,21 @@ internal static class Problems
     }
 
     public static ProblemHttpResult TopicNotFound(string topic) =>
-        TypedResults.Problem($"Topic '{topic}' does not exist; create it with POST /v1/topics.", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
+        TypedResults.Problem($"Topic '{topic}' does not exist; create it with POST /v1/topics.", statusCode: StatusCodes.Status404NotFound);
 
     public static ProblemHttpResult SubscriptionNotFound(string id) =>
-        TypedResults.Problem($"Subscription '{id}' does not exist (it may have been unsubscribed or its topic deleted).", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
+        TypedResults.Problem($"Subscription '{id}' does not exist (it may have been unsubscribed or its topic deleted).", statusCode: StatusCodes.Status404NotFound);
 
     public static ProblemHttpResult WrongToken() =>
-        TypedResults.Problem("The token does not match this subscription; use the link exactly as it was sent.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        TypedResults.Problem("The token does not match this subscription; use the link exactly as it was sent.", statusCode: StatusCodes.Status403Forbidden);
 
     public static ProblemHttpResult Status(int statusCode, string detail) =>
-        TypedResults.Problem(detail, statusCode: statusCode, title: ReasonPhrases.GetReasonPhrase(statusCode));
+        TypedResults.Problem(detail, statusCode: statusCode);
 
     public static ProblemHttpResult NotFound(string detail) => Status(StatusCodes.Status404NotFound, detail);
 
     public static ProblemHttpResult TooLarge(int bytes) =>
         TypedResults.Problem(
             $"The message, subject and attributes take {bytes:N0} bytes of UTF-8; the limit is {Limits.MessageMaxBytes:N0} bytes (256 KiB). Send a smaller message, or a link to the content.",
-            statusCode: StatusCodes.Status413PayloadTooLarge,
-            title: "Payload Too Large");
+            statusCode: StatusCodes.Status413PayloadTooLarge);
 }

@@ -7,6 +7,7 @@ using Notify.Frontend.Dedup;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Health;
 using Notify.Frontend.Json;
+using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Extensions;
@@ -52,7 +53,7 @@ public static class FrontendServiceExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = DescribeStatusCodeOnly);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o => ApiJsonOptions.Apply(o.SerializerOptions));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Limits.DefaultBodyMaxBytes);
 
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
@@ -63,7 +64,7 @@ public static class FrontendServiceExtensions
         services.AddHealthChecks()
             .AddCheck<MetadataHealthCheck>("metadata", tags: [HealthApi.ReadyTag])
             .AddCheck<QueueHealthCheck>("queue", tags: [HealthApi.ReadyTag]);
-        services.AddOpenApi(o => o.AddDocumentTransformer<Notify.Frontend.OpenApi.BearerSecurityTransformer>());
+        services.AddNotifyOpenApi();
 
         var mode = NotifyOptions.ModeIn(builder.Configuration);
         if (builder.Configuration.GetValue<bool?>("Notify:Sender:InProcess") ?? mode == NotifyMode.Embedded)
@@ -74,7 +75,7 @@ public static class FrontendServiceExtensions
         return builder;
     }
 
-    /// <summary>The middleware, in order: problems for exceptions and bare status codes, then who is calling.</summary>
+    /// <summary>The middleware, in order: problems for exceptions and bare status codes, then who is calling, then the route's topic name.</summary>
     public static WebApplication UseNotifyFrontend(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -82,20 +83,29 @@ public static class FrontendServiceExtensions
         app.UseAuthentication();
         app.UseAuditLog();
         app.UseAuthorization();
+        app.UseTopicNameCheck();
         return app;
     }
 
-    /// <summary>Problems written for a bare status code (no route, wrong method) get a detail too.</summary>
+    /// <summary>
+    /// Every problem gets its status's one title and a trace id; those written for a bare status code (no
+    /// route, wrong method) get a detail too.
+    /// </summary>
     private static void DescribeStatusCodeOnly(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
         problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        if (problem.Status is { } status)
+        {
+            problem.Title = ProblemTitles.For(status);
+        }
+
         problem.Detail ??= problem.Status switch
         {
             StatusCodes.Status404NotFound => $"Nothing exists at {context.HttpContext.Request.Path}; the API is described at /openapi/v1.json.",
             StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}; the API is described at /openapi/v1.json.",
             StatusCodes.Status415UnsupportedMediaType => "Send the request body as JSON with the header Content-Type: application/json.",
-            StatusCodes.Status413PayloadTooLarge => $"The request body is too large: a publish may be at most {Limits.PublishBodyMaxBytes / 1024 / 1024} MiB (its message at most 256 KiB), any other call {Limits.DefaultBodyMaxBytes / 1024} KiB.",
+            StatusCodes.Status413PayloadTooLarge => ProblemTitles.TooLargeDetail,
             StatusCodes.Status400BadRequest => "The request could not be read; send a JSON body as described at /openapi/v1.json.",
             _ => null,
         };

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Errors;
+using Notify.Frontend.OpenApi;
 using Notify.Metadata.Store;
 using Notify.Shared.Links;
 using Notify.Shared.Sms;
@@ -23,7 +24,14 @@ internal static partial class InboundSmsApi
             .WithName("InboundSms")
             .WithTags("SMS")
             .AllowAnonymous()
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .Accepts<InboundSmsForm>("application/x-www-form-urlencoded")
+            .Produces<string>(StatusCodes.Status200OK, "text/xml")
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType)
+            .Documented(
+                "Receive an SMS (Twilio webhook)",
+                "Twilio's \"A message comes in\" webhook, signed with X-Twilio-Signature instead of an API key. STOP and its kin opt the sender's number out of every SMS subscription; START and UNSTOP opt it back in. " +
+                "Answers empty TwiML; 403 when the signature is wrong, 404 when inbound SMS is off (no Twilio auth token configured).");
         return app;
     }
 

@@ -7,26 +7,20 @@ namespace Notify.Frontend.Validation;
 /// <summary>Checks and normalises a subscription's protocol and endpoint.</summary>
 internal static partial class EndpointRule
 {
-    public static ValidationErrors? Check(string? protocolName, string? endpoint, out Protocol protocol, out string normalized)
+    public static ValidationErrors? Check(Protocol protocol, string? endpoint, out string normalized)
     {
         var errors = new ValidationErrors();
-        protocol = default;
         normalized = string.Empty;
 
-        if (!TryParseProtocol(protocolName, out protocol))
-        {
-            errors.Add("protocol", $"The protocol must be \"webhook\", \"email\" or \"sms\"{(protocolName is null ? "" : $", not \"{protocolName}\"")}.");
-            return errors;
-        }
-
+        var known = protocol;
         if (string.IsNullOrWhiteSpace(endpoint))
         {
-            errors.Add("endpoint", $"An endpoint is required: {Example(protocol)}.");
+            errors.Add("endpoint", $"An endpoint is required: {Example(known)}.");
             return errors;
         }
 
         endpoint = endpoint.Trim();
-        var problem = protocol switch
+        var problem = known switch
         {
             Protocol.Webhook => CheckWebhook(endpoint, out normalized),
             Protocol.Email => CheckEmail(endpoint, out normalized),
@@ -39,18 +33,6 @@ internal static partial class EndpointRule
         }
 
         return errors.IsEmpty ? null : errors;
-    }
-
-    private static bool TryParseProtocol(string? name, out Protocol protocol)
-    {
-        protocol = name?.ToLowerInvariant() switch
-        {
-            "webhook" => Protocol.Webhook,
-            "email" => Protocol.Email,
-            "sms" => Protocol.Sms,
-            _ => (Protocol)(-1),
-        };
-        return Enum.IsDefined(protocol);
     }
 
     private static string? CheckWebhook(string endpoint, out string normalized)

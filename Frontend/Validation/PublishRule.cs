@@ -12,6 +12,12 @@ internal static class PublishRule
     /// <summary>The keys <c>messages</c> may hold: the default and one per protocol.</summary>
     public static readonly IReadOnlyList<string> MessagesKeys = [DefaultKey, "email", "sms", "webhook"];
 
+    /// <summary>A subject holds no control characters (what <see cref="char.IsControl(char)"/> calls one), line breaks included.</summary>
+    public const string SubjectPattern = @"^[^\u0000-\u001F\u007F-\u009F]*$";
+
+    /// <summary>A dedup id is printable ASCII without spaces.</summary>
+    public const string DedupIdPattern = "^[!-~]*$";
+
     /// <returns>The validation errors (400), or null.</returns>
     public static ValidationErrors? Check(PublishRequest request, string? idempotencyKey)
     {
@@ -28,9 +34,11 @@ internal static class PublishRule
 
         if (request.Subject is { } subject)
         {
-            if (subject.Length is 0 or > Limits.SubjectMaxLength)
+            // Characters as JSON Schema's maxLength counts them (code points), so the document and the API agree.
+            var length = CodePoints(subject);
+            if (length is 0 or > Limits.SubjectMaxLength)
             {
-                errors.Add("subject", $"The subject must be 1 to {Limits.SubjectMaxLength} characters long; it is {subject.Length}.");
+                errors.Add("subject", $"The subject must be 1 to {Limits.SubjectMaxLength} characters long; it is {length}.");
             }
 
             if (subject.Any(char.IsControl))
@@ -48,7 +56,7 @@ internal static class PublishRule
 
             foreach (var (name, value) in attributes)
             {
-                if (name.Length is 0 or > Limits.AttributeNameMaxLength || name.Any(char.IsControl))
+                if (CodePoints(name) is 0 or > Limits.AttributeNameMaxLength || name.Any(char.IsControl))
                 {
                     errors.Add("attributes", $"Attribute names must be 1 to {Limits.AttributeNameMaxLength} characters without control characters.");
                 }
@@ -115,6 +123,8 @@ internal static class PublishRule
             errors.Add("messages", "messages needs a 'default' body (or send message beside it) for protocols without their own.");
         }
     }
+
+    private static int CodePoints(string text) => text.EnumerateRunes().Count();
 
     private static string? DedupKeyProblem(string key)
     {

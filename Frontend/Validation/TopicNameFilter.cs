@@ -3,28 +3,30 @@ using Notify.Frontend.Errors;
 namespace Notify.Frontend.Validation;
 
 /// <summary>
-/// Checks the <c>{name}</c> route value of every endpoint in a group against <see cref="TopicNameRule"/>
-/// before its handler runs, so no handler repeats the check.
+/// Checks the <c>{name}</c> route value of every endpoint marked with <see cref="ValidatesTopicName"/>
+/// against <see cref="TopicNameRule"/> before the endpoint runs, so no handler repeats the check. A
+/// middleware rather than an endpoint filter: filters run after the body is bound, and a request with a
+/// bad topic name should hear about the name (its path) before anything about its body.
 /// </summary>
-internal sealed class TopicNameFilter : IEndpointFilter
+internal static class TopicNameFilter
 {
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        if (context.HttpContext.Request.RouteValues.TryGetValue("name", out var name)
-            && TopicNameRule.Check(name as string) is { } problem)
+    public static IApplicationBuilder UseTopicNameCheck(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
         {
-            return ValueTask.FromResult<object?>(Problems.Invalid("name", problem));
-        }
+            if (context.GetEndpoint()?.Metadata.GetMetadata<Marker>() is not null
+                && context.Request.RouteValues.TryGetValue("name", out var name)
+                && TopicNameRule.Check(name as string) is { } problem)
+            {
+                await Problems.Invalid("name", problem).ExecuteAsync(context);
+                return;
+            }
 
-        return next(context);
-    }
-}
+            await next(context);
+        });
 
-internal static class TopicNameFilterExtensions
-{
-    public static RouteGroupBuilder ValidatesTopicName(this RouteGroupBuilder group)
-    {
-        group.AddEndpointFilter<TopicNameFilter>().ProducesValidationProblem();
-        return group;
-    }
+    public static RouteGroupBuilder ValidatesTopicName(this RouteGroupBuilder group) =>
+        group.WithMetadata(new Marker());
+
+    /// <summary>Marks the endpoints whose <c>{name}</c> is a topic name.</summary>
+    private sealed class Marker;
 }

@@ -4,6 +4,9 @@ namespace Notify.Frontend.Validation;
 
 internal static class TopicNameRule
 {
+    /// <summary>The characters a name may hold, as the OpenAPI document states them.</summary>
+    public const string Pattern = "^[A-Za-z0-9_-]+$";
+
     private static readonly SearchValues<char> Allowed =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 

@@ -28,7 +28,7 @@ public abstract class AuthTests(NotifyService notify)
         await notify.Client.CreateTopicAsync("secret");
         foreach (var authorization in new string?[] { null, "Bearer wrong-key", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + NotifyService.AdminKey)), "Bearer" })
         {
-            using var http = new HttpClient { BaseAddress = notify.Process.BaseAddress };
+            using var http = OpenApiContract.CreateClient(notify.Process.BaseAddress);
             using var request = new HttpRequestMessage(new HttpMethod(method), path)
             {
                 Content = method is "POST" ? new StringContent("""{"name":"secret","message":"x","protocol":"sms","endpoint":"+15551234567"}""", Encoding.UTF8, "application/json") : null,
@@ -56,7 +56,7 @@ public abstract class AuthTests(NotifyService notify)
     [InlineData("openapi/v1.json")]
     public async Task OperationalEndpoints_NeedNoKey(string path)
     {
-        using var http = new HttpClient { BaseAddress = notify.Process.BaseAddress };
+        using var http = OpenApiContract.CreateClient(notify.Process.BaseAddress);
         using var response = await http.GetAsync(path);
         Assert.Equal(200, (int)response.StatusCode);
     }
@@ -64,7 +64,7 @@ public abstract class AuthTests(NotifyService notify)
     [Fact]
     public async Task OpenApiDocument_DescribesTheApi()
     {
-        using var http = new HttpClient { BaseAddress = notify.Process.BaseAddress };
+        using var http = OpenApiContract.CreateClient(notify.Process.BaseAddress);
         var document = await http.GetStringAsync("openapi/v1.json");
         Assert.Contains("/v1/topics/{name}/messages", document, StringComparison.Ordinal);
         Assert.Contains("/v1/subscriptions/{id}/confirm", document, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed partial class EmbeddedAuthTests(ServiceFixture fixture) : AuthTest
         var key = GeneratedKey().Match(notify.Process.Output).Groups[1].Value;
         Assert.False(string.IsNullOrEmpty(key), "No generated key in the output:\n" + notify.Process.Output);
 
-        using (var http = new HttpClient { BaseAddress = notify.Process.BaseAddress })
+        using (var http = OpenApiContract.CreateClient(notify.Process.BaseAddress))
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
             Assert.Equal(200, (int)(await http.GetAsync("v1/topics")).StatusCode);
@@ -94,7 +94,7 @@ public sealed partial class EmbeddedAuthTests(ServiceFixture fixture) : AuthTest
         await notify.Process.StopAsync(TimeSpan.FromSeconds(15));
         await notify.RestartAsync();
         Assert.DoesNotMatch(GeneratedKey(), notify.Process.Output);
-        using (var http = new HttpClient { BaseAddress = notify.Process.BaseAddress })
+        using (var http = OpenApiContract.CreateClient(notify.Process.BaseAddress))
         {
             Assert.Equal(401, (int)(await http.GetAsync("v1/topics")).StatusCode);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -67,7 +67,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var publishers = Enumerable.Range(0, 8).Select(async worker =>
         {
-            using var http = new HttpClient { BaseAddress = notify.Process.BaseAddress };
+            using var http = OpenApiContract.CreateClient(notify.Process.BaseAddress);
             http.DefaultRequestHeaders.Authorization = new("Bearer", NotifyService.AdminKey);
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {

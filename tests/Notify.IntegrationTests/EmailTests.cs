@@ -54,7 +54,7 @@ public abstract partial class EmailTests(Deployment deployment, MailDevServer ma
         Assert.Equal("notify@example.com", confirmation.From);
         var confirmUrl = Assert.Single(Links(confirmation.Text), l => l.Contains("/confirm?token=", StringComparison.Ordinal));
         Assert.StartsWith(_notify.Process.BaseAddress.AbsoluteUri + $"v1/subscriptions/{id}/confirm?token=", confirmUrl, StringComparison.Ordinal);
-        using (var browser = new HttpClient())
+        using (var browser = OpenApiContract.CreateClient())
         {
             browser.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
             using var page = await browser.GetAsync(confirmUrl);
@@ -85,7 +85,7 @@ public abstract partial class EmailTests(Deployment deployment, MailDevServer ma
         Assert.Equal("Notification from topic newsletter", second.Subject);
 
         // RFC 8058 one-click: the mail client POSTs this exact form to the List-Unsubscribe URL.
-        using (var client = new HttpClient())
+        using (var client = OpenApiContract.CreateClient())
         {
             using var oneClick = await client.PostAsync(unsubscribeUrl, new FormUrlEncodedContent([KeyValuePair.Create("List-Unsubscribe", "One-Click")]));
             Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);

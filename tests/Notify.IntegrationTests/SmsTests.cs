@@ -151,7 +151,7 @@ public abstract class SmsTests(Deployment deployment, TwilioServer twilio) : IAs
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Add("X-Twilio-Signature", signature ?? TwilioSignature.Compute(twilio.AuthToken, url, fields));
-        using var http = new HttpClient();
+        using var http = OpenApiContract.CreateClient();
         return await http.SendAsync(request);
     }
 

@@ -12,14 +12,16 @@ public abstract class ValidationTests(NotifyService notify)
     public static TheoryData<string, int, string> InvalidTopicBodies => new()
     {
         { """{"name":""}""", 400, "topic name is required" },
-        { """{}""", 400, "topic name is required" },
+        { """{}""", 400, "'name' is required" },
         { """{"name":"has space"}""", 400, "contains ' '" },
         { """{"name":"ünïcode"}""", 400, "use only" },
         { $$"""{"name":"{{new string('a', 257)}}"}""", 400, "limit is 256" },
-        { """{"name":123}""", 400, "not valid JSON" },
+        { """{"name":123}""", 400, "'name' must be a string, not the number 123" },
+        { """{"name":null}""", 400, "'name' must not be null" },
         { """{"name":"orders" """, 400, "not valid JSON" },
         { """not json""", 400, "not valid JSON" },
-        { """[]""", 400, "not valid JSON" },
+        { """[]""", 400, "must be a JSON object, not an array" },
+        { """{"name":"a"} {"name":"b"}""", 400, "not valid JSON" },
     };
 
     [Theory]
@@ -57,9 +59,10 @@ public abstract class ValidationTests(NotifyService notify)
     }
 
     [Theory]
-    [InlineData("v1/topics?limit=0", 400, "between 1 and 100")]
-    [InlineData("v1/topics?limit=101", 400, "between 1 and 100")]
-    [InlineData("v1/topics?limit=abc", 400, "limit")]
+    [InlineData("v1/topics?limit=0", 400, "an integer from 1 to 100")]
+    [InlineData("v1/topics?limit=101", 400, "an integer from 1 to 100")]
+    [InlineData("v1/topics?limit=abc", 400, "an integer from 1 to 100; it was 'abc'")]
+    [InlineData("v1/topics/missing-topic/subscriptions?limit=1.5", 400, "an integer from 1 to 100")]
     [InlineData("v1/topics?cursor=bogus", 400, "cursor")]
     [InlineData("v1/topics/missing-topic", 404, "does not exist")]
     [InlineData("v1/topics/bad%20name", 400, "use only")]
@@ -120,9 +123,11 @@ public abstract class ValidationTests(NotifyService notify)
 
     public static TheoryData<string, string, int, string> InvalidSubscriptions => new()
     {
-        { "subs", """{"protocol":"fax","endpoint":"x"}""", 400, "\"webhook\", \"email\" or \"sms\"" },
+        { "subs", """{"protocol":"fax","endpoint":"x"}""", 400, "'protocol' must be one of \"webhook\", \"email\", \"sms\"" },
+        { "subs", """{"protocol":"WEBHOOK","endpoint":"https://example.com"}""", 400, "'protocol' must be one of" },
         { "subs", """{"endpoint":"https://example.com"}""", 400, "protocol" },
-        { "subs", """{"protocol":"webhook"}""", 400, "endpoint is required" },
+        { "subs", """{"protocol":"webhook"}""", 400, "'endpoint' is required" },
+        { "subs", """{"protocol":"webhook","endpoint":"https://example.com","Endpoint":"x"}""", 400, "Unknown field 'Endpoint'" },
         { "subs", """{"protocol":"webhook","endpoint":"ftp://example.com/x"}""", 400, "http://" },
         { "subs", """{"protocol":"webhook","endpoint":"not a url"}""", 400, "absolute" },
         { "subs", """{"protocol":"webhook","endpoint":"/relative/path"}""", 400, "absolute" },
@@ -172,10 +177,11 @@ public abstract class ValidationTests(NotifyService notify)
         { """{"message":"x","subject":""}""", 400, "1 to 100 characters" },
         { "{\"message\":\"x\",\"attributes\":{" + string.Join(",", Enumerable.Range(0, 11).Select(i => $"\"a{i}\":\"v\"")) + "}}", 400, "at most 10 attributes" },
         { """{"message":"x","attributes":{"a":null}}""", 400, "no value" },
-        { """{"message":"x","attributes":{"a":1}}""", 400, "not valid JSON" },
+        { """{"message":"x","attributes":{"a":1}}""", 400, "'attributes.a' must be a string, not the number 1" },
         { $$"""{"message":"x","dedupId":"{{new string('d', 129)}}"}""", 400, "1 to 128" },
         { """{"message":"x","dedupId":"has space"}""", 400, "printable ASCII" },
-        { """{"message":42}""", 400, "not valid JSON" },
+        { """{"message":42}""", 400, "'message' must be a string, not the number 42" },
+        { """{"message":"x","messages":{"push":"y"}}""", 400, "'push' is not a key of messages" },
     };
 
     [Theory]
@@ -241,7 +247,7 @@ public abstract class ValidationTests(NotifyService notify)
     {
         await notify.Client.CreateTopicAsync("tokens");
         var subscription = await notify.Client.SubscribeAsync("tokens", "email", "bob@example.com");
-        using var anonymous = new HttpClient { BaseAddress = notify.Process.BaseAddress };
+        using var anonymous = OpenApiContract.CreateClient(notify.Process.BaseAddress);
 
         using var confirm = await anonymous.GetAsync($"v1/subscriptions/{subscription.GetProperty("id").GetString()}/confirm?token=wrong");
         using var unsubscribe = await anonymous.GetAsync($"v1/subscriptions/{subscription.GetProperty("id").GetString()}/unsubscribe?token=wrong");

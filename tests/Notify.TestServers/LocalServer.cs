@@ -102,6 +102,18 @@ public abstract class LocalServer : IAsyncLifetime
         throw new TimeoutException($"{GetType().Name} did not listen on port {port} within 30 s:\n{Output}");
     }
 
+    /// <summary>A script of the project's own in <c>tests/servers</c>, run with the packages <c>npm ci</c> installed there.</summary>
+    protected static ProcessStartInfo NodeScript(string script, params string[] arguments)
+    {
+        if (!Directory.Exists(System.IO.Path.Combine(ServersFolder.Path, "node_modules")))
+        {
+            throw new InvalidOperationException(
+                $"{ServersFolder.Path}/node_modules is missing: run ./test.sh (or `npm ci` in tests/servers) to install the local test servers.");
+        }
+
+        return new ProcessStartInfo("node", [System.IO.Path.Combine(ServersFolder.Path, script), .. arguments]) { WorkingDirectory = ServersFolder.Path };
+    }
+
     /// <summary>A program installed by <c>npm ci</c> in <c>tests/servers</c>.</summary>
     protected static ProcessStartInfo Node(string script, params string[] arguments)
     {

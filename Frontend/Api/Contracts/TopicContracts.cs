@@ -1,10 +1,22 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Notify.Frontend.Validation;
 using Notify.Metadata.Model;
 
 namespace Notify.Frontend.Api.Contracts;
 
-public sealed record CreateTopicRequest(string? Name);
+/// <param name="Name">The topic's name: 1 to 256 of A-Z, a-z, 0-9, '_' and '-'. Unique; it names the topic in every URL.</param>
+public sealed record CreateTopicRequest(
+    [property: JsonRequired]
+    [property: Description("1 to 256 of A-Z, a-z, 0-9, '_' and '-'; unique.")]
+    [property: StringLength(Limits.TopicNameMaxLength, MinimumLength = 1)]
+    [property: RegularExpression(TopicNameRule.Pattern)]
+    string Name);
 
-public sealed record TopicResponse(string Name, DateTimeOffset CreatedAt)
+public sealed record TopicResponse(
+    [property: Description("The topic's name, as in its URL.")] string Name,
+    [property: Description("When the topic was created.")] DateTimeOffset CreatedAt)
 {
     public static TopicResponse From(Topic topic) => new(topic.Name, topic.CreatedAt);
 }

@@ -9,7 +9,7 @@ public sealed class NotifyClient : IDisposable
 {
     public NotifyClient(Uri baseAddress, string? apiKey)
     {
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http = OpenApiContract.CreateClient(baseAddress);
         if (apiKey is not null)
         {
             Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -45,7 +45,7 @@ public sealed class NotifyClient : IDisposable
     /// <summary>Follows a confirm link as the endpoint's owner would: no API key.</summary>
     public static async Task<JsonElement> FollowLinkAsync(string url)
     {
-        using var http = new HttpClient();
+        using var http = OpenApiContract.CreateClient();
         using var response = await http.GetAsync(url);
         return await ExpectJsonAsync(response, 200);
     }

@@ -19,6 +19,14 @@ internal static class ProblemAssert
         Assert.False(string.IsNullOrWhiteSpace(detail), $"The problem has no detail: {body}");
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+
+        // API terms only: no .NET type names ("Notify.Frontend.Api.Contracts.CreateTopicRequest", "Nullable<int>", "System.String").
+        Assert.DoesNotMatch(@"\b(System|Notify|Microsoft)\.[A-Z]|Nullable<|Int32|Dictionary`", body);
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()), $"The problem has no title: {body}");
+        if (status == 400)
+        {
+            Assert.True(problem.TryGetProperty("errors", out var errors) && errors.EnumerateObject().Any(), $"A 400 names the fields at fault in errors: {body}");
+        }
         if (detailContains is not null)
         {
             Assert.Contains(detailContains, detail, StringComparison.OrdinalIgnoreCase);

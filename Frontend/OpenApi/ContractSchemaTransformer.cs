@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Notify.Frontend.Api.Contracts;
+using Notify.Frontend.Validation;
+
+namespace Notify.Frontend.OpenApi;
+
+/// <summary>
+/// Makes the schemas say what the API does. Which fields are required: a request field when it carries
+/// [JsonRequired], a response field when it is always written (the generator would otherwise require every
+/// constructor parameter of a record, optional ones included). And what attributes cannot express: the
+/// bounds of <c>attributes</c>, the fixed keys of <c>messages</c>, "message or messages.default, not both",
+/// the trace id of every problem, and examples.
+/// </summary>
+internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
+{
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (context.JsonPropertyInfo is not null || schema.Properties is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        SetRequired(schema, context, isRequest: type.Name.EndsWith("Request", StringComparison.Ordinal));
+        if (type == typeof(PublishRequest))
+        {
+            DescribePublish(schema);
+        }
+        else if (type == typeof(CreateTopicRequest))
+        {
+            schema.Examples = [new JsonObject { ["name"] = "orders" }];
+        }
+        else if (type == typeof(SubscribeRequest))
+        {
+            schema.Examples = [new JsonObject { ["protocol"] = "webhook", ["endpoint"] = "https://example.com/hooks/orders" }];
+        }
+        else if (type == typeof(ProblemDetails) || type == typeof(HttpValidationProblemDetails))
+        {
+            // Every problem Notify writes has these (ProblemTitles, and a detail from every writer).
+            schema.Required = new HashSet<string>(["type", "title", "status", "detail", "traceId", .. type == typeof(HttpValidationProblemDetails) ? ["errors"] : Array.Empty<string>()]);
+            schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Quote it when asking about this answer: it finds the request in the service's logs." };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void SetRequired(OpenApiSchema schema, OpenApiSchemaTransformerContext context, bool isRequest)
+    {
+        schema.Required = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in context.JsonTypeInfo.Properties.Where(p => !p.IsExtensionData))
+        {
+            var required = isRequest ? property.IsRequired : !IsNullable(property) || IsAlwaysWritten(property);
+            if (!required)
+            {
+                continue;
+            }
+
+            schema.Required.Add(property.Name);
+            if (isRequest && schema.Properties!.TryGetValue(property.Name, out var propertySchema))
+            {
+                // A required request field may not be null either: the API refuses null as it refuses absence.
+                schema.Properties[property.Name] = WithoutNull(propertySchema);
+            }
+        }
+    }
+
+    private static bool IsNullable(JsonPropertyInfo property) =>
+        Nullable.GetUnderlyingType(property.PropertyType) is not null || (!property.PropertyType.IsValueType && property.IsGetNullable);
+
+    /// <summary>Written even when null (<c>nextCursor</c> on the last page): present, so required, and nullable.</summary>
+    private static bool IsAlwaysWritten(JsonPropertyInfo property) =>
+        property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: true)
+            .OfType<JsonIgnoreAttribute>().Any(a => a.Condition == JsonIgnoreCondition.Never) == true;
+
+    private static IOpenApiSchema WithoutNull(IOpenApiSchema schema)
+    {
+        if (schema is not OpenApiSchema concrete)
+        {
+            return schema;
+        }
+
+        if (concrete.OneOf is { Count: 2 } oneOf && oneOf.Any(s => s.Type == JsonSchemaType.Null))
+        {
+            var other = oneOf.First(s => s.Type != JsonSchemaType.Null);
+            if (other is OpenApiSchemaReference reference)
+            {
+                reference.Description = concrete.Description ?? reference.Description;
+            }
+
+            return other;
+        }
+
+        if (concrete.Type is { } type)
+        {
+            concrete.Type = type & ~JsonSchemaType.Null;
+        }
+
+        return concrete;
+    }
+
+    private static void DescribePublish(OpenApiSchema schema)
+    {
+        if (schema.Properties!.TryGetValue("attributes", out var attributes) && attributes is OpenApiSchema attributesSchema)
+        {
+            attributesSchema.MaxProperties = Limits.MaxAttributes;
+            attributesSchema.PropertyNames = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                MinLength = 1,
+                MaxLength = Limits.AttributeNameMaxLength,
+                Pattern = PublishRule.SubjectPattern,
+            };
+            attributesSchema.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String };
+        }
+
+        var body = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 };
+        schema.Properties["messages"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "A body per protocol, as SNS's MessageStructure=json; a protocol without its own gets default (or message).",
+            Properties = PublishRule.MessagesKeys.ToDictionary(key => key, IOpenApiSchema (_) => body),
+            AdditionalPropertiesAllowed = false,
+        };
+
+        // "message, or messages with a default body; not both".
+        var messagesWithDefault = new OpenApiSchema
+        {
+            Required = new HashSet<string> { "messages" },
+            Properties = new Dictionary<string, IOpenApiSchema> { ["messages"] = new OpenApiSchema { Required = new HashSet<string> { PublishRule.DefaultKey } } },
+        };
+        schema.AnyOf = [new OpenApiSchema { Required = new HashSet<string> { "message" } }, messagesWithDefault];
+        schema.Not = new OpenApiSchema
+        {
+            Required = new HashSet<string> { "message", "messages" },
+            Properties = messagesWithDefault.Properties,
+        };
+        schema.Description = string.Create(CultureInfo.InvariantCulture,
+            $"A message: message (or messages.default) is required. The message, subject, attributes and every messages body together may take at most {Limits.MessageMaxBytes} bytes of UTF-8 (413 beyond).");
+        schema.Examples = [new JsonObject
+        {
+            ["message"] = "order 42 shipped",
+            ["subject"] = "Shipped",
+            ["attributes"] = new JsonObject { ["region"] = "eu" },
+            ["dedupId"] = "order-42-shipped",
+        }];
+    }
+}
