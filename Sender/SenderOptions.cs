@@ -69,6 +69,14 @@ public sealed class SenderOptions : IValidatableObject
     [Range(1, 1000)]
     public int MaxReceiveCount { get; set; } = 5;
 
+    /// <summary>
+    /// While a delivery is still running (retrying), how often it checks that its subscription still
+    /// exists; when it does not (deleted, unsubscribed, expired), the delivery stops.
+    /// </summary>
+    /// <value>The default is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan SubscriptionRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MinRetrievers > MaxRetrievers)

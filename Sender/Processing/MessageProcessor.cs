@@ -314,18 +314,21 @@ internal sealed partial class MessageProcessor : IDisposable
             }
         }
 
+        // Stops the delivery if its subscription goes away while it is still being tried.
+        var watch = SubscriptionWatch.Start(_store, subscription.Id, _options.SubscriptionRecheckInterval, _timeProvider, _logger);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, watch.Token);
         try
         {
             if (!_channels.TryGet(subscription.Protocol, out var channel))
             {
-                // Not a crash and not a silent drop: email and SMS channels arrive in a later release.
+                // Not a crash and not a silent drop: a subscription whose channel this server does not have.
                 Log.NoChannel(_logger, subscription.Protocol, message.Id, subscription.Id);
                 return TaskEnd.Ended;
             }
 
             var result = target.Notification is { } notification
-                ? await channel.DeliverAsync(notification, subscription, _abort.Token)
-                : await channel.ConfirmAsync(subscription, _abort.Token);
+                ? await channel.DeliverAsync(notification, subscription, stop.Token)
+                : await channel.ConfirmAsync(subscription, stop.Token);
 
             if (result.Delivered)
             {
@@ -346,6 +349,11 @@ internal sealed partial class MessageProcessor : IDisposable
         {
             return TaskEnd.Cancelled;
         }
+        catch (OperationCanceledException) when (watch.SubscriptionGone)
+        {
+            // Deleted, unsubscribed or expired meanwhile: nothing more is owed to it.
+            return TaskEnd.Ended;
+        }
         catch (Exception ex)
         {
             Log.DeliveryFailed(_logger, ex, message.Id, subscription.Id, subscription.Protocol);
@@ -353,6 +361,7 @@ internal sealed partial class MessageProcessor : IDisposable
         }
         finally
         {
+            await watch.DisposeAsync();
             slots.Release();
         }
     }

@@ -95,9 +95,6 @@ function parseBody(text, contentType) {
       return text;
     }
   }
-  if (/^application\/x-www-form-urlencoded\b/i.test(contentType || '')) {
-    return Object.fromEntries(new URLSearchParams(text));
-  }
   return text;
 }
 
