@@ -14,15 +14,14 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(10);
 
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new();
     private readonly SqliteMetadataStore _inner;
     private readonly InProcessMetadataCache _cache;
     private readonly CachedMetadataStore _store;
 
     public CachedMetadataStoreTests()
     {
-        _inner = new SqliteMetadataStore(_directory.File("metadata.db"));
-        _cache = new InProcessMetadataCache(Options.Create(new MetadataCacheOptions { Ttl = TimeSpan.FromSeconds(10) }), _clock);
+        _inner = new SqliteMetadataStore(_directory.File("metadata.db"), Clock);
+        _cache = new InProcessMetadataCache(Options.Create(new MetadataCacheOptions { Ttl = TimeSpan.FromSeconds(10) }), Clock);
         _store = new CachedMetadataStore(_inner, _cache);
     }
 
@@ -38,7 +37,7 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         await _inner.DeleteTopicAsync("orders", default);
         Assert.NotNull(await _store.GetTopicAsync("orders", default));
 
-        _clock.Advance(TimeSpan.FromSeconds(11));
+        Clock.Advance(TimeSpan.FromSeconds(11));
         Assert.Null(await _store.GetTopicAsync("orders", default));
     }
 
@@ -62,7 +61,7 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         await _store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
         Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default));
 
-        await _store.DeleteSubscriptionAsync(subscription.Id, default);
+        await _store.DeleteSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
 
         Assert.Empty(await _store.GetConfirmedSubscriptionsAsync("orders", default));
     }
@@ -83,7 +82,7 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
     }
 
     [Fact]
-    public async Task RecordDeliveryError_InvalidatesSubscriberList()
+    public async Task SetDeliveryError_InvalidatesSubscriberList()
     {
         await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
         var (subscription, _) = await _store.SubscribeAsync(NewSubscription("orders", "+15551230001", Protocol.Sms), default);
@@ -91,7 +90,7 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         Assert.Null(Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default)).LastDeliveryError);
         var error = new DeliveryError("21610", "Unsubscribed recipient", DateTimeOffset.UnixEpoch);
 
-        await _store.RecordDeliveryErrorAsync(subscription.Id, error, default);
+        await _store.SetDeliveryErrorAsync(subscription.Id, error, default);
 
         Assert.Equal(error, Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default)).LastDeliveryError);
     }
@@ -112,7 +111,7 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         var pause = pausing.PauseNextRead();
         var read = reader.GetConfirmedSubscriptionsAsync("orders", default);
         await pause.Fetched.WaitAsync(HangGuard);
-        await _store.DeleteSubscriptionAsync(subscription.Id, default);
+        await _store.DeleteSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
         pause.Release();
 
         Assert.Single(await read.WaitAsync(HangGuard));

@@ -31,7 +31,7 @@ public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixtu
     public async Task InitializeAsync()
     {
         await DirectRedis.FlushAsync(ring);
-        _database = new SqliteMetadataStore(_directory.File("metadata.db"));
+        _database = new SqliteMetadataStore(_directory.File("metadata.db"), _clock);
         _pool = DirectRedis.Pool(ring);
         var ringCache = new RedisRingCache(_pool, Options.Create(DirectRedis.Settings(ring)), NullLogger<RedisRingCache>.Instance);
         _frontendLocal = new InProcessMetadataCache(Options.Create(new MetadataCacheOptions { Ttl = TimeSpan.FromSeconds(10) }), _clock);
@@ -66,7 +66,7 @@ public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixtu
         var pause = _senderDatabase.PauseNextRead();
         var fanOut = _sender.GetConfirmedSubscriptionsAsync("orders", default);
         await pause.Fetched.WaitAsync(HangGuard);
-        await _frontend.DeleteSubscriptionAsync(subscription.Id, default);
+        await _frontend.DeleteSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
         pause.Release();
 
         Assert.Single(await fanOut.WaitAsync(HangGuard));
