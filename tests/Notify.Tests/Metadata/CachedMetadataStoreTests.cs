@@ -95,6 +95,42 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         Assert.Equal(error, Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default)).LastDeliveryError);
     }
 
+    [Fact]
+    public async Task UpdateTopic_InvalidatesTheTopic()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        Assert.Null((await _store.GetTopicAsync("orders", default))!.DisplayName);
+
+        await _store.UpdateTopicAsync("orders", new TopicSettings("Orders"), default);
+
+        Assert.Equal("Orders", (await _store.GetTopicAsync("orders", default))!.DisplayName);
+    }
+
+    /// <summary>Each write invalidates the keys whose cached values it changed, and no others.</summary>
+    [Fact]
+    public async Task Writes_InvalidateExactlyTheKeysTheyChange()
+    {
+        var recording = new RecordingCache(_cache);
+        var store = new CachedMetadataStore(_inner, recording);
+        await store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        var (subscription, _) = await store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a", expiresAt: Now.AddHours(1)), default);
+        var (expiring, _) = await store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/b", expiresAt: Now.AddHours(1)), default);
+        await store.ConfirmSubscriptionAsync(subscription.Id, Now, default);
+        var topic = CachedMetadataStore.TopicKey("orders");
+        var subscribers = CachedMetadataStore.SubscribersKey("orders");
+
+        Assert.Equal([topic], await recording.InvalidatedByAsync(() => store.UpdateTopicAsync("orders", new TopicSettings("Orders"), default)));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.UpdateTopicAsync("missing", new TopicSettings("Missing"), default)));
+        Assert.Equal([subscribers], await recording.InvalidatedByAsync(() => store.UpdateSubscriptionAsync(subscription.Id, new SubscriptionSettings("{}"), default)));
+        Assert.Equal([subscribers], await recording.InvalidatedByAsync(() => store.SetDeliveryErrorAsync(subscription.Id, null, default)));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.SetDeliveryErrorAsync("missing", null, default)));
+        Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.DeleteExpiredAsync(Clock.GetUtcNow(), default)));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.UpdateSubscriptionAsync(expiring.Id, new SubscriptionSettings("{}"), default)));
+        Assert.Equal([subscribers], await recording.InvalidatedByAsync(() => store.DeleteSubscriptionAsync(subscription.Id, Now, default)));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.DeleteSubscriptionAsync(subscription.Id, Now, default)));
+    }
+
     /// <summary>
     /// The refill race in one process: a read fetches the list while the subscriber is still there, the
     /// unsubscribe is stored and invalidates the list, and only then does the read refill the cache.
@@ -152,5 +188,31 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
     {
         _cache.Dispose();
         _directory.Dispose();
+    }
+
+    /// <summary>A cache that notes the keys invalidated through it.</summary>
+    private sealed class RecordingCache(IMetadataCache inner) : IMetadataCache
+    {
+        private readonly List<string> _invalidated = [];
+
+        /// <summary>The keys <paramref name="write"/> invalidated.</summary>
+        public async Task<List<string>> InvalidatedByAsync(Func<Task> write)
+        {
+            _invalidated.Clear();
+            await write();
+            return [.. _invalidated];
+        }
+
+        public ValueTask<CacheLookup<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken) where T : class =>
+            inner.TryGetAsync<T>(key, cancellationToken);
+
+        public ValueTask RefillAsync<T>(string key, T value, RefillTicket ticket, CancellationToken cancellationToken) where T : class =>
+            inner.RefillAsync(key, value, ticket, cancellationToken);
+
+        public ValueTask InvalidateAsync(string key, CancellationToken cancellationToken)
+        {
+            _invalidated.Add(key);
+            return inner.InvalidateAsync(key, cancellationToken);
+        }
     }
 }

@@ -8,7 +8,7 @@ using Notify.TestServers;
 namespace Notify.Tests.Metadata;
 
 /// <summary>The metadata contract against dynalite, plus what only the DynamoDB design has to get right.</summary>
-public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : MetadataStoreContractTests, IClassFixture<DynaliteServer>, IAsyncLifetime, IDisposable
+public sealed partial class DynamoDbMetadataStoreTests(DynaliteServer server) : MetadataStoreContractTests, IClassFixture<DynaliteServer>, IAsyncLifetime, IDisposable
 {
     private readonly LocalDynamoDb _dynamo = new(server);
     private DynamoDbMetadataStore? _store;

@@ -87,6 +87,24 @@ public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixtu
         Assert.False(pause.Fetched.IsCompleted);
     }
 
+    /// <summary>What the ring holds is JSON: a topic's display name and a subscription's filter policy survive it.</summary>
+    [Fact]
+    public async Task TopicAndFanOutList_ServedFromTheRing_KeepTheirSettings()
+    {
+        var subscription = await ConfirmedSubscriberAsync("orders", "https://hooks.example/a");
+        await _frontend.UpdateTopicAsync("orders", new TopicSettings("Orders"), default);
+        var filtered = (await _frontend.UpdateSubscriptionAsync(subscription.Id, new SubscriptionSettings("""{"kind":["refund"]}"""), default))!;
+        var topic = await _sender.GetTopicAsync("orders", default);
+        Assert.Equal([filtered], await _sender.GetConfirmedSubscriptionsAsync("orders", default));
+
+        var pause = _senderDatabase.PauseNextRead();
+
+        Assert.Equal(topic, await _sender.GetTopicAsync("orders", default));
+        Assert.Equal("Orders", topic!.DisplayName);
+        Assert.Equal([filtered], await _sender.GetConfirmedSubscriptionsAsync("orders", default));
+        Assert.False(pause.Fetched.IsCompleted);
+    }
+
     private async Task<Subscription> ConfirmedSubscriberAsync(string topic, string endpoint)
     {
         await _frontend.CreateTopicAsync(topic, DateTimeOffset.UnixEpoch, default);
