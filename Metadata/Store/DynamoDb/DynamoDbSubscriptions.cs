@@ -157,13 +157,13 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
             return null;
         }
 
-        var names = new Dictionary<string, string> { ["#id"] = MetadataKeys.SubscriptionId };
-        var values = new Dictionary<string, AttributeValue> { [":id"] = S(id) };
-        LiveSubscription.Bind(names, values, clock.GetUtcNow());
+        var names = new Dictionary<string, string>();
+        var values = new Dictionary<string, AttributeValue>();
+        LiveSubscription.BindHeld(names, values, id, clock.GetUtcNow());
         var delete = table.TryDeleteAsync(new DeleteItemRequest
         {
             Key = pointer.SubscriptionKey,
-            ConditionExpression = "#id = :id AND " + LiveSubscription.Condition,
+            ConditionExpression = LiveSubscription.HeldCondition,
             ExpressionAttributeNames = names,
             ExpressionAttributeValues = values,
         }, cancellationToken);
@@ -276,14 +276,12 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
         DateTimeOffset liveAt,
         CancellationToken cancellationToken)
     {
-        names["#id"] = MetadataKeys.SubscriptionId;
-        values[":id"] = S(id);
-        LiveSubscription.Bind(names, values, liveAt);
+        LiveSubscription.BindHeld(names, values, id, liveAt);
         var update = table.TryUpdateAsync(new UpdateItemRequest
         {
             Key = pointer.SubscriptionKey,
             UpdateExpression = expression,
-            ConditionExpression = "#id = :id AND " + LiveSubscription.Condition,
+            ConditionExpression = LiveSubscription.HeldCondition,
             ExpressionAttributeNames = names,
             ExpressionAttributeValues = values,
         }, cancellationToken);

@@ -10,7 +10,27 @@ namespace Notify.Metadata.Store.Embedded;
 /// </summary>
 internal static class SqliteMetadataSchema
 {
-    private const string Tables = """
+    /// <summary>
+    /// The columns of a subscription after its id and topic, in <c>subscriptions</c> and in the tombstones
+    /// of <c>deleted_subscriptions</c> alike. A column added here must be added to both tables of older
+    /// files (<see cref="AddedColumns"/>).
+    /// </summary>
+    private const string SubscriptionFields = """
+        protocol TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        status TEXT NOT NULL,
+        confirm_token TEXT NOT NULL,
+        unsubscribe_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        confirmed_at INTEGER,
+        delivery_error_code TEXT,
+        delivery_error_detail TEXT,
+        delivery_error_at INTEGER,
+        filter_policy TEXT,
+        expires_at INTEGER
+        """;
+
+    private const string Tables = $"""
         CREATE TABLE IF NOT EXISTS topics (
             name TEXT PRIMARY KEY,
             created_at INTEGER NOT NULL,
@@ -19,18 +39,7 @@ internal static class SqliteMetadataSchema
         CREATE TABLE IF NOT EXISTS subscriptions (
             id TEXT PRIMARY KEY,
             topic TEXT NOT NULL REFERENCES topics(name) ON DELETE CASCADE,
-            protocol TEXT NOT NULL,
-            endpoint TEXT NOT NULL,
-            status TEXT NOT NULL,
-            confirm_token TEXT NOT NULL,
-            unsubscribe_token TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            confirmed_at INTEGER,
-            delivery_error_code TEXT,
-            delivery_error_detail TEXT,
-            delivery_error_at INTEGER,
-            filter_policy TEXT,
-            expires_at INTEGER,
+            {SubscriptionFields},
             UNIQUE (topic, protocol, endpoint)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS subscriptions_by_topic ON subscriptions (topic, id);
@@ -41,18 +50,7 @@ internal static class SqliteMetadataSchema
         CREATE TABLE IF NOT EXISTS deleted_subscriptions (
             id TEXT PRIMARY KEY,
             topic TEXT NOT NULL,
-            protocol TEXT NOT NULL,
-            endpoint TEXT NOT NULL,
-            status TEXT NOT NULL,
-            confirm_token TEXT NOT NULL,
-            unsubscribe_token TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            confirmed_at INTEGER,
-            delivery_error_code TEXT,
-            delivery_error_detail TEXT,
-            delivery_error_at INTEGER,
-            filter_policy TEXT,
-            expires_at INTEGER,
+            {SubscriptionFields},
             deleted_at INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS deleted_subscriptions_by_time ON deleted_subscriptions (deleted_at);
@@ -67,7 +65,7 @@ internal static class SqliteMetadataSchema
     /// Columns that files of earlier versions lack (the CREATE TABLE above is skipped for them). Nullable,
     /// as SQLite requires of a column added without a default: existing rows read null, which is what they
     /// mean (no delivery error yet, no display name, no filter policy, no expiry). The tombstone table is
-    /// newer than all of them, so its CREATE TABLE holds them all.
+    /// newer than all of them, so its CREATE TABLE (with <see cref="SubscriptionFields"/>) holds them all.
     /// </summary>
     private static readonly (string Table, string Name, string Type)[] AddedColumns =
     [
