@@ -153,8 +153,8 @@ public static class SubscriptionsApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSubscription(
-        string id, IMetadataStore store, CancellationToken cancellationToken) =>
-        await store.DeleteSubscriptionAsync(id, cancellationToken) is not null ? TypedResults.NoContent() : Problems.SubscriptionNotFound(id);
+        string id, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        await store.DeleteSubscriptionAsync(id, clock.GetUtcNow(), cancellationToken) is not null ? TypedResults.NoContent() : Problems.SubscriptionNotFound(id);
 
     internal static async Task<Results<Ok<SubscriptionResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Confirm(
         string id, string? token, HttpRequest request, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
@@ -185,7 +185,7 @@ public static class SubscriptionsApi
     }
 
     internal static async Task<Results<Ok<SubscriptionResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Unsubscribe(
-        string id, string? token, HttpRequest request, IMetadataStore store, CancellationToken cancellationToken)
+        string id, string? token, HttpRequest request, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -203,7 +203,7 @@ public static class SubscriptionsApi
             return Problems.WrongToken();
         }
 
-        await store.DeleteSubscriptionAsync(id, cancellationToken);
+        await store.DeleteSubscriptionAsync(id, clock.GetUtcNow(), cancellationToken);
         return LinkPage.IsWanted(request)
             ? LinkPage.Unsubscribed(subscription.Topic, subscription.Endpoint)
             : TypedResults.Ok(SubscriptionResponse.From(subscription, status: SubscriptionState.Unsubscribed));

@@ -8,6 +8,12 @@ namespace Notify.Metadata.Cache;
 /// from the store otherwise (cache-aside). Every write goes to the store first, then invalidates the
 /// keys it changed, so this process never serves its own stale write.
 /// </summary>
+/// <remarks>
+/// Expired pending subscriptions are never served from here: the cache holds topics and fan-out lists,
+/// which hold confirmed subscriptions only, and those never expire; every read that may meet a pending
+/// subscription goes to the store, which applies the expiry rule with its clock. Listings, tombstones and
+/// opt-outs are not cached either.
+/// </remarks>
 internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache cache) : IMetadataStore
 {
     internal static string TopicKey(string topic) => "topic:" + topic;
@@ -42,6 +48,17 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
     public Task<Page<Topic>> ListTopicsAsync(int limit, string? cursor, CancellationToken cancellationToken) =>
         store.ListTopicsAsync(limit, cursor, cancellationToken);
 
+    public async Task<Topic?> UpdateTopicAsync(string name, TopicSettings settings, CancellationToken cancellationToken)
+    {
+        var updated = await store.UpdateTopicAsync(name, settings, cancellationToken);
+        if (updated is not null)
+        {
+            await cache.InvalidateAsync(TopicKey(name), cancellationToken);
+        }
+
+        return updated;
+    }
+
     public async Task<bool> DeleteTopicAsync(string name, CancellationToken cancellationToken)
     {
         var deleted = await store.DeleteTopicAsync(name, cancellationToken);
@@ -63,6 +80,9 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
     public Task<Page<Subscription>> ListSubscriptionsAsync(string topic, int limit, string? cursor, CancellationToken cancellationToken) =>
         store.ListSubscriptionsAsync(topic, limit, cursor, cancellationToken);
 
+    public Task<Page<Subscription>> ListAllSubscriptionsAsync(SubscriptionQuery query, int limit, string? cursor, CancellationToken cancellationToken) =>
+        store.ListAllSubscriptionsAsync(query, limit, cursor, cancellationToken);
+
     public async Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
     {
         var key = SubscribersKey(topic);
@@ -77,39 +97,25 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
         return subscribers;
     }
 
-    public async Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var confirmed = await store.ConfirmSubscriptionAsync(id, now, cancellationToken);
-        if (confirmed is not null)
-        {
-            await cache.InvalidateAsync(SubscribersKey(confirmed.Topic), cancellationToken);
-        }
+    public async Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await InvalidatingSubscribersAsync(await store.ConfirmSubscriptionAsync(id, now, cancellationToken), cancellationToken);
 
-        return confirmed;
-    }
+    // The cached fan-out list holds each subscription whole, its settings and delivery error included.
+    public async Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+        await InvalidatingSubscribersAsync(await store.UpdateSubscriptionAsync(id, settings, cancellationToken), cancellationToken);
 
-    public async Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
-    {
-        var deleted = await store.DeleteSubscriptionAsync(id, cancellationToken);
-        if (deleted is not null)
-        {
-            await cache.InvalidateAsync(SubscribersKey(deleted.Topic), cancellationToken);
-        }
+    public async Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
+        await InvalidatingSubscribersAsync(await store.SetDeliveryErrorAsync(id, error, cancellationToken), cancellationToken);
 
-        return deleted;
-    }
+    public async Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await InvalidatingSubscribersAsync(await store.DeleteSubscriptionAsync(id, now, cancellationToken), cancellationToken);
 
-    public async Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
-    {
-        var updated = await store.RecordDeliveryErrorAsync(id, error, cancellationToken);
-        if (updated is not null)
-        {
-            // The cached fan-out list holds each subscription whole, its delivery error included.
-            await cache.InvalidateAsync(SubscribersKey(updated.Topic), cancellationToken);
-        }
+    public Task<DeletedSubscription?> GetDeletedSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        store.GetDeletedSubscriptionAsync(id, cancellationToken);
 
-        return updated;
-    }
+    // What expires is never cached: pending subscriptions are in no fan-out list, tombstones in no key.
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.DeleteExpiredAsync(now, cancellationToken);
 
     // Opt-outs are never cached, so no process sends to a number after its STOP was stored (nor stays
     // silent after a START) for as long as a cached entry would live. They are read once per message that
@@ -119,4 +125,15 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
 
     public Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken) =>
         store.GetSmsOptedOutAsync(phoneNumbers, cancellationToken);
+
+    /// <summary>Invalidates the fan-out list of <paramref name="changed"/>'s topic, when a write changed a subscription.</summary>
+    private async Task<Subscription?> InvalidatingSubscribersAsync(Subscription? changed, CancellationToken cancellationToken)
+    {
+        if (changed is not null)
+        {
+            await cache.InvalidateAsync(SubscribersKey(changed.Topic), cancellationToken);
+        }
+
+        return changed;
+    }
 }

@@ -46,7 +46,8 @@ public static class MetadataServiceExtensions
         else
         {
             services.TryAddSingleton(sp => new SqliteMetadataStore(
-                Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), "metadata.db")));
+                Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), "metadata.db"),
+                sp.GetRequiredService<TimeProvider>()));
             services.TryAddSingleton<IMetadataStore>(sp => new CachedMetadataStore(
                 sp.GetRequiredService<SqliteMetadataStore>(),
                 sp.GetRequiredService<IMetadataCache>()));

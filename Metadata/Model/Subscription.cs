@@ -22,4 +22,17 @@ public sealed record Subscription
     /// that the Sender can stop sending where providers will never deliver, and operators can see why.
     /// </summary>
     public DeliveryError? LastDeliveryError { get; init; }
+
+    /// <summary>
+    /// An SNS-style filter policy as JSON text, validated by the API and kept by the stores as opaque text
+    /// (up to 16 KiB); null when the subscription gets every message of its topic.
+    /// </summary>
+    public string? FilterPolicy { get; init; }
+
+    /// <summary>
+    /// For a pending subscription, when it is deleted unless confirmed first: from then on every read treats
+    /// it as absent, and a new subscribe of the same endpoint replaces it. Set by whoever subscribes; null
+    /// once confirmed, and a subscription whose value is null never expires.
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

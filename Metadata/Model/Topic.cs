@@ -1,4 +1,11 @@
 namespace Notify.Metadata.Model;
 
 /// <summary>A named channel that publishers send to and endpoints subscribe to.</summary>
-public sealed record Topic(string Name, DateTimeOffset CreatedAt);
+public sealed record Topic(string Name, DateTimeOffset CreatedAt)
+{
+    /// <summary>
+    /// SNS's display name: what SMS and email recipients see as the sender; null when none was set. At most
+    /// 100 characters, as the API validates; stores keep it as given.
+    /// </summary>
+    public string? DisplayName { get; init; }
+}

@@ -285,7 +285,7 @@ internal sealed partial class MessageProcessor : IDisposable
         try
         {
             var error = new DeliveryError(refusal.Code, refusal.Detail, _timeProvider.GetUtcNow());
-            await _store.RecordDeliveryErrorAsync(subscription.Id, error, CancellationToken.None);
+            await _store.SetDeliveryErrorAsync(subscription.Id, error, CancellationToken.None);
             if (refusal.RecipientOptedOut && subscription.Protocol == Protocol.Sms)
             {
                 await _store.SetSmsOptOutAsync(subscription.Endpoint, true, error.At, CancellationToken.None);

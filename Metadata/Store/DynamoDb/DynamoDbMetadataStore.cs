@@ -8,17 +8,23 @@ using static Notify.Metadata.Store.DynamoDb.MetadataItems;
 namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
-/// Topics, subscriptions and SMS opt-outs in one DynamoDB table (<c>{ResourcePrefix}metadata</c>), with
-/// single-item conditional writes only (no transactions: dynalite has none) and never a Scan.
+/// Topics, subscriptions, tombstones of deleted subscriptions and SMS opt-outs in one DynamoDB table
+/// (<c>{ResourcePrefix}metadata</c>), with single-item conditional writes only (no transactions: dynalite
+/// has none) and never a Scan.
 /// <para>Items (see <see cref="MetadataKeys"/>):</para>
 /// <list type="bullet">
-/// <item>topic: <c>topic#{name} / topic</c> with its creation time and a random <em>incarnation</em>;</item>
+/// <item>topic: <c>topic#{name} / topic</c> with its creation time, its display name when set, and a random
+/// <em>incarnation</em>;</item>
 /// <item>subscription: <c>subs#{incarnation}#{topic} / sub#{protocol}#{sha256(endpoint)}</c>, the whole
-/// subscription, with its last delivery error once one is recorded (an UpdateItem conditional on the id,
-/// as confirming is). Its key is the uniqueness of (topic, protocol, endpoint), so an idempotent subscribe is
-/// one <c>attribute_not_exists</c> put; the local index <c>subscriptions-by-id</c> orders the partition by
-/// subscription id, which is creation order;</item>
-/// <item>lookup: <c>subid#{id} / subid</c> naming the topic, incarnation and sort key of subscription <c>id</c>;</item>
+/// subscription, with its filter policy and last delivery error when set (UpdateItems conditional on the
+/// id, as confirming is). Its key is the uniqueness of (topic, protocol, endpoint), so an idempotent
+/// subscribe is one <c>attribute_not_exists</c> put; the local index <c>subscriptions-by-id</c> orders the
+/// partition by subscription id, which is creation order. While pending with an expiry it carries the TTL
+/// attribute <c>ttl</c>;</item>
+/// <item>lookup: <c>subid#{id} / subid</c> naming the topic, incarnation and sort key of subscription <c>id</c>,
+/// with the same <c>ttl</c> as its subscription until that is confirmed;</item>
+/// <item>tombstone: <c>deleted#{id} / deleted</c>, the deleted subscription's attributes as they were and the
+/// time of the delete, with a <c>ttl</c> <see cref="DeletedSubscription.Retention"/> later;</item>
 /// <item>SMS opt-out: <c>optout#{phone number} / optout</c>, present while the number is opted out, with the
 /// time it first was. One item per number, as SNS keeps one account-wide list: a STOP is one write that covers
 /// the number's subscriptions to every topic, present and future, with no fan-out and no index. Opting back in
@@ -26,13 +32,22 @@ namespace Notify.Metadata.Store.DynamoDb;
 /// has one meaning. Opt-outs belong to no topic: deleting a topic leaves them.</item>
 /// </list>
 /// <para>
+/// Expiry: the table's TTL is on <c>ttl</c> (enabled at start-up where the endpoint supports it, as for
+/// the dedup table), so DynamoDB itself deletes expired pending subscriptions, their lookups and old
+/// tombstones, and <see cref="DeleteExpiredAsync"/> has nothing to do. DynamoDB deletes an item only some
+/// time after its TTL (up to days), so readers never rely on it: every read and conditional write checks
+/// <c>expiresAt</c> or <c>deletedAt</c> against this process's clock, and treats what expired as absent.
+/// </para>
+/// <para>
 /// Reads: a topic by name is a consistent GetItem. A topic's subscriptions (listing and the Sender's
 /// fan-out) are a consistent GetItem of the topic, for its incarnation, then a consistent Query of the
 /// local index: a subscription is listed the moment its subscribe returned. A subscription by id is a
 /// consistent GetItem of the lookup, then the subscription and its topic in parallel; it exists only if
 /// the subscription item still carries that id and the topic still has that incarnation. Opt-outs are a
 /// consistent GetItem for one number, a consistent BatchGetItem (100 keys a call) for several, so a STOP
-/// counts from the next message on.
+/// counts from the next message on. A tombstone is a consistent GetItem. The subscriptions of every topic
+/// walk the topic index in name order and query each topic's partition in turn
+/// (<see cref="DynamoDbSubscriptionListing"/>).
 /// </para>
 /// <para>
 /// The topic list is the global index <c>topics-by-name</c> (hash: a constant on topic items only, range:
@@ -50,16 +65,34 @@ namespace Notify.Metadata.Store.DynamoDb;
 /// to an item that is missing or carries another id, which every reader treats as "no such subscription".
 /// A loser of the condition deletes its own lookup and returns the holder. A crash after the lookup leaves
 /// only that invisible lookup.</item>
-/// <item>Delete subscription: delete the subscription item on condition that it carries the id (the commit
-/// point: it leaves listings and fan-out, and frees the endpoint for a new subscribe), then the lookup. A
-/// crash in between leaves a lookup to nothing: invisible as above.</item>
+/// <item>Subscribe where an expired pending subscription holds the key: put the lookup, then put the
+/// subscription item on condition that the key still holds the expired one's id, pending (the commit
+/// point), then delete the expired one's lookup. The condition loses to a confirm that got there first
+/// from a host whose clock is behind; a crash before the last step leaves a lookup naming another id:
+/// invisible, and deleted by its TTL.</item>
+/// <item>Confirm: remove <c>ttl</c> from the lookup first (on condition that it has not passed), then confirm
+/// the subscription item, removing its <c>expiresAt</c> and <c>ttl</c>, on condition that it carries the id
+/// and has not expired (the commit point). In the other order, a crash in between would leave a confirmed
+/// subscription whose lookup DynamoDB deletes at the old expiry: a subscriber whose confirm and unsubscribe
+/// links stop working while messages keep coming. In this order the crash leaves a pending subscription
+/// whose lookup has no TTL: the subscription expires as it would have, and the lookup then names nothing.</item>
+/// <item>Update settings, delivery error: one UpdateItem on the subscription item, conditional on the id
+/// and on not having expired; a topic's display name, one UpdateItem on the topic item on condition that it
+/// exists. Either replaces the whole settings record, so concurrent updates are last-writer-wins.</item>
+/// <item>Delete subscription: delete the subscription item on condition that it carries the id and has not
+/// expired (the commit point: it leaves listings and fan-out, and frees the endpoint for a new subscribe),
+/// then put its tombstone, then delete the lookup. The tombstone comes after the commit so that a
+/// subscription that exists never has one; a crash before it loses only the tombstone (an old unsubscribe
+/// link then answers "not found" rather than "already unsubscribed"), and a crash before the lookup's
+/// delete leaves a lookup to nothing: invisible as above.</item>
 /// <item>Delete topic: delete the topic item (the commit point), then sweep its incarnation's partition
 /// (subscription items and their lookups) with BatchWriteItem. A crash mid-sweep leaves items under an
 /// incarnation no topic item names: never listed or fanned out, never seen by a topic created again under
 /// the same name (it gets a new incarnation), and refused by id because the incarnations differ.</item>
 /// <item>A subscribe racing a topic delete may write after the sweep, into the dead incarnation. That is
 /// the same invisible state, and what a client sees is the same as the subscribe happening first and the
-/// delete's cascade removing it.</item>
+/// delete's cascade removing it. Deleting a topic writes no tombstones: its owner deleted it, no subscriber
+/// unsubscribed.</item>
 /// </list>
 /// <para>
 /// Left behind by crashes and races: invisible items that nothing reads (collecting them would need a
@@ -71,22 +104,26 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
 {
     private const string TopicsListing = "topics";
 
-    // A create or subscribe retries when what blocked its conditional write is gone by the time it reads it
-    // (deleted in between). Each retry needs another concurrent delete, so a few attempts are plenty.
+    // A create retries when what blocked its conditional write is gone by the time it reads it (deleted
+    // in between). Each retry needs another concurrent delete, so a few attempts are plenty.
     private const int MaxAttempts = 5;
 
-    private readonly IAmazonDynamoDB _client;
-    private readonly string _table;
+    private readonly MetadataTable _table;
+    private readonly DynamoDbSubscriptions _subscriptions;
+    private readonly DynamoDbSubscriptionListing _listing;
+    private readonly DynamoDbTombstones _tombstones;
 
-    public DynamoDbMetadataStore(IAmazonDynamoDB client, IOptions<AwsOptions> options)
-        : this(client, DynamoDbTableNames.From(options.Value).Metadata)
+    public DynamoDbMetadataStore(IAmazonDynamoDB client, IOptions<AwsOptions> options, TimeProvider clock)
+        : this(client, DynamoDbTableNames.From(options.Value).Metadata, clock)
     {
     }
 
-    internal DynamoDbMetadataStore(IAmazonDynamoDB client, string tableName)
+    internal DynamoDbMetadataStore(IAmazonDynamoDB client, string tableName, TimeProvider clock, int listingReadBudget = DynamoDbSubscriptionListing.DefaultReadBudget)
     {
-        _client = client;
-        _table = tableName;
+        _table = new MetadataTable(client, tableName);
+        _tombstones = new DynamoDbTombstones(_table, clock);
+        _subscriptions = new DynamoDbSubscriptions(_table, _tombstones, clock);
+        _listing = new DynamoDbSubscriptionListing(_table, clock, listingReadBudget);
     }
 
     public async Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
@@ -94,12 +131,12 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         var candidate = TopicItem(new Topic(name, now), MetadataKeys.NewIncarnation());
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            if (await TryPutAsync(candidate, cancellationToken))
+            if (await _table.TryPutAsync(candidate, cancellationToken))
             {
                 return (ReadTopic(candidate).Topic, true);
             }
 
-            if (await GetStoredTopicAsync(name, cancellationToken) is { } existing)
+            if (await _table.GetTopicAsync(name, cancellationToken) is { } existing)
             {
                 return (existing.Topic, false);
             }
@@ -109,14 +146,13 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
     }
 
     public async Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken) =>
-        (await GetStoredTopicAsync(name, cancellationToken))?.Topic;
+        (await _table.GetTopicAsync(name, cancellationToken))?.Topic;
 
     public async Task<Page<Topic>> ListTopicsAsync(int limit, string? cursor, CancellationToken cancellationToken)
     {
         var after = Cursor.Decode(TopicsListing, cursor);
         var request = new QueryRequest
         {
-            TableName = _table,
             IndexName = MetadataKeys.TopicsByName,
             KeyConditionExpression = "#list = :all",
             ExpressionAttributeNames = new() { ["#list"] = MetadataKeys.TopicList },
@@ -129,19 +165,35 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
             request.ExpressionAttributeValues[":after"] = S(after);
         }
 
-        var items = await QueryAsync(request, limit + 1, cancellationToken);
-        return ToPage(items.ConvertAll(item => ReadTopic(item).Topic), limit, topic => Cursor.Encode(TopicsListing, topic.Name));
+        var items = await _table.QueryAsync(request, limit + 1, cancellationToken);
+        return PageCut.ToPage(items.ConvertAll(item => ReadTopic(item).Topic), limit, topic => Cursor.Encode(TopicsListing, topic.Name));
+    }
+
+    public async Task<Topic?> UpdateTopicAsync(string name, TopicSettings settings, CancellationToken cancellationToken)
+    {
+        var request = new UpdateItemRequest
+        {
+            Key = MetadataKeys.Topic(name),
+            ConditionExpression = "attribute_exists(#pk)",
+            ExpressionAttributeNames = new() { ["#pk"] = MetadataKeys.Pk, ["#displayName"] = MetadataKeys.DisplayName },
+        };
+        if (settings.DisplayName is { } displayName)
+        {
+            request.UpdateExpression = "SET #displayName = :displayName";
+            request.ExpressionAttributeValues = new() { [":displayName"] = S(displayName) };
+        }
+        else
+        {
+            request.UpdateExpression = "REMOVE #displayName";
+        }
+
+        return await _table.TryUpdateAsync(request, cancellationToken) is { } updated ? ReadTopic(updated).Topic : null;
     }
 
     public async Task<bool> DeleteTopicAsync(string name, CancellationToken cancellationToken)
     {
-        var response = await _client.DeleteItemAsync(new DeleteItemRequest
-        {
-            TableName = _table,
-            Key = MetadataKeys.Topic(name),
-            ReturnValues = ReturnValue.ALL_OLD,
-        }, cancellationToken);
-        if (response.Attributes is not { Count: > 0 } deleted)
+        var deleted = await _table.TryDeleteAsync(new DeleteItemRequest { Key = MetadataKeys.Topic(name) }, cancellationToken);
+        if (deleted is null)
         {
             return false;
         }
@@ -150,117 +202,52 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         return true;
     }
 
-    public async Task<(Subscription Subscription, bool Created)> SubscribeAsync(Subscription candidate, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var topic = await GetStoredTopicAsync(candidate.Topic, cancellationToken) ?? throw new TopicNotFoundException(candidate.Topic);
-            var item = SubscriptionItem(candidate, topic.Incarnation);
+    public Task<(Subscription Subscription, bool Created)> SubscribeAsync(Subscription candidate, CancellationToken cancellationToken) =>
+        _subscriptions.SubscribeAsync(candidate, cancellationToken);
 
-            await PutAsync(LookupItem(candidate, topic.Incarnation), cancellationToken);
-            if (await TryPutAsync(item, cancellationToken))
-            {
-                return (ReadSubscription(item), true);
-            }
+    public Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        _subscriptions.GetAsync(id, cancellationToken);
 
-            await DeleteAsync(MetadataKeys.Lookup(candidate.Id), cancellationToken);
-            if (await GetAsync(Key(item), cancellationToken) is { } existing)
-            {
-                return (ReadSubscription(existing), false);
-            }
-        }
+    public Task<Page<Subscription>> ListSubscriptionsAsync(string topic, int limit, string? cursor, CancellationToken cancellationToken) =>
+        _subscriptions.ListAsync(topic, limit, cursor, cancellationToken);
 
-        throw new InvalidOperationException($"The subscription to '{candidate.Topic}' was deleted {MaxAttempts} times while being created; try again.");
-    }
-
-    public async Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken)
-    {
-        if (await GetPointerAsync(id, cancellationToken) is not { } pointer)
-        {
-            return null;
-        }
-
-        var read = GetAsync(pointer.SubscriptionKey, cancellationToken);
-        var live = IsLiveAsync(pointer, cancellationToken);
-        await Task.WhenAll(read, live);
-        var item = await read;
-        return await live && item is not null && Holds(item, id) ? ReadSubscription(item) : null;
-    }
-
-    public async Task<Page<Subscription>> ListSubscriptionsAsync(string topic, int limit, string? cursor, CancellationToken cancellationToken)
-    {
-        var listing = "subscriptions:" + topic;
-        var after = Cursor.Decode(listing, cursor);
-        if (await GetStoredTopicAsync(topic, cancellationToken) is not { } stored)
-        {
-            return new Page<Subscription>([], null);
-        }
-
-        var request = SubscriptionsQuery(stored, after);
-        var items = await QueryAsync(request, limit + 1, cancellationToken);
-        return ToPage(items.ConvertAll(ReadSubscription), limit, s => Cursor.Encode(listing, s.Id));
-    }
+    public Task<Page<Subscription>> ListAllSubscriptionsAsync(SubscriptionQuery query, int limit, string? cursor, CancellationToken cancellationToken) =>
+        _listing.ListAsync(query, limit, cursor, cancellationToken);
 
     public Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateSubscriptionAsync(
-            id,
-            "SET #status = :confirmed, #confirmedAt = if_not_exists(#confirmedAt, :now)",
-            new() { ["#status"] = MetadataKeys.Status, ["#confirmedAt"] = MetadataKeys.ConfirmedAt },
-            new() { [":confirmed"] = S(StoredNames.Of(SubscriptionStatus.Confirmed)), [":now"] = N(now.ToUnixTimeMilliseconds()) },
-            cancellationToken);
+        _subscriptions.ConfirmAsync(id, now, cancellationToken);
 
-    public async Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
-    {
-        if (await GetStoredTopicAsync(topic, cancellationToken) is not { } stored)
-        {
-            return [];
-        }
+    public Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+        _subscriptions.UpdateAsync(id, settings, cancellationToken);
 
-        var request = SubscriptionsQuery(stored, after: null);
-        request.FilterExpression = "#status = :confirmed";
-        request.ExpressionAttributeNames["#status"] = MetadataKeys.Status;
-        request.ExpressionAttributeValues[":confirmed"] = S(StoredNames.Of(SubscriptionStatus.Confirmed));
-        var items = await QueryAsync(request, int.MaxValue, cancellationToken);
-        return items.ConvertAll(ReadSubscription);
-    }
+    public Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken) =>
+        _subscriptions.GetConfirmedAsync(topic, cancellationToken);
 
-    public async Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
-    {
-        if (await GetPointerAsync(id, cancellationToken) is not { } pointer)
-        {
-            return null;
-        }
+    public Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _subscriptions.DeleteAsync(id, now, cancellationToken);
 
-        var delete = DeleteIfHoldsAsync(pointer.SubscriptionKey, id, cancellationToken);
-        var live = IsLiveAsync(pointer, cancellationToken);
-        await Task.WhenAll(delete, live);
-        await DeleteAsync(MetadataKeys.Lookup(id), cancellationToken);
+    public Task<DeletedSubscription?> GetDeletedSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        _tombstones.GetAsync(id, cancellationToken);
 
-        // Items of a deleted topic's incarnation are cleaned up here too, but were already gone for callers.
-        var deleted = await delete;
-        return await live && deleted is not null ? ReadSubscription(deleted) : null;
-    }
+    public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
+        _subscriptions.SetDeliveryErrorAsync(id, error, cancellationToken);
 
-    public Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken) =>
-        UpdateSubscriptionAsync(
-            id,
-            "SET #code = :code, #detail = :detail, #at = :at",
-            new() { ["#code"] = MetadataKeys.DeliveryErrorCode, ["#detail"] = MetadataKeys.DeliveryErrorDetail, ["#at"] = MetadataKeys.DeliveryErrorAt },
-            new() { [":code"] = S(error.Code), [":detail"] = S(error.Detail), [":at"] = N(error.At.ToUnixTimeMilliseconds()) },
-            cancellationToken);
+    // DynamoDB deletes expired items itself, by the TTL attribute (see the summary): nothing to do here,
+    // and reads ignore what has expired until then.
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);
 
     public async Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!optedOut)
         {
-            await DeleteAsync(MetadataKeys.SmsOptOut(phoneNumber), cancellationToken);
+            await _table.DeleteAsync(MetadataKeys.SmsOptOut(phoneNumber), cancellationToken);
             return;
         }
 
         // An update rather than a put, so that opting out again keeps the first time, as confirming does.
-        await _client.UpdateItemAsync(new UpdateItemRequest
+        await _table.Client.UpdateItemAsync(new UpdateItemRequest
         {
-            TableName = _table,
+            TableName = _table.Name,
             Key = MetadataKeys.SmsOptOut(phoneNumber),
             UpdateExpression = "SET #number = :number, #at = if_not_exists(#at, :now)",
             ExpressionAttributeNames = new() { ["#number"] = MetadataKeys.PhoneNumber, ["#at"] = MetadataKeys.OptedOutAt },
@@ -274,31 +261,10 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         var items = keys.Count switch
         {
             0 => [],
-            1 => await GetAsync(keys[0], cancellationToken) is { } item ? [item] : [],
-            _ => await BatchReader.ReadAsync(_client, _table, keys, cancellationToken),
+            1 => await _table.GetAsync(keys[0], cancellationToken) is { } item ? [item] : [],
+            _ => await BatchReader.ReadAsync(_table.Client, _table.Name, keys, cancellationToken),
         };
         return items.Select(ReadOptedOutNumber).ToHashSet(StringComparer.Ordinal);
-    }
-
-    private QueryRequest SubscriptionsQuery(StoredTopic topic, string? after)
-    {
-        var request = new QueryRequest
-        {
-            TableName = _table,
-            IndexName = MetadataKeys.SubscriptionsById,
-            ConsistentRead = true,
-            KeyConditionExpression = "#pk = :pk",
-            ExpressionAttributeNames = new() { ["#pk"] = MetadataKeys.Pk },
-            ExpressionAttributeValues = new() { [":pk"] = S(MetadataKeys.SubscriptionsOf(topic.Topic.Name, topic.Incarnation)) },
-        };
-        if (after is not null)
-        {
-            request.KeyConditionExpression += " AND #id > :after";
-            request.ExpressionAttributeNames["#id"] = MetadataKeys.SubscriptionId;
-            request.ExpressionAttributeValues[":after"] = S(after);
-        }
-
-        return request;
     }
 
     /// <summary>Deletes what a topic incarnation's partition holds, and the lookups of its subscriptions.</summary>
@@ -306,7 +272,6 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
     {
         var request = new QueryRequest
         {
-            TableName = _table,
             ConsistentRead = true,
             KeyConditionExpression = "#pk = :pk",
             ProjectionExpression = "#pk, #sk, #id",
@@ -316,171 +281,22 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
 
         do
         {
-            var response = await _client.QueryAsync(request, cancellationToken);
+            var response = await _table.QueryPageAsync(request, cancellationToken);
             var deletes = new List<WriteRequest>();
             foreach (var item in response.Items ?? [])
             {
-                deletes.Add(DeleteRequest(Key(item)));
+                deletes.Add(DeleteRequest(MetadataTable.Key(item)));
                 if (item.TryGetValue(MetadataKeys.SubscriptionId, out var id))
                 {
                     deletes.Add(DeleteRequest(MetadataKeys.Lookup(id.S)));
                 }
             }
 
-            await BatchWriter.WriteAsync(_client, _table, deletes, cancellationToken);
+            await BatchWriter.WriteAsync(_table.Client, _table.Name, deletes, cancellationToken);
             request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
         while (request.ExclusiveStartKey is { Count: > 0 });
     }
-
-    /// <summary>
-    /// Applies <paramref name="set"/> to subscription <paramref name="id"/> and returns it as updated;
-    /// null when there is no such live subscription. Conditional on the id: a subscription deleted since
-    /// its lookup was read is neither changed nor recreated, and a later subscription of the same
-    /// endpoint (another id) is not touched by the old one's link or delivery error.
-    /// </summary>
-    private async Task<Subscription?> UpdateSubscriptionAsync(
-        string id,
-        string set,
-        Dictionary<string, string> names,
-        Dictionary<string, AttributeValue> values,
-        CancellationToken cancellationToken)
-    {
-        if (await GetPointerAsync(id, cancellationToken) is not { } pointer)
-        {
-            return null;
-        }
-
-        names["#id"] = MetadataKeys.SubscriptionId;
-        values[":id"] = S(id);
-        var update = UpdateIfHoldsAsync(new UpdateItemRequest
-        {
-            TableName = _table,
-            Key = pointer.SubscriptionKey,
-            UpdateExpression = set,
-            ConditionExpression = "#id = :id",
-            ExpressionAttributeNames = names,
-            ExpressionAttributeValues = values,
-            ReturnValues = ReturnValue.ALL_NEW,
-        }, cancellationToken);
-        var live = IsLiveAsync(pointer, cancellationToken);
-        await Task.WhenAll(update, live);
-        var updated = await update;
-        return await live && updated is not null ? ReadSubscription(updated) : null;
-    }
-
-    private async Task<StoredTopic?> GetStoredTopicAsync(string name, CancellationToken cancellationToken) =>
-        await GetAsync(MetadataKeys.Topic(name), cancellationToken) is { } item ? ReadTopic(item) : null;
-
-    private async Task<Pointer?> GetPointerAsync(string id, CancellationToken cancellationToken) =>
-        await GetAsync(MetadataKeys.Lookup(id), cancellationToken) is { } item ? ReadLookup(item) : null;
-
-    /// <summary>Whether the pointer's topic incarnation still exists: not deleted, not replaced by a new topic of that name.</summary>
-    private async Task<bool> IsLiveAsync(Pointer pointer, CancellationToken cancellationToken) =>
-        (await GetStoredTopicAsync(pointer.Topic, cancellationToken))?.Incarnation == pointer.Incarnation;
-
-    private async Task<Dictionary<string, AttributeValue>?> GetAsync(Dictionary<string, AttributeValue> key, CancellationToken cancellationToken)
-    {
-        var response = await _client.GetItemAsync(new GetItemRequest { TableName = _table, Key = key, ConsistentRead = true }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? item : null;
-    }
-
-    private Task PutAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken) =>
-        _client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, cancellationToken);
-
-    /// <summary>Puts <paramref name="item"/> unless an item with its key exists; false when one does.</summary>
-    private async Task<bool> TryPutAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.PutItemAsync(new PutItemRequest
-            {
-                TableName = _table,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(#pk)",
-                ExpressionAttributeNames = new() { ["#pk"] = MetadataKeys.Pk },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
-    }
-
-    private Task DeleteAsync(Dictionary<string, AttributeValue> key, CancellationToken cancellationToken) =>
-        _client.DeleteItemAsync(new DeleteItemRequest { TableName = _table, Key = key }, cancellationToken);
-
-    /// <returns>The deleted subscription item, or null when the key does not hold subscription <paramref name="id"/>.</returns>
-    private async Task<Dictionary<string, AttributeValue>?> DeleteIfHoldsAsync(Dictionary<string, AttributeValue> key, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await _client.DeleteItemAsync(new DeleteItemRequest
-            {
-                TableName = _table,
-                Key = key,
-                ConditionExpression = "#id = :id",
-                ExpressionAttributeNames = new() { ["#id"] = MetadataKeys.SubscriptionId },
-                ExpressionAttributeValues = new() { [":id"] = S(id) },
-                ReturnValues = ReturnValue.ALL_OLD,
-            }, cancellationToken);
-            return response.Attributes;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return null;
-        }
-    }
-
-    private async Task<Dictionary<string, AttributeValue>?> UpdateIfHoldsAsync(UpdateItemRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await _client.UpdateItemAsync(request, cancellationToken)).Attributes;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Up to <paramref name="want"/> items, following DynamoDB's pages (1 MB each) as needed.</summary>
-    private async Task<List<Dictionary<string, AttributeValue>>> QueryAsync(QueryRequest request, int want, CancellationToken cancellationToken)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        do
-        {
-            // Limit counts the items read, before any filter: only unfiltered page queries set one.
-            request.Limit = want == int.MaxValue ? null : want - items.Count;
-            var response = await _client.QueryAsync(request, cancellationToken);
-            items.AddRange(response.Items ?? []);
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
-        }
-        while (items.Count < want && request.ExclusiveStartKey is { Count: > 0 });
-
-        return items;
-    }
-
-    private static Page<T> ToPage<T>(List<T> items, int limit, Func<T, string> cursorOf)
-    {
-        if (items.Count <= limit)
-        {
-            return new Page<T>(items, null);
-        }
-
-        items.RemoveRange(limit, items.Count - limit);
-        return new Page<T>(items, cursorOf(items[^1]));
-    }
-
-    private static bool Holds(Dictionary<string, AttributeValue> item, string id) =>
-        item.TryGetValue(MetadataKeys.SubscriptionId, out var value) && value.S == id;
-
-    private static Dictionary<string, AttributeValue> Key(Dictionary<string, AttributeValue> item) => new()
-    {
-        [MetadataKeys.Pk] = item[MetadataKeys.Pk],
-        [MetadataKeys.Sk] = item[MetadataKeys.Sk],
-    };
 
     private static WriteRequest DeleteRequest(Dictionary<string, AttributeValue> key) =>
         new() { DeleteRequest = new DeleteRequest { Key = key } };

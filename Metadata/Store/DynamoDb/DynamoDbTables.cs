@@ -8,8 +8,9 @@ namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
 /// Start-up check of Aws mode's tables: each must exist and be ACTIVE with the keys and indexes Notify
-/// queries. With <c>Notify:Aws:CreateResources</c> (the default) a missing table is created and the
-/// dedup table gets its TTL; without it Notify changes nothing and a missing table stops the start.
+/// queries. With <c>Notify:Aws:CreateResources</c> (the default) a missing table is created and both tables
+/// get their TTL (dedup claims; expired pending subscriptions and old tombstones); without it Notify changes
+/// nothing and a missing table stops the start.
 /// </summary>
 internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<AwsOptions> options, ILogger<DynamoDbTables> logger)
 {
@@ -28,7 +29,9 @@ internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<Aw
 
         if (options.Value.CreateResources)
         {
-            await EnsureTimeToLiveAsync(Names.Dedup, cancellationToken);
+            await Task.WhenAll(
+                EnsureTimeToLiveAsync(Names.Metadata, MetadataKeys.TimeToLive, cancellationToken),
+                EnsureTimeToLiveAsync(Names.Dedup, DedupItems.ExpiresAt, cancellationToken));
         }
     }
 
@@ -100,14 +103,15 @@ internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<Aw
     }
 
     /// <summary>
-    /// Lets DynamoDB delete expired dedup claims. The store never relies on it (deletion may lag by
-    /// days); it only keeps the table from growing. Servers without TTL, such as dynalite, are accepted.
+    /// Lets DynamoDB delete expired items (dedup claims; pending subscriptions never confirmed and old
+    /// tombstones). The stores never rely on it (deletion may lag by days); it only keeps the tables from
+    /// growing. Servers without TTL, such as dynalite, are accepted.
     /// </summary>
-    private async Task EnsureTimeToLiveAsync(string table, CancellationToken cancellationToken)
+    private async Task EnsureTimeToLiveAsync(string table, string attribute, CancellationToken cancellationToken)
     {
         try
         {
-            if (await TimeToLiveIsSetAsync(table, cancellationToken))
+            if (await TimeToLiveIsSetAsync(table, attribute, cancellationToken))
             {
                 return;
             }
@@ -115,9 +119,9 @@ internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<Aw
             await client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
             {
                 TableName = table,
-                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = DedupItems.ExpiresAt, Enabled = true },
+                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = attribute, Enabled = true },
             }, cancellationToken);
-            Log.TimeToLiveEnabled(logger, table, DedupItems.ExpiresAt);
+            Log.TimeToLiveEnabled(logger, table, attribute);
         }
         catch (AmazonDynamoDBException e) when (e.ErrorCode == "UnknownOperationException")
         {
@@ -126,14 +130,14 @@ internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<Aw
         catch (AmazonDynamoDBException e) when (e.ErrorCode == "ValidationException")
         {
             // Another instance may have enabled it between our check and our update.
-            if (!await TimeToLiveIsSetAsync(table, cancellationToken))
+            if (!await TimeToLiveIsSetAsync(table, attribute, cancellationToken))
             {
                 throw;
             }
         }
     }
 
-    private async Task<bool> TimeToLiveIsSetAsync(string table, CancellationToken cancellationToken)
+    private async Task<bool> TimeToLiveIsSetAsync(string table, string attribute, CancellationToken cancellationToken)
     {
         var description = (await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = table }, cancellationToken)).TimeToLiveDescription;
         var status = description?.TimeToLiveStatus;
@@ -142,9 +146,9 @@ internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<Aw
             return false;
         }
 
-        if (description!.AttributeName != DedupItems.ExpiresAt)
+        if (description!.AttributeName != attribute)
         {
-            Log.TimeToLiveOnOtherAttribute(logger, table, description.AttributeName, DedupItems.ExpiresAt);
+            Log.TimeToLiveOnOtherAttribute(logger, table, description.AttributeName, attribute);
         }
 
         return true;
@@ -158,10 +162,10 @@ internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<Aw
         [LoggerMessage(2, LogLevel.Information, "Enabled TTL on {Attribute} of the DynamoDB table {Table}", EventName = "TimeToLiveEnabled")]
         public static partial void TimeToLiveEnabled(ILogger logger, string table, string attribute);
 
-        [LoggerMessage(3, LogLevel.Information, "TTL is not supported by the DynamoDB endpoint {Endpoint}: expired dedup claims stay in {Table} (they are still ignored, and overwritten on reuse)", EventName = "TimeToLiveUnsupported")]
+        [LoggerMessage(3, LogLevel.Information, "TTL is not supported by the DynamoDB endpoint {Endpoint}: expired items stay in {Table} (they are still ignored)", EventName = "TimeToLiveUnsupported")]
         public static partial void TimeToLiveUnsupported(ILogger logger, string table, string? endpoint);
 
-        [LoggerMessage(4, LogLevel.Warning, "TTL of the DynamoDB table {Table} is on {Attribute}, not {Expected}: expired dedup claims are never deleted", EventName = "TimeToLiveOnOtherAttribute")]
+        [LoggerMessage(4, LogLevel.Warning, "TTL of the DynamoDB table {Table} is on {Attribute}, not {Expected}: its expired items are never deleted", EventName = "TimeToLiveOnOtherAttribute")]
         public static partial void TimeToLiveOnOtherAttribute(ILogger logger, string table, string attribute, string expected);
     }
 }

@@ -5,8 +5,8 @@ using Notify.Metadata.Model;
 namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
-/// Topics, subscriptions and SMS opt-outs to and from their items. Times are Unix milliseconds, as in the
-/// SQLite store.
+/// Topics, subscriptions, tombstones and SMS opt-outs to and from their items. Times are Unix
+/// milliseconds, as in the SQLite store, except the TTL attribute (epoch seconds, as DynamoDB reads it).
 /// </summary>
 internal static class MetadataItems
 {
@@ -14,7 +14,8 @@ internal static class MetadataItems
     public sealed record StoredTopic(Topic Topic, string Incarnation);
 
     /// <summary>Where a subscription id points: read from its lookup item.</summary>
-    public sealed record Pointer(string Topic, string Incarnation, string SortKey)
+    /// <param name="Expires">The lookup carries the TTL attribute: its subscription was pending with an expiry when written.</param>
+    public sealed record Pointer(string Topic, string Incarnation, string SortKey, bool Expires)
     {
         public Dictionary<string, AttributeValue> SubscriptionKey => MetadataKeys.Subscription(Topic, Incarnation, SortKey);
     }
@@ -26,11 +27,21 @@ internal static class MetadataItems
         item[MetadataKeys.TopicName] = S(topic.Name);
         item[MetadataKeys.CreatedAt] = N(topic.CreatedAt.ToUnixTimeMilliseconds());
         item[MetadataKeys.Incarnation] = S(incarnation);
+        if (topic.DisplayName is { } displayName)
+        {
+            item[MetadataKeys.DisplayName] = S(displayName);
+        }
+
         return item;
     }
 
     public static StoredTopic ReadTopic(Dictionary<string, AttributeValue> item) =>
-        new(new Topic(item[MetadataKeys.TopicName].S, Time(item[MetadataKeys.CreatedAt])), item[MetadataKeys.Incarnation].S);
+        new(
+            new Topic(item[MetadataKeys.TopicName].S, Time(item[MetadataKeys.CreatedAt]))
+            {
+                DisplayName = item.TryGetValue(MetadataKeys.DisplayName, out var displayName) ? displayName.S : null,
+            },
+            item[MetadataKeys.Incarnation].S);
 
     public static Dictionary<string, AttributeValue> SubscriptionItem(Subscription subscription, string incarnation)
     {
@@ -56,6 +67,17 @@ internal static class MetadataItems
             item[MetadataKeys.DeliveryErrorAt] = N(error.At.ToUnixTimeMilliseconds());
         }
 
+        if (subscription.FilterPolicy is { } filterPolicy)
+        {
+            item[MetadataKeys.FilterPolicy] = S(filterPolicy);
+        }
+
+        if (subscription.ExpiresAt is { } expiresAt)
+        {
+            item[MetadataKeys.ExpiresAt] = N(expiresAt.ToUnixTimeMilliseconds());
+        }
+
+        AddTimeToLive(item, subscription);
         return item;
     }
 
@@ -73,6 +95,8 @@ internal static class MetadataItems
         LastDeliveryError = item.TryGetValue(MetadataKeys.DeliveryErrorCode, out var code)
             ? new DeliveryError(code.S, item[MetadataKeys.DeliveryErrorDetail].S, Time(item[MetadataKeys.DeliveryErrorAt]))
             : null,
+        FilterPolicy = item.TryGetValue(MetadataKeys.FilterPolicy, out var filterPolicy) ? filterPolicy.S : null,
+        ExpiresAt = item.TryGetValue(MetadataKeys.ExpiresAt, out var expiresAt) ? Time(expiresAt) : null,
     };
 
     public static Dictionary<string, AttributeValue> LookupItem(Subscription subscription, string incarnation)
@@ -81,18 +105,55 @@ internal static class MetadataItems
         item[MetadataKeys.TopicName] = S(subscription.Topic);
         item[MetadataKeys.Incarnation] = S(incarnation);
         item[MetadataKeys.SubscriptionKey] = S(MetadataKeys.SubscriptionSortKey(StoredNames.Of(subscription.Protocol), subscription.Endpoint));
+        AddTimeToLive(item, subscription);
         return item;
     }
 
     public static Pointer ReadLookup(Dictionary<string, AttributeValue> item) =>
-        new(item[MetadataKeys.TopicName].S, item[MetadataKeys.Incarnation].S, item[MetadataKeys.SubscriptionKey].S);
+        new(item[MetadataKeys.TopicName].S, item[MetadataKeys.Incarnation].S, item[MetadataKeys.SubscriptionKey].S,
+            item.ContainsKey(MetadataKeys.TimeToLive));
+
+    /// <summary>
+    /// The tombstone of a deleted subscription: its item's attributes as they were, under the tombstone's
+    /// key, with the time of the delete and the TTL that ends the tombstone's retention.
+    /// </summary>
+    public static Dictionary<string, AttributeValue> TombstoneItem(Dictionary<string, AttributeValue> subscriptionItem, DateTimeOffset deletedAt)
+    {
+        var item = new Dictionary<string, AttributeValue>(subscriptionItem);
+        foreach (var (name, value) in MetadataKeys.Tombstone(item[MetadataKeys.SubscriptionId].S))
+        {
+            item[name] = value;
+        }
+
+        item[MetadataKeys.DeletedAt] = N(deletedAt.ToUnixTimeMilliseconds());
+        item[MetadataKeys.TimeToLive] = EpochSeconds(deletedAt + DeletedSubscription.Retention);
+        return item;
+    }
+
+    public static DeletedSubscription ReadTombstone(Dictionary<string, AttributeValue> item) =>
+        new(ReadSubscription(item), Time(item[MetadataKeys.DeletedAt]));
 
     /// <summary>The phone number an opt-out item is for.</summary>
     public static string ReadOptedOutNumber(Dictionary<string, AttributeValue> item) => item[MetadataKeys.PhoneNumber].S;
 
+    /// <summary>
+    /// The TTL attribute for <paramref name="at"/>: epoch seconds rounded up, so that DynamoDB never deletes
+    /// an item before the time readers go by.
+    /// </summary>
+    public static AttributeValue EpochSeconds(DateTimeOffset at) => N((at.ToUnixTimeMilliseconds() + 999) / 1000);
+
     public static AttributeValue S(string value) => new() { S = value };
 
     public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    /// <summary>A pending subscription with an expiry, and its lookup, are left to DynamoDB's TTL to delete.</summary>
+    private static void AddTimeToLive(Dictionary<string, AttributeValue> item, Subscription subscription)
+    {
+        if (subscription.Status == SubscriptionStatus.Pending && subscription.ExpiresAt is { } expiresAt)
+        {
+            item[MetadataKeys.TimeToLive] = EpochSeconds(expiresAt);
+        }
+    }
 
     private static DateTimeOffset Time(AttributeValue value) =>
         DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(value.N, CultureInfo.InvariantCulture));

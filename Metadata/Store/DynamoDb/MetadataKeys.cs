@@ -6,7 +6,7 @@ using Amazon.DynamoDBv2.Model;
 namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
-/// Attribute names, index names and keys of the metadata table. Key prefixes keep the four kinds of
+/// Attribute names, index names and keys of the metadata table. Key prefixes keep the five kinds of
 /// item apart; topic names cannot hold <c>#</c>, and incarnations are fixed-length hex, so no two kinds
 /// of key can collide.
 /// </summary>
@@ -42,6 +42,25 @@ internal static class MetadataKeys
     public const string DeliveryErrorDetail = "deliveryErrorDetail";
     public const string DeliveryErrorAt = "deliveryErrorAt";
 
+    /// <summary>A topic's display name (S): absent when it has none.</summary>
+    public const string DisplayName = "displayName";
+
+    /// <summary>A subscription's filter policy, JSON text (S): absent when it has none.</summary>
+    public const string FilterPolicy = "filterPolicy";
+
+    /// <summary>When a pending subscription expires unless confirmed (N, Unix milliseconds as every time here): absent once confirmed.</summary>
+    public const string ExpiresAt = "expiresAt";
+
+    /// <summary>
+    /// The table's TTL attribute (N, epoch seconds, as DynamoDB's TTL requires): on a pending subscription
+    /// with an expiry and on its lookup, and on a tombstone. DynamoDB deletes an item some time after it
+    /// passed, up to days later; readers go by <see cref="ExpiresAt"/> and <see cref="DeletedAt"/> meanwhile.
+    /// </summary>
+    public const string TimeToLive = "ttl";
+
+    /// <summary>When a tombstone's subscription was deleted (N).</summary>
+    public const string DeletedAt = "deletedAt";
+
     public const string PhoneNumber = "phoneNumber";
     public const string OptedOutAt = "optedOutAt";
 
@@ -68,6 +87,10 @@ internal static class MetadataKeys
     /// <summary>The id -> (topic, incarnation, sort key) item that finds a subscription by id alone.</summary>
     public static Dictionary<string, AttributeValue> Lookup(string subscriptionId) =>
         Key("subid#" + subscriptionId, "subid");
+
+    /// <summary>What is kept of subscription <paramref name="subscriptionId"/> once it was deleted.</summary>
+    public static Dictionary<string, AttributeValue> Tombstone(string subscriptionId) =>
+        Key("deleted#" + subscriptionId, "deleted");
 
     /// <summary>
     /// The item saying that an E.164 number is opted out of SMS. One per number, whatever its topics, so a

@@ -6,6 +6,9 @@ namespace Notify.Metadata.Store.DynamoDb;
 /// <summary>
 /// The two tables as Notify creates them (the cdk app must declare the same). On demand billing: the
 /// load is spiky (publishes) and small (metadata), and no capacity has to be planned per installation.
+/// TTL cannot be part of a CreateTable request: <see cref="DynamoDbTables"/> enables it afterwards, on
+/// <see cref="MetadataKeys.TimeToLive"/> and <see cref="DedupItems.ExpiresAt"/> (the cdk app declares
+/// them as the tables' TTL attributes).
 /// </summary>
 internal static class TableDefinitions
 {

@@ -10,24 +10,36 @@ namespace Notify.Metadata.Store.Embedded;
 /// </summary>
 internal static class SqliteMetadataSchema
 {
-    private const string Tables = """
+    /// <summary>
+    /// The columns of a subscription after its id and topic, in <c>subscriptions</c> and in the tombstones
+    /// of <c>deleted_subscriptions</c> alike. A column added here must be added to both tables of older
+    /// files (<see cref="AddedColumns"/>).
+    /// </summary>
+    private const string SubscriptionFields = """
+        protocol TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        status TEXT NOT NULL,
+        confirm_token TEXT NOT NULL,
+        unsubscribe_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        confirmed_at INTEGER,
+        delivery_error_code TEXT,
+        delivery_error_detail TEXT,
+        delivery_error_at INTEGER,
+        filter_policy TEXT,
+        expires_at INTEGER
+        """;
+
+    private const string Tables = $"""
         CREATE TABLE IF NOT EXISTS topics (
             name TEXT PRIMARY KEY,
-            created_at INTEGER NOT NULL
+            created_at INTEGER NOT NULL,
+            display_name TEXT
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS subscriptions (
             id TEXT PRIMARY KEY,
             topic TEXT NOT NULL REFERENCES topics(name) ON DELETE CASCADE,
-            protocol TEXT NOT NULL,
-            endpoint TEXT NOT NULL,
-            status TEXT NOT NULL,
-            confirm_token TEXT NOT NULL,
-            unsubscribe_token TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            confirmed_at INTEGER,
-            delivery_error_code TEXT,
-            delivery_error_detail TEXT,
-            delivery_error_at INTEGER,
+            {SubscriptionFields},
             UNIQUE (topic, protocol, endpoint)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS subscriptions_by_topic ON subscriptions (topic, id);
@@ -35,18 +47,34 @@ internal static class SqliteMetadataSchema
             phone_number TEXT PRIMARY KEY,
             opted_out_at INTEGER NOT NULL
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS deleted_subscriptions (
+            id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL,
+            {SubscriptionFields},
+            deleted_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS deleted_subscriptions_by_time ON deleted_subscriptions (deleted_at);
+        """;
+
+    /// <summary>Indexes on columns that files of earlier versions gain only once the columns are added.</summary>
+    private const string IndexesOfAddedColumns = """
+        CREATE INDEX IF NOT EXISTS subscriptions_by_expiry ON subscriptions (expires_at) WHERE expires_at IS NOT NULL;
         """;
 
     /// <summary>
-    /// Columns of <c>subscriptions</c> that files of earlier versions lack (the CREATE TABLE above is
-    /// skipped for them). Nullable, as SQLite requires of a column added without a default: existing rows
-    /// read null, which is what they mean (no delivery error yet).
+    /// Columns that files of earlier versions lack (the CREATE TABLE above is skipped for them). Nullable,
+    /// as SQLite requires of a column added without a default: existing rows read null, which is what they
+    /// mean (no delivery error yet, no display name, no filter policy, no expiry). The tombstone table is
+    /// newer than all of them, so its CREATE TABLE (with <see cref="SubscriptionFields"/>) holds them all.
     /// </summary>
-    private static readonly (string Name, string Type)[] AddedSubscriptionColumns =
+    private static readonly (string Table, string Name, string Type)[] AddedColumns =
     [
-        ("delivery_error_code", "TEXT"),
-        ("delivery_error_detail", "TEXT"),
-        ("delivery_error_at", "INTEGER"),
+        ("subscriptions", "delivery_error_code", "TEXT"),
+        ("subscriptions", "delivery_error_detail", "TEXT"),
+        ("subscriptions", "delivery_error_at", "INTEGER"),
+        ("subscriptions", "filter_policy", "TEXT"),
+        ("subscriptions", "expires_at", "INTEGER"),
+        ("topics", "display_name", "TEXT"),
     ];
 
     public static async Task ApplyAsync(SqliteDatabase database, CancellationToken cancellationToken)
@@ -59,23 +87,25 @@ internal static class SqliteMetadataSchema
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, Tables, cancellationToken);
 
-        var present = await SubscriptionColumnsAsync(connection, transaction, cancellationToken);
-        foreach (var (name, type) in AddedSubscriptionColumns)
+        foreach (var table in AddedColumns.Select(c => c.Table).Distinct())
         {
-            if (!present.Contains(name))
+            var present = await ColumnsAsync(connection, transaction, table, cancellationToken);
+            foreach (var (_, name, type) in AddedColumns.Where(c => c.Table == table && !present.Contains(c.Name)))
             {
-                await ExecuteAsync(connection, transaction, $"ALTER TABLE subscriptions ADD COLUMN {name} {type}", cancellationToken);
+                await ExecuteAsync(connection, transaction, $"ALTER TABLE {table} ADD COLUMN {name} {type}", cancellationToken);
             }
         }
 
+        await ExecuteAsync(connection, transaction, IndexesOfAddedColumns, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task<HashSet<string>> SubscriptionColumnsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<HashSet<string>> ColumnsAsync(SqliteConnection connection, SqliteTransaction transaction, string table, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT name FROM pragma_table_info('subscriptions')";
+        command.CommandText = "SELECT name FROM pragma_table_info($table)";
+        command.Parameters.AddWithValue("$table", table);
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

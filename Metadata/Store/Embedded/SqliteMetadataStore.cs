@@ -1,66 +1,61 @@
-using System.Data.Common;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Notify.Metadata.Model;
-using Notify.Shared.Storage;
+using static Notify.Metadata.Store.Embedded.SqliteRows;
 
 namespace Notify.Metadata.Store.Embedded;
 
 /// <summary>
-/// Topics, subscriptions and the SMS opt-out list in one SQLite file, tables as
-/// <see cref="SqliteMetadataSchema"/> makes them. Commits are fsync'd: a 201 for a topic or a subscription
-/// survives a power cut. Uniqueness of (topic, protocol, endpoint) is a table constraint, so concurrent
-/// identical subscribes resolve to one row.
+/// Topics, subscriptions, tombstones of deleted subscriptions and the SMS opt-out list in one SQLite file,
+/// tables as <see cref="SqliteMetadataSchema"/> makes them. Commits are fsync'd: a 201 for a topic or a
+/// subscription survives a power cut. Uniqueness of (topic, protocol, endpoint) is a table constraint, so
+/// concurrent identical subscribes resolve to one row. Expired pending subscriptions stay in the file until
+/// <see cref="DeleteExpiredAsync"/>; until then every statement that reads one skips it (<see cref="SqliteRows.Live"/>).
 /// </summary>
 internal sealed class SqliteMetadataStore : IMetadataStore
 {
-    private const string SubscriptionColumns =
-        "id, topic, protocol, endpoint, status, confirm_token, unsubscribe_token, created_at, confirmed_at, " +
-        "delivery_error_code, delivery_error_detail, delivery_error_at";
+    private readonly SqliteMetadataFile _file;
+    private readonly TimeProvider _clock;
+    private readonly SqliteSubscriptionListing _listing;
+    private readonly SqliteSmsOptOuts _optOuts;
 
-    /// <summary>The index of a column selected right after <see cref="SubscriptionColumns"/>.</summary>
-    private const int AfterSubscriptionColumns = 12;
-
-    private readonly SqliteDatabase _database;
-    private readonly Lazy<Task> _schema;
-
-    public SqliteMetadataStore(string path)
+    public SqliteMetadataStore(string path, TimeProvider clock)
     {
-        _database = new SqliteDatabase(path, SqliteDatabase.Durability.Full);
-        _schema = new Lazy<Task>(() => SqliteMetadataSchema.ApplyAsync(_database, CancellationToken.None));
+        _file = new SqliteMetadataFile(path);
+        _clock = clock;
+        _listing = new SqliteSubscriptionListing(_file, clock);
+        _optOuts = new SqliteSmsOptOuts(_file);
     }
 
     public async Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             INSERT INTO topics (name, created_at) VALUES ($name, $now) ON CONFLICT (name) DO NOTHING;
-            SELECT name, created_at, changes() FROM topics WHERE name = $name;
+            SELECT {TopicColumns}, changes() FROM topics WHERE name = $name;
             """;
         command.Parameters.AddWithValue("$name", name);
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return (ReadTopic(reader), reader.GetInt64(2) == 1);
+        return (ReadTopic(reader), reader.GetInt64(3) == 1);
     }
 
     public async Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, created_at FROM topics WHERE name = $name";
+        command.CommandText = $"SELECT {TopicColumns} FROM topics WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadTopic(reader) : null;
+        return await ReadTopicAsync(command, cancellationToken);
     }
 
     public async Task<Page<Topic>> ListTopicsAsync(int limit, string? cursor, CancellationToken cancellationToken)
     {
         var after = Cursor.Decode("topics", cursor);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, created_at FROM topics WHERE name > $after ORDER BY name LIMIT $limit";
+        command.CommandText = $"SELECT {TopicColumns} FROM topics WHERE name > $after ORDER BY name LIMIT $limit";
         command.Parameters.AddWithValue("$after", after ?? string.Empty);
         command.Parameters.AddWithValue("$limit", limit + 1);
         var topics = new List<Topic>(limit + 1);
@@ -72,12 +67,22 @@ internal sealed class SqliteMetadataStore : IMetadataStore
             }
         }
 
-        return ToPage(topics, limit, t => Cursor.Encode("topics", t.Name));
+        return PageCut.ToPage(topics, limit, t => Cursor.Encode("topics", t.Name));
+    }
+
+    public async Task<Topic?> UpdateTopicAsync(string name, TopicSettings settings, CancellationToken cancellationToken)
+    {
+        await using var connection = await _file.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE topics SET display_name = $displayName WHERE name = $name RETURNING {TopicColumns}";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$displayName", Nullable(settings.DisplayName));
+        return await ReadTopicAsync(command, cancellationToken);
     }
 
     public async Task<bool> DeleteTopicAsync(string name, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // The foreign key's ON DELETE CASCADE removes the topic's subscriptions in the same statement.
         command.CommandText = "DELETE FROM topics WHERE name = $name";
@@ -87,31 +92,23 @@ internal sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<(Subscription Subscription, bool Created)> SubscribeAsync(Subscription candidate, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = (SqliteTransaction)transaction;
+        // An expired pending subscription of the endpoint makes way for the candidate in the same transaction.
         command.CommandText = $"""
+            DELETE FROM subscriptions
+            WHERE topic = $topic AND protocol = $protocol AND endpoint = $endpoint AND NOT {Live};
             INSERT INTO subscriptions ({SubscriptionColumns})
-            SELECT $id, $topic, $protocol, $endpoint, $status, $confirm, $unsubscribe, $created, $confirmed,
-                $errorCode, $errorDetail, $errorAt
+            SELECT {SubscriptionValues}
             WHERE EXISTS (SELECT 1 FROM topics WHERE name = $topic)
             ON CONFLICT (topic, protocol, endpoint) DO NOTHING;
             SELECT {SubscriptionColumns}, changes() FROM subscriptions
             WHERE topic = $topic AND protocol = $protocol AND endpoint = $endpoint;
             """;
-        command.Parameters.AddWithValue("$id", candidate.Id);
-        command.Parameters.AddWithValue("$topic", candidate.Topic);
-        command.Parameters.AddWithValue("$protocol", StoredNames.Of(candidate.Protocol));
-        command.Parameters.AddWithValue("$endpoint", candidate.Endpoint);
-        command.Parameters.AddWithValue("$status", StoredNames.Of(candidate.Status));
-        command.Parameters.AddWithValue("$confirm", candidate.ConfirmToken);
-        command.Parameters.AddWithValue("$unsubscribe", candidate.UnsubscribeToken);
-        command.Parameters.AddWithValue("$created", candidate.CreatedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$confirmed", (object?)candidate.ConfirmedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-        command.Parameters.AddWithValue("$errorCode", (object?)candidate.LastDeliveryError?.Code ?? DBNull.Value);
-        command.Parameters.AddWithValue("$errorDetail", (object?)candidate.LastDeliveryError?.Detail ?? DBNull.Value);
-        command.Parameters.AddWithValue("$errorAt", (object?)candidate.LastDeliveryError?.At.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        AddSubscription(command, candidate);
+        AddLiveAt(command, _clock.GetUtcNow());
 
         (Subscription, bool)? result = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -128,34 +125,38 @@ internal sealed class SqliteMetadataStore : IMetadataStore
 
     public async Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SubscriptionColumns} FROM subscriptions WHERE id = $id";
+        command.CommandText = $"SELECT {SubscriptionColumns} FROM subscriptions WHERE id = $id AND {Live}";
         command.Parameters.AddWithValue("$id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
+        AddLiveAt(command, _clock.GetUtcNow());
+        return await ReadSubscriptionAsync(command, cancellationToken);
     }
 
     public async Task<Page<Subscription>> ListSubscriptionsAsync(string topic, int limit, string? cursor, CancellationToken cancellationToken)
     {
         var listing = "subscriptions:" + topic;
         var after = Cursor.Decode(listing, cursor);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {SubscriptionColumns} FROM subscriptions
-            WHERE topic = $topic AND id > $after ORDER BY id LIMIT $limit
+            WHERE topic = $topic AND id > $after AND {Live} ORDER BY id LIMIT $limit
             """;
         command.Parameters.AddWithValue("$topic", topic);
         command.Parameters.AddWithValue("$after", after ?? string.Empty);
         command.Parameters.AddWithValue("$limit", limit + 1);
+        AddLiveAt(command, _clock.GetUtcNow());
         var items = await ReadSubscriptionsAsync(command, cancellationToken);
-        return ToPage(items, limit, s => Cursor.Encode(listing, s.Id));
+        return PageCut.ToPage(items, limit, s => Cursor.Encode(listing, s.Id));
     }
+
+    public Task<Page<Subscription>> ListAllSubscriptionsAsync(SubscriptionQuery query, int limit, string? cursor, CancellationToken cancellationToken) =>
+        _listing.ListAsync(query, limit, cursor, cancellationToken);
 
     public async Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {SubscriptionColumns} FROM subscriptions
@@ -165,135 +166,101 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         return await ReadSubscriptionsAsync(command, cancellationToken);
     }
 
-    public async Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    // Confirming twice keeps the first confirmation time.
+    public Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UpdateSubscriptionAsync(
+            id,
+            "status = 'confirmed', confirmed_at = COALESCE(confirmed_at, $now), expires_at = NULL",
+            command => command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds()),
+            cancellationToken);
+
+    public Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+        UpdateSubscriptionAsync(
+            id,
+            "filter_policy = $filterPolicy",
+            command => command.Parameters.AddWithValue("$filterPolicy", Nullable(settings.FilterPolicy)),
+            cancellationToken);
+
+    public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
+        UpdateSubscriptionAsync(
+            id,
+            "delivery_error_code = $errorCode, delivery_error_detail = $errorDetail, delivery_error_at = $errorAt",
+            command => AddDeliveryError(command, error),
+            cancellationToken);
+
+    public async Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // Confirming twice keeps the first confirmation time.
+        command.Transaction = (SqliteTransaction)transaction;
+        // The tombstone and the delete commit together: a subscription is never both live and deleted.
         command.CommandText = $"""
-            UPDATE subscriptions SET status = 'confirmed', confirmed_at = COALESCE(confirmed_at, $now)
-            WHERE id = $id
-            RETURNING {SubscriptionColumns}
+            INSERT OR REPLACE INTO deleted_subscriptions ({SubscriptionColumns}, deleted_at)
+            SELECT {SubscriptionColumns}, $now FROM subscriptions WHERE id = $id AND {Live};
+            DELETE FROM subscriptions WHERE id = $id AND {Live} RETURNING {SubscriptionColumns};
             """;
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
+        AddLiveAt(command, _clock.GetUtcNow());
+        var deleted = await ReadSubscriptionAsync(command, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
     }
 
-    public async Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
+    public async Task<DeletedSubscription?> GetDeletedSubscriptionAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM subscriptions WHERE id = $id RETURNING {SubscriptionColumns}";
-        command.Parameters.AddWithValue("$id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
-    }
-
-    public async Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            UPDATE subscriptions
-            SET delivery_error_code = $code, delivery_error_detail = $detail, delivery_error_at = $at
-            WHERE id = $id
-            RETURNING {SubscriptionColumns}
+            SELECT {SubscriptionColumns}, deleted_at FROM deleted_subscriptions
+            WHERE id = $id AND deleted_at > $keptSince
             """;
         command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$code", error.Code);
-        command.Parameters.AddWithValue("$detail", error.Detail);
-        command.Parameters.AddWithValue("$at", error.At.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$keptSince", (_clock.GetUtcNow() - DeletedSubscription.Retention).ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
+        return await reader.ReadAsync(cancellationToken)
+            ? new DeletedSubscription(ReadSubscription(reader), Time(reader, AfterSubscriptionColumns))
+            : null;
     }
 
-    public async Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // Only opted-out numbers have a row, so opting back in deletes it. Opting out again keeps the
-        // first time, as confirming again does.
-        command.CommandText = optedOut
-            ? "INSERT INTO sms_opt_outs (phone_number, opted_out_at) VALUES ($number, $now) ON CONFLICT (phone_number) DO NOTHING"
-            : "DELETE FROM sms_opt_outs WHERE phone_number = $number";
-        command.Parameters.AddWithValue("$number", phoneNumber);
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken)
-    {
-        var optedOut = new HashSet<string>(StringComparer.Ordinal);
-        if (phoneNumbers.Count == 0)
-        {
-            return optedOut;
-        }
-
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // The numbers go in as one JSON array, not one parameter each: a topic may have more SMS
-        // subscribers than a statement may have parameters.
-        command.CommandText = """
-            SELECT phone_number FROM sms_opt_outs
-            WHERE phone_number IN (SELECT value FROM json_each($numbers))
+        command.CommandText = $"""
+            DELETE FROM subscriptions WHERE expires_at IS NOT NULL AND NOT {Live};
+            DELETE FROM deleted_subscriptions WHERE deleted_at <= $keptSince;
             """;
-        command.Parameters.AddWithValue("$numbers", JsonSerializer.Serialize(phoneNumbers));
+        AddLiveAt(command, now);
+        command.Parameters.AddWithValue("$keptSince", (now - DeletedSubscription.Retention).ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _optOuts.SetAsync(phoneNumber, optedOut, now, cancellationToken);
+
+    public Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken) =>
+        _optOuts.GetOptedOutAsync(phoneNumbers, cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="set"/> to subscription <paramref name="id"/> unless it expired, and returns it
+    /// as updated; null when there is no such subscription.
+    /// </summary>
+    private async Task<Subscription?> UpdateSubscriptionAsync(string id, string set, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = await _file.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE subscriptions SET {set} WHERE id = $id AND {Live} RETURNING {SubscriptionColumns}";
+        command.Parameters.AddWithValue("$id", id);
+        AddLiveAt(command, _clock.GetUtcNow());
+        bind(command);
+        return await ReadSubscriptionAsync(command, cancellationToken);
+    }
+
+    private static async Task<Topic?> ReadTopicAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            optedOut.Add(reader.GetString(0));
-        }
-
-        return optedOut;
+        return await reader.ReadAsync(cancellationToken) ? ReadTopic(reader) : null;
     }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _schema.Value.WaitAsync(cancellationToken);
-        return await _database.OpenAsync(cancellationToken);
-    }
-
-    private static async Task<List<Subscription>> ReadSubscriptionsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var items = new List<Subscription>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(ReadSubscription(reader));
-        }
-
-        return items;
-    }
-
-    private static Page<T> ToPage<T>(List<T> items, int limit, Func<T, string> cursorOf)
-    {
-        if (items.Count <= limit)
-        {
-            return new Page<T>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<T>(items, cursorOf(items[^1]));
-    }
-
-    private static Topic ReadTopic(DbDataReader reader) =>
-        new(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
-
-    private static Subscription ReadSubscription(DbDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        Topic = reader.GetString(1),
-        Protocol = StoredNames.ParseProtocol(reader.GetString(2)),
-        Endpoint = reader.GetString(3),
-        Status = StoredNames.ParseStatus(reader.GetString(4)),
-        ConfirmToken = reader.GetString(5),
-        UnsubscribeToken = reader.GetString(6),
-        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
-        ConfirmedAt = reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-        LastDeliveryError = reader.IsDBNull(9)
-            ? null
-            : new DeliveryError(reader.GetString(9), reader.GetString(10), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))),
-    };
 }

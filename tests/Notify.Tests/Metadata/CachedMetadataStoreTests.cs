@@ -14,15 +14,14 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(10);
 
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new();
     private readonly SqliteMetadataStore _inner;
     private readonly InProcessMetadataCache _cache;
     private readonly CachedMetadataStore _store;
 
     public CachedMetadataStoreTests()
     {
-        _inner = new SqliteMetadataStore(_directory.File("metadata.db"));
-        _cache = new InProcessMetadataCache(Options.Create(new MetadataCacheOptions { Ttl = TimeSpan.FromSeconds(10) }), _clock);
+        _inner = new SqliteMetadataStore(_directory.File("metadata.db"), Clock);
+        _cache = new InProcessMetadataCache(Options.Create(new MetadataCacheOptions { Ttl = TimeSpan.FromSeconds(10) }), Clock);
         _store = new CachedMetadataStore(_inner, _cache);
     }
 
@@ -38,7 +37,7 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         await _inner.DeleteTopicAsync("orders", default);
         Assert.NotNull(await _store.GetTopicAsync("orders", default));
 
-        _clock.Advance(TimeSpan.FromSeconds(11));
+        Clock.Advance(TimeSpan.FromSeconds(11));
         Assert.Null(await _store.GetTopicAsync("orders", default));
     }
 
@@ -62,7 +61,7 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         await _store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
         Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default));
 
-        await _store.DeleteSubscriptionAsync(subscription.Id, default);
+        await _store.DeleteSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
 
         Assert.Empty(await _store.GetConfirmedSubscriptionsAsync("orders", default));
     }
@@ -83,7 +82,7 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
     }
 
     [Fact]
-    public async Task RecordDeliveryError_InvalidatesSubscriberList()
+    public async Task SetDeliveryError_InvalidatesSubscriberList()
     {
         await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
         var (subscription, _) = await _store.SubscribeAsync(NewSubscription("orders", "+15551230001", Protocol.Sms), default);
@@ -91,9 +90,45 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         Assert.Null(Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default)).LastDeliveryError);
         var error = new DeliveryError("21610", "Unsubscribed recipient", DateTimeOffset.UnixEpoch);
 
-        await _store.RecordDeliveryErrorAsync(subscription.Id, error, default);
+        await _store.SetDeliveryErrorAsync(subscription.Id, error, default);
 
         Assert.Equal(error, Assert.Single(await _store.GetConfirmedSubscriptionsAsync("orders", default)).LastDeliveryError);
+    }
+
+    [Fact]
+    public async Task UpdateTopic_InvalidatesTheTopic()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        Assert.Null((await _store.GetTopicAsync("orders", default))!.DisplayName);
+
+        await _store.UpdateTopicAsync("orders", new TopicSettings("Orders"), default);
+
+        Assert.Equal("Orders", (await _store.GetTopicAsync("orders", default))!.DisplayName);
+    }
+
+    /// <summary>Each write invalidates the keys whose cached values it changed, and no others.</summary>
+    [Fact]
+    public async Task Writes_InvalidateExactlyTheKeysTheyChange()
+    {
+        var recording = new RecordingCache(_cache);
+        var store = new CachedMetadataStore(_inner, recording);
+        await store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        var (subscription, _) = await store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a", expiresAt: Now.AddHours(1)), default);
+        var (expiring, _) = await store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/b", expiresAt: Now.AddHours(1)), default);
+        await store.ConfirmSubscriptionAsync(subscription.Id, Now, default);
+        var topic = CachedMetadataStore.TopicKey("orders");
+        var subscribers = CachedMetadataStore.SubscribersKey("orders");
+
+        Assert.Equal([topic], await recording.InvalidatedByAsync(() => store.UpdateTopicAsync("orders", new TopicSettings("Orders"), default)));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.UpdateTopicAsync("missing", new TopicSettings("Missing"), default)));
+        Assert.Equal([subscribers], await recording.InvalidatedByAsync(() => store.UpdateSubscriptionAsync(subscription.Id, new SubscriptionSettings("{}"), default)));
+        Assert.Equal([subscribers], await recording.InvalidatedByAsync(() => store.SetDeliveryErrorAsync(subscription.Id, null, default)));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.SetDeliveryErrorAsync("missing", null, default)));
+        Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.DeleteExpiredAsync(Clock.GetUtcNow(), default)));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.UpdateSubscriptionAsync(expiring.Id, new SubscriptionSettings("{}"), default)));
+        Assert.Equal([subscribers], await recording.InvalidatedByAsync(() => store.DeleteSubscriptionAsync(subscription.Id, Now, default)));
+        Assert.Empty(await recording.InvalidatedByAsync(() => store.DeleteSubscriptionAsync(subscription.Id, Now, default)));
     }
 
     /// <summary>
@@ -112,7 +147,7 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         var pause = pausing.PauseNextRead();
         var read = reader.GetConfirmedSubscriptionsAsync("orders", default);
         await pause.Fetched.WaitAsync(HangGuard);
-        await _store.DeleteSubscriptionAsync(subscription.Id, default);
+        await _store.DeleteSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
         pause.Release();
 
         Assert.Single(await read.WaitAsync(HangGuard));
@@ -153,5 +188,31 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
     {
         _cache.Dispose();
         _directory.Dispose();
+    }
+
+    /// <summary>A cache that notes the keys invalidated through it.</summary>
+    private sealed class RecordingCache(IMetadataCache inner) : IMetadataCache
+    {
+        private readonly List<string> _invalidated = [];
+
+        /// <summary>The keys <paramref name="write"/> invalidated.</summary>
+        public async Task<List<string>> InvalidatedByAsync(Func<Task> write)
+        {
+            _invalidated.Clear();
+            await write();
+            return [.. _invalidated];
+        }
+
+        public ValueTask<CacheLookup<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken) where T : class =>
+            inner.TryGetAsync<T>(key, cancellationToken);
+
+        public ValueTask RefillAsync<T>(string key, T value, RefillTicket ticket, CancellationToken cancellationToken) where T : class =>
+            inner.RefillAsync(key, value, ticket, cancellationToken);
+
+        public ValueTask InvalidateAsync(string key, CancellationToken cancellationToken)
+        {
+            _invalidated.Add(key);
+            return inner.InvalidateAsync(key, cancellationToken);
+        }
     }
 }

@@ -8,10 +8,8 @@ using Notify.TestServers;
 namespace Notify.Tests.Metadata;
 
 /// <summary>The metadata contract against dynalite, plus what only the DynamoDB design has to get right.</summary>
-public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : MetadataStoreContractTests, IClassFixture<DynaliteServer>, IAsyncLifetime, IDisposable
+public sealed partial class DynamoDbMetadataStoreTests(DynaliteServer server) : MetadataStoreContractTests, IClassFixture<DynaliteServer>, IAsyncLifetime, IDisposable
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
-
     private readonly LocalDynamoDb _dynamo = new(server);
     private DynamoDbMetadataStore? _store;
 
@@ -20,7 +18,7 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
     public async Task InitializeAsync()
     {
         await _dynamo.Tables().EnsureCreatedAsync(default);
-        _store = new DynamoDbMetadataStore(_dynamo.Client, Microsoft.Extensions.Options.Options.Create(_dynamo.Options));
+        _store = new DynamoDbMetadataStore(_dynamo.Client, Microsoft.Extensions.Options.Options.Create(_dynamo.Options), Clock);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -31,7 +29,7 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
     public async Task ConcurrentIdenticalSubscribes_FromSeveralStores_ListOneSubscription()
     {
         await Store.CreateTopicAsync("orders", Now, default);
-        var stores = Enumerable.Range(0, 4).Select(_ => new DynamoDbMetadataStore(_dynamo.Client, _dynamo.Names.Metadata)).ToArray();
+        var stores = Enumerable.Range(0, 4).Select(_ => new DynamoDbMetadataStore(_dynamo.Client, _dynamo.Names.Metadata, Clock)).ToArray();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 40)
             .Select(i => stores[i % stores.Length].SubscribeAsync(NewSubscription("orders", "https://hooks.example/same"), default)));
@@ -65,14 +63,14 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
     /// a subscription whose lookup outlived it.
     /// </summary>
     [Fact]
-    public async Task RecordDeliveryError_OfDeletedSubscription_ReturnsNullAndRecreatesNothing()
+    public async Task SetDeliveryError_OfDeletedSubscription_ReturnsNullAndRecreatesNothing()
     {
         await Store.CreateTopicAsync("orders", Now, default);
         var (subscription, _) = await Store.SubscribeAsync(NewSubscription("orders", "+15551230001", Protocol.Sms), default);
         var pointer = MetadataItems.ReadLookup((await GetItemAsync(MetadataKeys.Lookup(subscription.Id)))!);
         await _dynamo.Client.DeleteItemAsync(_dynamo.Names.Metadata, pointer.SubscriptionKey);
 
-        Assert.Null(await Store.RecordDeliveryErrorAsync(subscription.Id, new DeliveryError("21610", "Unsubscribed recipient", Now), default));
+        Assert.Null(await Store.SetDeliveryErrorAsync(subscription.Id, new DeliveryError("21610", "Unsubscribed recipient", Now), default));
         Assert.Null(await GetItemAsync(pointer.SubscriptionKey));
     }
 
@@ -100,7 +98,7 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
         await Store.CreateTopicAsync("orders", Now, default);
         var (old, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
         var lookup = (await GetItemAsync(MetadataKeys.Lookup(old.Id)))!;
-        await Store.DeleteSubscriptionAsync(old.Id, default);
+        await Store.DeleteSubscriptionAsync(old.Id, Now, default);
         await _dynamo.Client.PutItemAsync(_dynamo.Names.Metadata, lookup);
 
         var (renewed, created) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
@@ -108,7 +106,7 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
         Assert.True(created);
         Assert.Null(await Store.GetSubscriptionAsync(old.Id, default));
         Assert.Null(await Store.ConfirmSubscriptionAsync(old.Id, Now, default));
-        Assert.Null(await Store.DeleteSubscriptionAsync(old.Id, default));
+        Assert.Null(await Store.DeleteSubscriptionAsync(old.Id, Now, default));
         Assert.Equal(renewed, await Store.GetSubscriptionAsync(renewed.Id, default));
     }
 
@@ -207,7 +205,7 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
         Assert.Empty(await Store.GetConfirmedSubscriptionsAsync("orders", default));
         Assert.Null(await Store.GetSubscriptionAsync(subscription.Id, default));
         Assert.Null(await Store.ConfirmSubscriptionAsync(subscription.Id, Now, default));
-        Assert.Null(await Store.RecordDeliveryErrorAsync(subscription.Id, new DeliveryError("500", "Refused", Now), default));
+        Assert.Null(await Store.SetDeliveryErrorAsync(subscription.Id, new DeliveryError("500", "Refused", Now), default));
         var (renewed, created) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
         Assert.True(created);
         Assert.NotEqual(subscription.Id, renewed.Id);
@@ -228,8 +226,8 @@ public sealed class DynamoDbMetadataStoreTests(DynaliteServer server) : Metadata
 
         Assert.Null(await Store.GetSubscriptionAsync(loser.Id, default));
         Assert.Null(await Store.ConfirmSubscriptionAsync(loser.Id, Now, default));
-        Assert.Null(await Store.RecordDeliveryErrorAsync(loser.Id, new DeliveryError("500", "Refused", Now), default));
-        Assert.Null(await Store.DeleteSubscriptionAsync(loser.Id, default));
+        Assert.Null(await Store.SetDeliveryErrorAsync(loser.Id, new DeliveryError("500", "Refused", Now), default));
+        Assert.Null(await Store.DeleteSubscriptionAsync(loser.Id, Now, default));
         Assert.Equal(winner, await Store.GetSubscriptionAsync(winner.Id, default));
         Assert.Equal([winner.Id], (await Store.ListSubscriptionsAsync("orders", 10, null, default)).Items.Select(s => s.Id));
     }

@@ -1,14 +1,21 @@
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
+using Notify.Tests.Support;
 
 namespace Notify.Tests.Metadata;
 
-/// <summary>The behaviour every <see cref="IMetadataStore"/> must have, whatever its engine.</summary>
-public abstract class MetadataStoreContractTests
+/// <summary>
+/// The behaviour every <see cref="IMetadataStore"/> must have, whatever its engine. The class is spread over
+/// files by concern (<c>MetadataStoreContractTests.*.cs</c>).
+/// </summary>
+public abstract partial class MetadataStoreContractTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
     protected abstract IMetadataStore Store { get; }
+
+    /// <summary>The store's clock, which expiry goes by: each engine's store must be built on it.</summary>
+    protected ManualTimeProvider Clock { get; } = new(Now);
 
     [Fact]
     public async Task CreateTopic_Twice_ReturnsExistingWithCreatedFalse()
@@ -128,8 +135,8 @@ public abstract class MetadataStoreContractTests
         var (a, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
         var (b, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/b"), default);
 
-        Assert.Equal(a, await Store.DeleteSubscriptionAsync(a.Id, default));
-        Assert.Null(await Store.DeleteSubscriptionAsync(a.Id, default));
+        Assert.Equal(a, await Store.DeleteSubscriptionAsync(a.Id, Now, default));
+        Assert.Null(await Store.DeleteSubscriptionAsync(a.Id, Now, default));
         var remaining = await Store.ListSubscriptionsAsync("orders", 10, null, default);
         Assert.Equal([b.Id], remaining.Items.Select(s => s.Id));
     }
@@ -170,7 +177,7 @@ public abstract class MetadataStoreContractTests
     }
 
     [Fact]
-    public async Task RecordDeliveryError_IsReadBackByEveryRead_AndChangesNothingElse()
+    public async Task SetDeliveryError_IsReadBackByEveryRead_AndChangesNothingElse()
     {
         await Store.CreateTopicAsync("alerts", Now, default);
         var (pending, _) = await Store.SubscribeAsync(NewSubscription("alerts", "+15551230001", Protocol.Sms), default);
@@ -179,7 +186,7 @@ public abstract class MetadataStoreContractTests
         Assert.Single(await Store.GetConfirmedSubscriptionsAsync("alerts", default)); // a cache in front now holds the list
         var error = new DeliveryError("21610", "Attempt to send to unsubscribed recipient", Now.AddMinutes(5));
 
-        var recorded = await Store.RecordDeliveryErrorAsync(pending.Id, error, default);
+        var recorded = await Store.SetDeliveryErrorAsync(pending.Id, error, default);
 
         var expected = confirmed with { LastDeliveryError = error };
         Assert.Equal(expected, recorded);
@@ -189,30 +196,30 @@ public abstract class MetadataStoreContractTests
     }
 
     [Fact]
-    public async Task RecordDeliveryError_Again_ReplacesTheEarlierError()
+    public async Task SetDeliveryError_Again_ReplacesTheEarlierError()
     {
         await Store.CreateTopicAsync("alerts", Now, default);
         var (subscription, _) = await Store.SubscribeAsync(NewSubscription("alerts", "ops@mail.example", Protocol.Email), default);
-        await Store.RecordDeliveryErrorAsync(subscription.Id, new DeliveryError("5.1.1", "User unknown", Now), default);
+        await Store.SetDeliveryErrorAsync(subscription.Id, new DeliveryError("5.1.1", "User unknown", Now), default);
         // Providers do not always explain a refusal: an empty detail must be stored as it is.
         var later = new DeliveryError("5.2.1", string.Empty, Now.AddHours(1));
 
-        var recorded = await Store.RecordDeliveryErrorAsync(subscription.Id, later, default);
+        var recorded = await Store.SetDeliveryErrorAsync(subscription.Id, later, default);
 
         Assert.Equal(later, recorded!.LastDeliveryError);
         Assert.Equal(later, (await Store.GetSubscriptionAsync(subscription.Id, default))!.LastDeliveryError);
     }
 
     [Fact]
-    public async Task RecordDeliveryError_OfMissingOrDeletedSubscription_ReturnsNull()
+    public async Task SetDeliveryError_OfMissingOrDeletedSubscription_ReturnsNull()
     {
         await Store.CreateTopicAsync("alerts", Now, default);
         var (subscription, _) = await Store.SubscribeAsync(NewSubscription("alerts", "+15551230001", Protocol.Sms), default);
-        await Store.DeleteSubscriptionAsync(subscription.Id, default);
+        await Store.DeleteSubscriptionAsync(subscription.Id, Now, default);
         var error = new DeliveryError("21610", "Unsubscribed recipient", Now);
 
-        Assert.Null(await Store.RecordDeliveryErrorAsync(Guid.CreateVersion7().ToString("N"), error, default));
-        Assert.Null(await Store.RecordDeliveryErrorAsync(subscription.Id, error, default));
+        Assert.Null(await Store.SetDeliveryErrorAsync(Guid.CreateVersion7().ToString("N"), error, default));
+        Assert.Null(await Store.SetDeliveryErrorAsync(subscription.Id, error, default));
         Assert.Null(await Store.GetSubscriptionAsync(subscription.Id, default));
         Assert.Empty((await Store.ListSubscriptionsAsync("alerts", 10, null, default)).Items);
     }
@@ -282,7 +289,8 @@ public abstract class MetadataStoreContractTests
         Assert.Equal(optedOut.Order(StringComparer.Ordinal), found.Order(StringComparer.Ordinal));
     }
 
-    protected static Subscription NewSubscription(string topic, string endpoint, Protocol protocol = Protocol.Webhook) => new()
+    protected static Subscription NewSubscription(string topic, string endpoint, Protocol protocol = Protocol.Webhook,
+        DateTimeOffset? expiresAt = null, string? filterPolicy = null) => new()
     {
         Id = Notify.Shared.Ids.SortableId.New(TimeProvider.System),
         Topic = topic,
@@ -292,5 +300,7 @@ public abstract class MetadataStoreContractTests
         ConfirmToken = Guid.NewGuid().ToString("N"),
         UnsubscribeToken = Guid.NewGuid().ToString("N"),
         CreatedAt = Now,
+        ExpiresAt = expiresAt,
+        FilterPolicy = filterPolicy,
     };
 }

@@ -47,11 +47,26 @@ internal sealed class PausingMetadataStore(IMetadataStore inner) : IMetadataStor
     public Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.ConfirmSubscriptionAsync(id, now, cancellationToken);
 
-    public Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken) =>
-        inner.DeleteSubscriptionAsync(id, cancellationToken);
+    public Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.DeleteSubscriptionAsync(id, now, cancellationToken);
 
-    public Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken) =>
-        inner.RecordDeliveryErrorAsync(id, error, cancellationToken);
+    public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
+        inner.SetDeliveryErrorAsync(id, error, cancellationToken);
+
+    public Task<Topic?> UpdateTopicAsync(string name, TopicSettings settings, CancellationToken cancellationToken) =>
+        inner.UpdateTopicAsync(name, settings, cancellationToken);
+
+    public Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+        inner.UpdateSubscriptionAsync(id, settings, cancellationToken);
+
+    public Task<Page<Subscription>> ListAllSubscriptionsAsync(SubscriptionQuery query, int limit, string? cursor, CancellationToken cancellationToken) =>
+        inner.ListAllSubscriptionsAsync(query, limit, cursor, cancellationToken);
+
+    public Task<DeletedSubscription?> GetDeletedSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        inner.GetDeletedSubscriptionAsync(id, cancellationToken);
+
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.DeleteExpiredAsync(now, cancellationToken);
 
     public Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.SetSmsOptOutAsync(phoneNumber, optedOut, now, cancellationToken);

@@ -31,7 +31,7 @@ public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixtu
     public async Task InitializeAsync()
     {
         await DirectRedis.FlushAsync(ring);
-        _database = new SqliteMetadataStore(_directory.File("metadata.db"));
+        _database = new SqliteMetadataStore(_directory.File("metadata.db"), _clock);
         _pool = DirectRedis.Pool(ring);
         var ringCache = new RedisRingCache(_pool, Options.Create(DirectRedis.Settings(ring)), NullLogger<RedisRingCache>.Instance);
         _frontendLocal = new InProcessMetadataCache(Options.Create(new MetadataCacheOptions { Ttl = TimeSpan.FromSeconds(10) }), _clock);
@@ -66,7 +66,7 @@ public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixtu
         var pause = _senderDatabase.PauseNextRead();
         var fanOut = _sender.GetConfirmedSubscriptionsAsync("orders", default);
         await pause.Fetched.WaitAsync(HangGuard);
-        await _frontend.DeleteSubscriptionAsync(subscription.Id, default);
+        await _frontend.DeleteSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
         pause.Release();
 
         Assert.Single(await fanOut.WaitAsync(HangGuard));
@@ -84,6 +84,24 @@ public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixtu
         Assert.Equal([_pool.Owner(CachedMetadataStore.SubscribersKey("orders")).Name], await DirectRedis.NodesHoldingAsync(ring, CachedMetadataStore.SubscribersKey("orders")));
         var pause = _senderDatabase.PauseNextRead();
         Assert.Single(await _sender.GetConfirmedSubscriptionsAsync("orders", default));
+        Assert.False(pause.Fetched.IsCompleted);
+    }
+
+    /// <summary>What the ring holds is JSON: a topic's display name and a subscription's filter policy survive it.</summary>
+    [Fact]
+    public async Task TopicAndFanOutList_ServedFromTheRing_KeepTheirSettings()
+    {
+        var subscription = await ConfirmedSubscriberAsync("orders", "https://hooks.example/a");
+        await _frontend.UpdateTopicAsync("orders", new TopicSettings("Orders"), default);
+        var filtered = (await _frontend.UpdateSubscriptionAsync(subscription.Id, new SubscriptionSettings("""{"kind":["refund"]}"""), default))!;
+        var topic = await _sender.GetTopicAsync("orders", default);
+        Assert.Equal([filtered], await _sender.GetConfirmedSubscriptionsAsync("orders", default));
+
+        var pause = _senderDatabase.PauseNextRead();
+
+        Assert.Equal(topic, await _sender.GetTopicAsync("orders", default));
+        Assert.Equal("Orders", topic!.DisplayName);
+        Assert.Equal([filtered], await _sender.GetConfirmedSubscriptionsAsync("orders", default));
         Assert.False(pause.Fetched.IsCompleted);
     }
 

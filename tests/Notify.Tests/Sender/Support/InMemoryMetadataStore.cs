@@ -5,18 +5,22 @@ using Notify.Metadata.Store;
 namespace Notify.Tests.Sender.Support;
 
 /// <summary>
-/// A tiny store double with only what the Sender uses: its two reads, delivery errors and SMS opt-outs;
-/// <see cref="Failure"/> makes each of them throw.
+/// A store double holding subscriptions without topics: what the Sender reads and writes (fan-out lists,
+/// delivery errors, SMS opt-outs) and the subscription operations that need no topic (settings, delete with
+/// its tombstone, the listing across topics, expiry by its clock). Topic operations are not supported;
+/// <see cref="Failure"/> makes the subscription and opt-out operations throw.
 /// </summary>
-internal sealed class InMemoryMetadataStore : IMetadataStore
+internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetadataStore
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new();
+    private readonly ConcurrentDictionary<string, DeletedSubscription> _deleted = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _optedOut = new(StringComparer.Ordinal);
 
     public Exception? Failure { get; set; }
 
     public Subscription Add(string id, string topic = "orders", Protocol protocol = Protocol.Webhook,
-        SubscriptionStatus status = SubscriptionStatus.Confirmed, string? endpoint = null)
+        SubscriptionStatus status = SubscriptionStatus.Confirmed, string? endpoint = null, string? filterPolicy = null)
     {
         var subscription = new Subscription
         {
@@ -28,29 +32,81 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
             ConfirmToken = $"confirm-{id}",
             UnsubscribeToken = $"unsubscribe-{id}",
             CreatedAt = DateTimeOffset.UnixEpoch,
+            FilterPolicy = filterPolicy,
         };
         _subscriptions[id] = subscription;
         return subscription;
     }
 
-    public Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
-    {
-        if (Failure is { } failure)
-        {
-            return Task.FromException<IReadOnlyList<Subscription>>(failure);
-        }
-
-        IReadOnlyList<Subscription> confirmed = _subscriptions.Values
+    public Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken) =>
+        Answer<IReadOnlyList<Subscription>>(() => Live()
             .Where(s => s.Topic == topic && s.Status == SubscriptionStatus.Confirmed)
             .OrderBy(s => s.Id, StringComparer.Ordinal)
-            .ToArray();
-        return Task.FromResult(confirmed);
-    }
+            .ToArray());
 
     public Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken) =>
-        Failure is { } failure
-            ? Task.FromException<Subscription?>(failure)
-            : Task.FromResult(_subscriptions.GetValueOrDefault(id));
+        Answer(() => _subscriptions.TryGetValue(id, out var s) && !s.IsExpired(_clock.GetUtcNow()) ? s : null);
+
+    public Task<Page<Subscription>> ListAllSubscriptionsAsync(SubscriptionQuery query, int limit, string? cursor, CancellationToken cancellationToken) =>
+        Answer(() =>
+        {
+            var after = ListPosition.FromCursor(query, cursor);
+            var matching = Live()
+                .Where(s => (query.Topic is null || s.Topic == query.Topic)
+                    && (query.Protocol is null || s.Protocol == query.Protocol)
+                    && (query.Status is null || s.Status == query.Status))
+                .Where(s => after is null || IsAfter(s, after))
+                .OrderBy(s => s.Topic, StringComparer.Ordinal)
+                .ThenBy(s => s.Id, StringComparer.Ordinal)
+                .Take(limit + 1)
+                .ToList();
+            return PageCut.ToPage(matching, limit, s => new ListPosition(s.Topic, s.Id).ToCursor(query));
+        });
+
+    public Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+        Answer(() => Change(id, s => s with { FilterPolicy = settings.FilterPolicy }));
+
+    public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
+        Answer(() => Change(id, s => s with { LastDeliveryError = error }));
+
+    public Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Answer(() =>
+        {
+            if (!_subscriptions.TryGetValue(id, out var current) || current.IsExpired(_clock.GetUtcNow())
+                || !_subscriptions.TryRemove(new KeyValuePair<string, Subscription>(id, current)))
+            {
+                return null;
+            }
+
+            _deleted[id] = new DeletedSubscription(current, now);
+            return current;
+        });
+
+    public Task<DeletedSubscription?> GetDeletedSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        Answer(() => _deleted.TryGetValue(id, out var d) && d.DeletedAt + DeletedSubscription.Retention > _clock.GetUtcNow() ? d : null);
+
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        Answer(() =>
+            _subscriptions.Where(p => p.Value.IsExpired(now)).Count(p => _subscriptions.TryRemove(p))
+            + _deleted.Where(p => p.Value.DeletedAt + DeletedSubscription.Retention <= now).Count(p => _deleted.TryRemove(p)));
+
+    public Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Answer(() =>
+        {
+            if (optedOut)
+            {
+                _optedOut.TryAdd(phoneNumber, now);
+            }
+            else
+            {
+                _optedOut.TryRemove(phoneNumber, out _);
+            }
+
+            return true;
+        });
+
+    public Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken) =>
+        Answer<IReadOnlySet<string>>(() => phoneNumbers.Where(_optedOut.ContainsKey).ToHashSet(StringComparer.Ordinal));
 
     public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
@@ -58,6 +114,9 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
     public Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<Page<Topic>> ListTopicsAsync(int limit, string? cursor, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<Topic?> UpdateTopicAsync(string name, TopicSettings settings, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
     public Task<bool> DeleteTopicAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -71,54 +130,33 @@ internal sealed class InMemoryMetadataStore : IMetadataStore
     public Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
-    public Task<Subscription?> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<Subscription?> RecordDeliveryErrorAsync(string id, DeliveryError error, CancellationToken cancellationToken)
+    private IEnumerable<Subscription> Live()
     {
-        if (Failure is { } failure)
-        {
-            return Task.FromException<Subscription?>(failure);
-        }
+        var now = _clock.GetUtcNow();
+        return _subscriptions.Values.Where(s => !s.IsExpired(now));
+    }
 
-        while (_subscriptions.TryGetValue(id, out var current))
+    private static bool IsAfter(Subscription subscription, ListPosition position)
+    {
+        var byTopic = string.CompareOrdinal(subscription.Topic, position.Topic);
+        return byTopic > 0 || (byTopic == 0 && position.LastId is not null && string.CompareOrdinal(subscription.Id, position.LastId) > 0);
+    }
+
+    /// <summary>Applies <paramref name="change"/> to a live subscription, atomically against other changes; null when there is none.</summary>
+    private Subscription? Change(string id, Func<Subscription, Subscription> change)
+    {
+        while (_subscriptions.TryGetValue(id, out var current) && !current.IsExpired(_clock.GetUtcNow()))
         {
-            var updated = current with { LastDeliveryError = error };
+            var updated = change(current);
             if (_subscriptions.TryUpdate(id, updated, current))
             {
-                return Task.FromResult<Subscription?>(updated);
+                return updated;
             }
         }
 
-        return Task.FromResult<Subscription?>(null);
+        return null;
     }
 
-    public Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (Failure is { } failure)
-        {
-            return Task.FromException(failure);
-        }
-
-        if (optedOut)
-        {
-            _optedOut.TryAdd(phoneNumber, now);
-        }
-        else
-        {
-            _optedOut.TryRemove(phoneNumber, out _);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task<IReadOnlySet<string>> GetSmsOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken)
-    {
-        if (Failure is { } failure)
-        {
-            return Task.FromException<IReadOnlySet<string>>(failure);
-        }
-
-        IReadOnlySet<string> optedOut = phoneNumbers.Where(_optedOut.ContainsKey).ToHashSet(StringComparer.Ordinal);
-        return Task.FromResult(optedOut);
-    }
+    private Task<T> Answer<T>(Func<T> answer) =>
+        Failure is { } failure ? Task.FromException<T>(failure) : Task.FromResult(answer());
 }

@@ -1,0 +1,107 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Notify.Metadata.Model;
+
+namespace Notify.Metadata.Store.Embedded;
+
+/// <summary>
+/// Topics and subscriptions to and from rows of the metadata file: the column lists every statement
+/// selects, the parameters a subscription is written with, and the condition that hides expired pending
+/// subscriptions. Times are Unix milliseconds.
+/// </summary>
+internal static class SqliteRows
+{
+    public const string TopicColumns = "name, created_at, display_name";
+
+    /// <summary>The columns of a subscription, in <c>subscriptions</c> and <c>deleted_subscriptions</c> alike.</summary>
+    public const string SubscriptionColumns =
+        "id, topic, protocol, endpoint, status, confirm_token, unsubscribe_token, created_at, confirmed_at, " +
+        "delivery_error_code, delivery_error_detail, delivery_error_at, filter_policy, expires_at";
+
+    /// <summary>The parameters <see cref="AddSubscription"/> sets, in the order of <see cref="SubscriptionColumns"/>.</summary>
+    public const string SubscriptionValues =
+        "$id, $topic, $protocol, $endpoint, $status, $confirm, $unsubscribe, $created, $confirmed, " +
+        "$errorCode, $errorDetail, $errorAt, $filterPolicy, $expiresAt";
+
+    /// <summary>The index of a column selected right after <see cref="SubscriptionColumns"/>.</summary>
+    public const int AfterSubscriptionColumns = 14;
+
+    /// <summary>
+    /// True for a subscription that has not expired at <c>$liveAt</c> (see <see cref="AddLiveAt"/>): the
+    /// rule of <see cref="SubscriptionExpiry.IsExpired"/>, in SQL.
+    /// </summary>
+    public const string Live = "(status = 'confirmed' OR expires_at IS NULL OR expires_at > $liveAt)";
+
+    public static void AddLiveAt(SqliteCommand command, DateTimeOffset now) =>
+        command.Parameters.AddWithValue("$liveAt", now.ToUnixTimeMilliseconds());
+
+    public static void AddSubscription(SqliteCommand command, Subscription subscription)
+    {
+        command.Parameters.AddWithValue("$id", subscription.Id);
+        command.Parameters.AddWithValue("$topic", subscription.Topic);
+        command.Parameters.AddWithValue("$protocol", StoredNames.Of(subscription.Protocol));
+        command.Parameters.AddWithValue("$endpoint", subscription.Endpoint);
+        command.Parameters.AddWithValue("$status", StoredNames.Of(subscription.Status));
+        command.Parameters.AddWithValue("$confirm", subscription.ConfirmToken);
+        command.Parameters.AddWithValue("$unsubscribe", subscription.UnsubscribeToken);
+        command.Parameters.AddWithValue("$created", subscription.CreatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$confirmed", Nullable(subscription.ConfirmedAt?.ToUnixTimeMilliseconds()));
+        AddDeliveryError(command, subscription.LastDeliveryError);
+        command.Parameters.AddWithValue("$filterPolicy", Nullable(subscription.FilterPolicy));
+        command.Parameters.AddWithValue("$expiresAt", Nullable(subscription.ExpiresAt?.ToUnixTimeMilliseconds()));
+    }
+
+    /// <summary>Sets <c>$errorCode</c>, <c>$errorDetail</c> and <c>$errorAt</c>, all null for no error.</summary>
+    public static void AddDeliveryError(SqliteCommand command, DeliveryError? error)
+    {
+        command.Parameters.AddWithValue("$errorCode", Nullable(error?.Code));
+        command.Parameters.AddWithValue("$errorDetail", Nullable(error?.Detail));
+        command.Parameters.AddWithValue("$errorAt", Nullable(error?.At.ToUnixTimeMilliseconds()));
+    }
+
+    public static object Nullable(object? value) => value ?? DBNull.Value;
+
+    public static Topic ReadTopic(DbDataReader reader) =>
+        new(reader.GetString(0), Time(reader, 1))
+        {
+            DisplayName = reader.IsDBNull(2) ? null : reader.GetString(2),
+        };
+
+    public static Subscription ReadSubscription(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Topic = reader.GetString(1),
+        Protocol = StoredNames.ParseProtocol(reader.GetString(2)),
+        Endpoint = reader.GetString(3),
+        Status = StoredNames.ParseStatus(reader.GetString(4)),
+        ConfirmToken = reader.GetString(5),
+        UnsubscribeToken = reader.GetString(6),
+        CreatedAt = Time(reader, 7),
+        ConfirmedAt = reader.IsDBNull(8) ? null : Time(reader, 8),
+        LastDeliveryError = reader.IsDBNull(9) ? null : new DeliveryError(reader.GetString(9), reader.GetString(10), Time(reader, 11)),
+        FilterPolicy = reader.IsDBNull(12) ? null : reader.GetString(12),
+        ExpiresAt = reader.IsDBNull(13) ? null : Time(reader, 13),
+    };
+
+    /// <summary>The single subscription the command returns, or null when it returns none.</summary>
+    public static async Task<Subscription?> ReadSubscriptionAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSubscription(reader) : null;
+    }
+
+    public static async Task<List<Subscription>> ReadSubscriptionsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var items = new List<Subscription>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(ReadSubscription(reader));
+        }
+
+        return items;
+    }
+
+    public static DateTimeOffset Time(DbDataReader reader, int ordinal) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+}
