@@ -62,7 +62,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     {
         if (bad.InnerException is JsonException json)
         {
-            return $"The request body is not valid JSON for this call: {json.Message}";
+            return Validation.UnpairedSurrogate.Describe(json) ?? $"The request body is not valid JSON for this call: {json.Message}";
         }
 
         if (bad.Message.Contains("was not provided from body", StringComparison.Ordinal)
