@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Dedup;
-using Notify.Frontend.Validation;
 using Notify.Shared.Ids;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
@@ -34,16 +33,7 @@ internal sealed partial class Publisher(IMessageQueue queue, IDedupStore dedup, 
             }
         }
 
-        var envelope = QueueEnvelope.For(new Notification
-        {
-            MessageId = messageId,
-            Topic = topic,
-            Subject = request.Subject,
-            Message = request.DefaultMessage!,
-            Messages = PerProtocol(request.Messages),
-            Attributes = request.Attributes,
-            Timestamp = clock.GetUtcNow(),
-        });
+        var envelope = NotificationEnvelope.For(topic, request, messageId, clock.GetUtcNow());
 
         try
         {
@@ -79,13 +69,6 @@ internal sealed partial class Publisher(IMessageQueue queue, IDedupStore dedup, 
         {
             Log.AcceptFailed(logger, messageId, dedupOptions.Value.PendingLease.TotalSeconds, exception.GetType().Name, exception.Message);
         }
-    }
-
-    // The default body travels once, as Message; only the protocols' own bodies go into Messages.
-    private static Dictionary<string, string>? PerProtocol(Dictionary<string, string?>? messages)
-    {
-        var own = messages?.Where(m => m.Key != PublishRule.DefaultKey && m.Value is not null).ToDictionary(m => m.Key, m => m.Value!);
-        return own is { Count: > 0 } ? own : null;
     }
 
     /// <summary>Queues the confirmation request of a new webhook subscription; the Sender delivers and retries it.</summary>

@@ -419,9 +419,13 @@ internal sealed partial class MessageProcessor : IDisposable
 
             reason = $"a {envelope.Kind} envelope without its content";
         }
+        catch (EnvelopeFormatException ex)
+        {
+            reason = ex.Message;
+        }
         catch (JsonException ex)
         {
-            // The exception's message may quote the body; only its position is logged.
+            // The parser's message may quote the body; only its position is logged.
             reason = $"invalid JSON for an envelope at line {ex.LineNumber}, byte {ex.BytePositionInLine}";
         }
 

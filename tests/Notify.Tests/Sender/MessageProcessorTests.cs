@@ -223,6 +223,41 @@ public sealed class MessageProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task EnvelopeWithTextThatIsNotUtf8_IsDeletedAsPoison_NamingTheField()
+    {
+        _store.Add("a");
+        // "wyg=" is C3 28: a lead byte without its continuation.
+        var message = _queue.Enqueue("bad-utf8", """{"kind":"Notification","encodedNotification":{"messageId":"bad-utf8","topic":"orders","message":"wyg=","timestamp":"2026-12-02T10:00:00+00:00"}}""");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        var poison = Assert.Single(_logs.Entries, e => e.EventName == "PoisonMessage");
+        Assert.Contains("message is not valid UTF-8", poison.Message);
+        Assert.Empty(_webhooks.Calls);
+    }
+
+    /// <summary>Messages queued before an upgrade (texts as JSON strings) are delivered by the upgraded Sender.</summary>
+    [Fact]
+    public async Task NotificationQueuedByTheEarlierVersion_IsDelivered()
+    {
+        _store.Add("a");
+        var message = _queue.Enqueue("old-1", """
+            {"kind":"Notification","notification":{"messageId":"old-1","topic":"orders","subject":"\u003CShipped\u003E","message":"\u003Cb\u003E\u0001\u0022","attributes":{"region":"eu"},"timestamp":"2026-12-02T10:00:00+00:00"}}
+            """);
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        var delivered = Assert.Single(_webhooks.Delivered);
+        Assert.Equal("old-1", delivered.MessageId);
+        Assert.Equal("<Shipped>", delivered.Subject);
+        Assert.Equal("<b>\u0001\"", delivered.Message);
+        Assert.Equal("eu", delivered.Attributes!["region"]);
+        Assert.DoesNotContain(_logs.Entries, e => e.EventName == "PoisonMessage");
+    }
+
+    [Fact]
     public async Task Confirmation_ForAPendingSubscription_IsSentThroughItsChannelAndDeleted()
     {
         _store.Add("new", status: SubscriptionStatus.Pending);

@@ -14,6 +14,7 @@ internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : ID
     private readonly ConcurrentDictionary<string, Func<CancellationToken, Task<DeliveryResult>>> _answers = new();
     private readonly ConcurrentQueue<(string SubscriptionId, bool Confirmation)> _calls = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _started = new();
+    private readonly ConcurrentQueue<Notification> _delivered = new();
 
     public Protocol Protocol => protocol;
 
@@ -21,6 +22,9 @@ internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : ID
     public int? MaxConcurrent { get; init; }
 
     public IReadOnlyCollection<(string SubscriptionId, bool Confirmation)> Calls => _calls.ToArray();
+
+    /// <summary>The notifications handed to <see cref="DeliverAsync"/>, one per call.</summary>
+    public IReadOnlyCollection<Notification> Delivered => _delivered.ToArray();
 
     public void Answer(string subscriptionId, Func<CancellationToken, Task<DeliveryResult>> answer) => _answers[subscriptionId] = answer;
 
@@ -45,8 +49,11 @@ internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : ID
     /// <summary>Completes once the subscriber's delivery has begun.</summary>
     public Task WhenStartedAsync(string subscriptionId) => Eventually.Within(Started(subscriptionId).Task);
 
-    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken) =>
-        Run(subscription.Id, confirmation: false, cancellationToken);
+    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken)
+    {
+        _delivered.Enqueue(notification);
+        return Run(subscription.Id, confirmation: false, cancellationToken);
+    }
 
     public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
         Run(subscription.Id, confirmation: true, cancellationToken);
