@@ -8,12 +8,16 @@ namespace Notify.Sender.Channels;
 /// endpoint URL, a token or a message body.
 /// </param>
 /// <param name="Refusal">Set when the provider refused for good (not a transient failure): recorded on the subscription.</param>
-internal sealed record DeliveryResult(bool Delivered, int Attempts, string LastStatus, DeliveryRefusal? Refusal = null)
+/// <param name="Code">
+/// Why it was given up, short and stable, for the subscription's owner: <c>http:410</c>, <c>timeout</c>,
+/// <c>connection-failed</c>, <c>forbidden-address</c>, a provider's code such as <c>smtp:451</c>; null when delivered.
+/// </param>
+internal sealed record DeliveryResult(bool Delivered, int Attempts, string LastStatus, DeliveryRefusal? Refusal = null, string? Code = null)
 {
     public static DeliveryResult Success(int attempts, string lastStatus) => new(true, attempts, lastStatus);
 
-    public static DeliveryResult GaveUp(int attempts, string lastStatus, DeliveryRefusal? refusal = null) =>
-        new(false, attempts, lastStatus, refusal);
+    public static DeliveryResult GaveUp(int attempts, string lastStatus, string code, DeliveryRefusal? refusal = null) =>
+        new(false, attempts, lastStatus, refusal, refusal?.Code ?? code);
 }
 
 /// <summary>

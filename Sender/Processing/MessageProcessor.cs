@@ -25,6 +25,7 @@ internal sealed partial class MessageProcessor : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MessageProcessor> _logger;
     private readonly ChannelSlots _slots;
+    private readonly SubscriptionOutcomes _outcomes;
     private readonly InFlightMessages _inFlight = new();
 
     // Cancelled only when shutdown's drain time is over: what is still running then is handed back.
@@ -45,6 +46,7 @@ internal sealed partial class MessageProcessor : IDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         _slots = new ChannelSlots(channels, _options.MaxConcurrentDeliveries, timeProvider);
+        _outcomes = new SubscriptionOutcomes(store, timeProvider, logger);
     }
 
     /// <summary>Messages received and not yet deleted, handed back or left.</summary>
@@ -275,28 +277,6 @@ internal sealed partial class MessageProcessor : IDisposable
         return kept;
     }
 
-    /// <summary>
-    /// Keeps a provider's permanent refusal on the subscription, for its owner to see; a recipient who
-    /// told the provider to stop (Twilio 21610) is opted out here too, so nothing more is sent.
-    /// Best effort: the delivery has ended either way.
-    /// </summary>
-    private async Task RecordRefusalAsync(ReceivedMessage message, Subscription subscription, DeliveryRefusal refusal)
-    {
-        try
-        {
-            var error = new DeliveryError(refusal.Code, refusal.Detail, _timeProvider.GetUtcNow());
-            await _store.SetDeliveryErrorAsync(subscription.Id, error, CancellationToken.None);
-            if (refusal.RecipientOptedOut && subscription.Protocol == Protocol.Sms)
-            {
-                await _store.SetSmsOptOutAsync(subscription.Endpoint, true, error.At, CancellationToken.None);
-            }
-        }
-        catch (Exception ex)
-        {
-            Log.RecordRefusalFailed(_logger, ex, message.Id, subscription.Id);
-        }
-    }
-
     /// <summary>One subscriber's task; never throws.</summary>
     private async Task<TaskEnd> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
     {
@@ -337,11 +317,9 @@ internal sealed partial class MessageProcessor : IDisposable
             else
             {
                 Log.GaveUp(_logger, message.Id, subscription.Id, subscription.Protocol, result.Attempts, result.LastStatus);
-                if (result.Refusal is { } refusal)
-                {
-                    await RecordRefusalAsync(message, subscription, refusal);
-                }
             }
+
+            await _outcomes.RecordAsync(message.Id, subscription, confirmation: target.Notification is null, result);
 
             return TaskEnd.Ended;
         }
@@ -517,11 +495,6 @@ internal sealed partial class MessageProcessor : IDisposable
             "Skipped {Count} SMS subscriber(s) of message {MessageId}: their numbers opted out",
             EventName = "SkippedOptedOut")]
         public static partial void SkippedOptedOut(ILogger logger, int count, string messageId);
-
-        [LoggerMessage(220, LogLevel.Warning,
-            "Could not record the provider's refusal on subscription {SubscriptionId} (message {MessageId})",
-            EventName = "RecordRefusalFailed")]
-        public static partial void RecordRefusalFailed(ILogger logger, Exception exception, string messageId, string subscriptionId);
 
         [LoggerMessage(210, LogLevel.Warning,
             "{Unfinished} of {Total} deliveries of message {MessageId} were cancelled by shutdown; handing it back to the queue",

@@ -41,7 +41,7 @@ internal sealed class EmailChannel : IDeliveryChannel
         if (_options.WhyDisabled is { } disabled)
         {
             // Subscriptions made while email was configured outlive a configuration change.
-            return DeliveryResult.GaveUp(0, disabled);
+            return DeliveryResult.GaveUp(0, disabled, "channel-off");
         }
 
         using var mail = compose(new MailAddress(_options.From!));

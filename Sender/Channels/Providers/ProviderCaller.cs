@@ -82,16 +82,23 @@ internal sealed partial class ProviderCaller
             cancellationToken.ThrowIfCancellationRequested();
             return outcome switch
             {
-                { Exception: TimeoutRejectedException } => DeliveryResult.GaveUp(attempts, $"timed out after {_attemptTimeout.TotalSeconds:0.#}s"),
+                { Exception: TimeoutRejectedException } => DeliveryResult.GaveUp(attempts, $"timed out after {_attemptTimeout.TotalSeconds:0.#}s", "timeout"),
                 { Exception: { } exception } => throw exception,
                 { Result: { Outcome: ProviderOutcome.Accepted } accepted } => DeliveryResult.Success(attempts, accepted.Status),
-                { Result: var failed } => DeliveryResult.GaveUp(attempts, failed.Status, failed.Refusal),
+                { Result: var failed } => DeliveryResult.GaveUp(attempts, failed.Status, CodeOf(failed.Status), failed.Refusal),
             };
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>"smtp:451" from "smtp:451", "twilio:20429" from "twilio:20429 HTTP 429", "http:503" from "HTTP 503".</summary>
+    private static string CodeOf(string status)
+    {
+        var first = status.Split(' ', 2)[0];
+        return first == "HTTP" && status.Length > 5 ? "http:" + status[5..].Split(' ', 2)[0] : first;
     }
 
     private static string Describe(Outcome<ProviderAttempt> outcome) =>

@@ -33,7 +33,7 @@ internal sealed class SmsChannel : IDeliveryChannel
         if (_options.WhyDisabled is { } disabled)
         {
             // Subscriptions made while SMS was configured outlive a configuration change.
-            return Task.FromResult(DeliveryResult.GaveUp(0, disabled));
+            return Task.FromResult(DeliveryResult.GaveUp(0, disabled, "channel-off"));
         }
 
         var body = SmsBody.For(notification);
@@ -45,5 +45,5 @@ internal sealed class SmsChannel : IDeliveryChannel
 
     /// <summary>SMS subscriptions are confirmed when made (as in SNS), so none is ever pending.</summary>
     public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
-        Task.FromResult(DeliveryResult.GaveUp(0, "SMS subscriptions are confirmed when made; no confirmation is sent"));
+        Task.FromResult(DeliveryResult.GaveUp(0, "SMS subscriptions are confirmed when made; no confirmation is sent", "not-needed"));
 }

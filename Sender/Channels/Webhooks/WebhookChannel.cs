@@ -68,7 +68,7 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
     }
 
     // The Frontend validates endpoints at subscribe time; this guards against a store edited by hand.
-    private static DeliveryResult InvalidEndpoint => DeliveryResult.GaveUp(0, "the endpoint is not an absolute http(s) URL");
+    private static DeliveryResult InvalidEndpoint => DeliveryResult.GaveUp(0, "the endpoint is not an absolute http(s) URL", "invalid-endpoint");
 
     private static bool TryGetEndpoint(Subscription subscription, out Uri endpoint) =>
         Uri.TryCreate(subscription.Endpoint, UriKind.Absolute, out endpoint!)

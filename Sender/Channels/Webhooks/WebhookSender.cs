@@ -78,7 +78,7 @@ internal sealed partial class WebhookSender
             Log.Refused(_logger, request.MessageType, request.MessageId, request.SubscriptionId, call.Endpoint, refusal);
         }
 
-        return DeliveryResult.GaveUp(call.Attempts, status);
+        return DeliveryResult.GaveUp(call.Attempts, status, CodeOf(outcome));
     }
 
     /// <summary>One POST. Must not throw (Polly's outcome API): failures come back as outcomes.</summary>
@@ -140,6 +140,16 @@ internal sealed partial class WebhookSender
         HttpRequestException ex when Find<SocketException>(ex) is { } socket => $"connection failed ({socket.SocketErrorCode})",
         HttpRequestException ex => $"connection failed ({ex.HttpRequestError})",
         var ex => ex.GetType().Name,
+    };
+
+    /// <summary>The give-up's code for the subscription's owner (<see cref="DeliveryResult.Code"/>).</summary>
+    private static string CodeOf(Outcome<WebhookAttempt> outcome) => outcome.Exception switch
+    {
+        null when outcome.Result.Refusal is not null => "forbidden-address",
+        null => $"http:{outcome.Result.StatusCode}",
+        TimeoutRejectedException => "timeout",
+        HttpRequestException => "connection-failed",
+        _ => "failed",
     };
 
     private static T? Find<T>(Exception exception) where T : Exception

@@ -47,7 +47,7 @@ public sealed class ProviderCallerTests : IDisposable
         var result = await caller.CallAsync((_, _) => { calls++; return Task.FromResult(ProviderAttempt.Transient("HTTP 500")); }, 0, CancellationToken.None);
 
         Assert.Equal(3, calls);
-        Assert.Equal(DeliveryResult.GaveUp(3, "HTTP 500"), result);
+        Assert.Equal(DeliveryResult.GaveUp(3, "HTTP 500", "http:500"), result);
     }
 
     [Fact]

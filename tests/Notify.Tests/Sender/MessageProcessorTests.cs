@@ -15,6 +15,7 @@ public sealed class MessageProcessorTests : IDisposable
     private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HandBackAfter = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SubscriptionRecheck = TimeSpan.FromSeconds(7);
     private const int MaxReceiveCount = 4;
 
     private readonly InMemoryQueue _queue = new();
@@ -405,6 +406,89 @@ public sealed class MessageProcessorTests : IDisposable
         busy.SetResult();
     }
 
+    [Fact]
+    public async Task Delivery_StillBeingTried_StopsWhenItsSubscriptionIsDeleted()
+    {
+        _store.Add("leaving");
+        _store.Add("staying");
+        _webhooks.Block("leaving");
+        var message = Notification("m1");
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _webhooks.WhenStartedAsync("leaving");
+
+        await _store.DeleteSubscriptionAsync("leaving", _clock.GetUtcNow(), CancellationToken.None);
+        await _clock.WaitForTimerAsync(SubscriptionRecheck);
+        _clock.Advance(SubscriptionRecheck);
+
+        // The stopped delivery ends (nothing more is owed to a deleted subscription): the message is done, not handed back.
+        await _queue.WhenDeletedAsync(message);
+        Assert.Equal(0, _queue.VisibilityChangesOf(message, TimeSpan.Zero));
+        await _logs.WhenLoggedAsync("DeliveryStoppedSubscriptionGone");
+    }
+
+    [Fact]
+    public async Task Delivery_StillBeingTried_GoesOnWhileItsSubscriptionExists()
+    {
+        _store.Add("slow");
+        var gate = _webhooks.Block("slow");
+        var message = Notification("m1");
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _webhooks.WhenStartedAsync("slow");
+
+        var reads = _store.SubscriptionReads;
+        await _clock.WaitForTimerAsync(SubscriptionRecheck);
+        _clock.Advance(SubscriptionRecheck);
+        await Eventually.True(() => _store.SubscriptionReads > reads, "the subscription was looked up again");
+        gate.SetResult();
+
+        await _queue.WhenDeletedAsync(message);
+        Assert.DoesNotContain(_logs.Entries, e => e.EventName == "DeliveryStoppedSubscriptionGone");
+    }
+
+    [Fact]
+    public async Task Confirmation_NotDelivered_IsRecordedOnTheSubscription()
+    {
+        _store.Add("new", status: SubscriptionStatus.Pending);
+        _webhooks.GiveUp("new", "HTTP 410", "http:410");
+        var message = Confirmation("c1", "new");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        var error = (await _store.GetSubscriptionAsync("new", CancellationToken.None))!.LastDeliveryError;
+        Assert.NotNull(error);
+        Assert.Equal("http:410", error.Code);
+        Assert.Contains("HTTP 410", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("POST /v1/subscriptions/new/confirmation", error.Detail, StringComparison.Ordinal);
+        Assert.Equal(_clock.GetUtcNow(), error.At);
+    }
+
+    [Fact]
+    public async Task Confirmation_Delivered_ClearsTheErrorOfAnEarlierOne()
+    {
+        _store.Add("retried", status: SubscriptionStatus.Pending);
+        await _store.SetDeliveryErrorAsync("retried", new DeliveryError("timeout", "earlier", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        var message = Confirmation("c1", "retried");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Null((await _store.GetSubscriptionAsync("retried", CancellationToken.None))!.LastDeliveryError);
+    }
+
+    [Fact]
+    public async Task Notification_GivenUpWithoutRefusal_LeavesTheSubscriptionAsItWas()
+    {
+        _store.Add("flaky");
+        _webhooks.GiveUp("flaky", "HTTP 503");
+        var message = Notification("m1");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Null((await _store.GetSubscriptionAsync("flaky", CancellationToken.None))!.LastDeliveryError);
+    }
+
     private MessageProcessor Processor(int maxConcurrentDeliveries = 64, IReadOnlyList<ScriptedChannel>? extraChannels = null)
     {
         var options = new SenderOptions
@@ -414,6 +498,7 @@ public sealed class MessageProcessorTests : IDisposable
             HandBackAfter = HandBackAfter,
             DrainTimeout = DrainTimeout,
             MaxReceiveCount = MaxReceiveCount,
+            SubscriptionRecheckInterval = SubscriptionRecheck,
         };
         _processor = new MessageProcessor(
             _queue, _store, new DeliveryChannels([_webhooks, .. extraChannels ?? []]), Options.Create(options), _clock, _logs.CreateLogger<MessageProcessor>());

@@ -153,6 +153,9 @@ public sealed class RetrieverServiceTests : IDisposable
             ReceiveBatchSize = batchSize,
             WaitTime = TimeSpan.FromMilliseconds(50),
             DrainTimeout = DrainTimeout,
+
+            // Far from every other timer of these tests, which wait for timers by their due time.
+            SubscriptionRecheckInterval = TimeSpan.FromHours(1),
         });
         _processor = new MessageProcessor(
             _queue, _store, new DeliveryChannels([_webhooks]), options, _clock, _logs.CreateLogger<MessageProcessor>());

@@ -17,7 +17,12 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
     private readonly ConcurrentDictionary<string, DeletedSubscription> _deleted = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _optedOut = new(StringComparer.Ordinal);
 
+    private int _subscriptionReads;
+
     public Exception? Failure { get; set; }
+
+    /// <summary>How many times a subscription was read by id.</summary>
+    public int SubscriptionReads => Volatile.Read(ref _subscriptionReads);
 
     public Subscription Add(string id, string topic = "orders", Protocol protocol = Protocol.Webhook,
         SubscriptionStatus status = SubscriptionStatus.Confirmed, string? endpoint = null, string? filterPolicy = null)
@@ -44,8 +49,11 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
             .OrderBy(s => s.Id, StringComparer.Ordinal)
             .ToArray());
 
-    public Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken) =>
-        Answer(() => _subscriptions.TryGetValue(id, out var s) && !s.IsExpired(_clock.GetUtcNow()) ? s : null);
+    public Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _subscriptionReads);
+        return Answer(() => _subscriptions.TryGetValue(id, out var s) && !s.IsExpired(_clock.GetUtcNow()) ? s : null);
+    }
 
     public Task<Page<Subscription>> ListAllSubscriptionsAsync(SubscriptionQuery query, int limit, string? cursor, CancellationToken cancellationToken) =>
         Answer(() =>

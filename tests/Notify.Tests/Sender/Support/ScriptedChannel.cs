@@ -28,8 +28,8 @@ internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : ID
 
     public void Answer(string subscriptionId, Func<CancellationToken, Task<DeliveryResult>> answer) => _answers[subscriptionId] = answer;
 
-    public void GiveUp(string subscriptionId, string status) =>
-        Answer(subscriptionId, _ => Task.FromResult(DeliveryResult.GaveUp(6, status)));
+    public void GiveUp(string subscriptionId, string status, string code = "http:503") =>
+        Answer(subscriptionId, _ => Task.FromResult(DeliveryResult.GaveUp(6, status, code)));
 
     public void Throw(string subscriptionId) =>
         Answer(subscriptionId, _ => Task.FromException<DeliveryResult>(new InvalidOperationException("channel bug")));
