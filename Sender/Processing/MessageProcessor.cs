@@ -26,6 +26,7 @@ internal sealed partial class MessageProcessor : IDisposable
     private readonly ILogger<MessageProcessor> _logger;
     private readonly ChannelSlots _slots;
     private readonly SubscriptionOutcomes _outcomes;
+    private readonly DeliveryTargets _targets;
     private readonly InFlightMessages _inFlight = new();
 
     // Cancelled only when shutdown's drain time is over: what is still running then is handed back.
@@ -47,6 +48,7 @@ internal sealed partial class MessageProcessor : IDisposable
         _logger = logger;
         _slots = new ChannelSlots(channels, _options.MaxConcurrentDeliveries, timeProvider);
         _outcomes = new SubscriptionOutcomes(store, timeProvider, logger);
+        _targets = new DeliveryTargets(store, logger);
     }
 
     /// <summary>Messages received and not yet deleted, handed back or left.</summary>
@@ -146,7 +148,7 @@ internal sealed partial class MessageProcessor : IDisposable
         IReadOnlyList<DeliveryTarget> targets;
         try
         {
-            targets = await ResolveTargetsAsync(message, envelope, _abort.Token);
+            targets = await _targets.ResolveAsync(message.Id, envelope, _abort.Token);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
@@ -227,54 +229,6 @@ internal sealed partial class MessageProcessor : IDisposable
         }
 
         return 0;
-    }
-
-    private async Task<IReadOnlyList<DeliveryTarget>> ResolveTargetsAsync(
-        ReceivedMessage message, QueueEnvelope envelope, CancellationToken cancellationToken)
-    {
-        if (envelope.Kind == EnvelopeKind.Notification)
-        {
-            var notification = envelope.Notification!;
-            var subscriptions = await WithoutOptedOutAsync(
-                await _store.GetConfirmedSubscriptionsAsync(notification.Topic, cancellationToken), message, cancellationToken);
-            if (subscriptions.Count == 0)
-            {
-                Log.NoSubscribers(_logger, message.Id, notification.Topic);
-                return [];
-            }
-
-            var targets = new DeliveryTarget[subscriptions.Count];
-            for (var i = 0; i < targets.Length; i++)
-            {
-                targets[i] = new DeliveryTarget(subscriptions[i], notification);
-            }
-
-            return targets;
-        }
-
-        var subscription = await _store.GetSubscriptionAsync(envelope.SubscriptionId!, cancellationToken);
-        if (subscription is null || subscription.Status == SubscriptionStatus.Confirmed)
-        {
-            Log.ConfirmationNotNeeded(_logger, message.Id, envelope.SubscriptionId!, subscription is null ? "deleted" : "already confirmed");
-            return [];
-        }
-
-        return [new DeliveryTarget(subscription, null)];
-    }
-
-    /// <summary>Drops SMS subscribers whose number replied STOP: one read per message that has SMS subscribers.</summary>
-    private async Task<IReadOnlyList<Subscription>> WithoutOptedOutAsync(
-        IReadOnlyList<Subscription> subscriptions, ReceivedMessage message, CancellationToken cancellationToken)
-    {
-        var optedOut = await _store.OptedOutNumbersAsync(subscriptions, cancellationToken);
-        if (optedOut.Count == 0)
-        {
-            return subscriptions;
-        }
-
-        var kept = subscriptions.Where(s => !s.IsOptedOut(optedOut)).ToList();
-        Log.SkippedOptedOut(_logger, subscriptions.Count - kept.Count, message.Id);
-        return kept;
     }
 
     /// <summary>One subscriber's task; never throws.</summary>
@@ -437,16 +391,6 @@ internal sealed partial class MessageProcessor : IDisposable
             EventName = "SubscriberLookupFailed")]
         public static partial void LookupFailed(ILogger logger, Exception exception, string messageId);
 
-        [LoggerMessage(202, LogLevel.Debug,
-            "Message {MessageId} for topic {Topic} has no confirmed subscribers",
-            EventName = "NoSubscribers")]
-        public static partial void NoSubscribers(ILogger logger, string messageId, string topic);
-
-        [LoggerMessage(203, LogLevel.Debug,
-            "Confirmation request {MessageId} for subscription {SubscriptionId} is not needed: the subscription is {State}",
-            EventName = "ConfirmationNotNeeded")]
-        public static partial void ConfirmationNotNeeded(ILogger logger, string messageId, string subscriptionId, string state);
-
         [LoggerMessage(204, LogLevel.Information,
             "No delivery slot freed within {HandBackAfter} for message {MessageId}; handed back to the queue for another Sender",
             EventName = "NoDeliveryCapacity")]
@@ -490,11 +434,6 @@ internal sealed partial class MessageProcessor : IDisposable
             "the message is given up and deleted",
             EventName = "DeliveriesFailedGivenUp")]
         public static partial void FailedGivenUp(ILogger logger, int failed, int total, string messageId, int receiveCount);
-
-        [LoggerMessage(219, LogLevel.Debug,
-            "Skipped {Count} SMS subscriber(s) of message {MessageId}: their numbers opted out",
-            EventName = "SkippedOptedOut")]
-        public static partial void SkippedOptedOut(ILogger logger, int count, string messageId);
 
         [LoggerMessage(210, LogLevel.Warning,
             "{Unfinished} of {Total} deliveries of message {MessageId} were cancelled by shutdown; handing it back to the queue",

@@ -407,6 +407,40 @@ public sealed class MessageProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task Notification_ReachesOnlySubscribersWhoseFilterPolicyMatches()
+    {
+        _store.Add("all");
+        _store.Add("eu", filterPolicy: """{"region":["eu"]}""");
+        _store.Add("us", filterPolicy: """{"region":["us"]}""");
+        _store.Add("big-eu", filterPolicy: """{"region":[{"prefix":"e"}],"amount":[{"numeric":[">",100]}]}""");
+        var message = _queue.Enqueue("m1", EnvelopeJson.Serialize(QueueEnvelope.For(new Notification
+        {
+            MessageId = "m1",
+            Topic = "orders",
+            Message = "order 42 shipped",
+            Attributes = new Dictionary<string, string> { ["region"] = "eu", ["amount"] = "250" },
+            Timestamp = DateTimeOffset.UnixEpoch,
+        })));
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Equal(["all", "big-eu", "eu"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
+    }
+
+    [Fact]
+    public async Task Notification_MatchingNoFilterPolicy_IsDeletedWithoutDeliveries()
+    {
+        _store.Add("eu", filterPolicy: """{"region":["eu"]}""");
+        var message = Notification("m1");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        Assert.Empty(_webhooks.Calls);
+    }
+
+    [Fact]
     public async Task Delivery_StillBeingTried_StopsWhenItsSubscriptionIsDeleted()
     {
         _store.Add("leaving");
