@@ -11,6 +11,7 @@ app.UseNotifyFrontend();
 app.MapHealthApi();
 app.MapTopicsApi();
 app.MapSubscriptionsApi();
+app.MapSubscriptionLinksApi();
 app.MapMessagesApi();
 app.MapInboundSmsApi();
 app.MapOpenApi().AllowAnonymous();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using Notify.Frontend.Api.Contracts;
 
 namespace Notify.Frontend.Api;
 
@@ -24,8 +25,12 @@ internal static class LinkPage
     public static ContentHttpResult Confirmed(string topic, string endpoint) =>
         Page("Subscription confirmed", $"{endpoint} now receives the messages of the topic \"{topic}\". Every message carries a link to unsubscribe.");
 
-    public static ContentHttpResult Unsubscribed(string topic, string endpoint) =>
-        Page("Unsubscribed", $"{endpoint} no longer receives the messages of the topic \"{topic}\".");
+    public static ContentHttpResult Unsubscribed(UnsubscribedResponse unsubscribed) =>
+        Page(
+            unsubscribed.AlreadyUnsubscribed ? "Already unsubscribed" : "Unsubscribed",
+            unsubscribed.AlreadyUnsubscribed
+                ? $"{unsubscribed.Endpoint} was already unsubscribed from the topic \"{unsubscribed.Topic}\" on {unsubscribed.UnsubscribedAt:d MMMM yyyy, HH:mm} UTC; it receives none of its messages."
+                : $"{unsubscribed.Endpoint} no longer receives the messages of the topic \"{unsubscribed.Topic}\".");
 
     private static ContentHttpResult Page(string title, string text) =>
         TypedResults.Content(

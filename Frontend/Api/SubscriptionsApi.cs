@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
@@ -8,6 +7,7 @@ using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
+using Notify.Metadata.Expiry;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 using Notify.Shared.Email;
@@ -17,40 +17,36 @@ using Notify.Shared.Webhooks;
 
 namespace Notify.Frontend.Api;
 
+/// <summary>Subscriptions as their topic's owner manages them (with an API key); the links their endpoints get are <see cref="SubscriptionLinksApi"/>.</summary>
 public static class SubscriptionsApi
 {
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
         var ofTopic = app.MapGroup("/v1/topics/{name}/subscriptions").WithTags("Subscriptions").RequireAuthorization().ValidatesTopicName();
-        ofTopic.MapPost("", Subscribe).WithName("Subscribe").ProducesProblems(StatusCodes.Status404NotFound)
+        ofTopic.MapPost("", Subscribe).WithName("Subscribe").ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .Documented(
                 "Subscribe an endpoint",
-                "Subscribes a webhook URL, an email address or an SMS number to the topic (201, Location: /v1/subscriptions/{id}). " +
-                "Webhooks and email start pending and are sent a confirmation request; SMS is confirmed at once. " +
-                "Idempotent: the same protocol and endpoint answer 200 with the existing subscription (and send a pending one's confirmation request again).");
+                "Subscribes a webhook URL, an email address or an SMS number to the topic (201, Location: /v1/subscriptions/{id}), optionally with a filter policy. " +
+                "Webhooks and email start pending, are sent a confirmation request, and are deleted if not confirmed within Notify:Subscriptions:PendingExpiry (3 days); SMS is confirmed at once. " +
+                "Idempotent: the same protocol and endpoint answer 200 with the existing subscription (and send a pending one's confirmation request again); 409 when it exists with another filter policy.");
         ofTopic.MapGet("", ListSubscriptions).WithName("ListSubscriptions").ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("List a topic's subscriptions", "The topic's subscriptions in creation order, a page at a time: pass nextCursor back as cursor for the next page.");
 
-        var subscriptions = app.MapGroup("/v1/subscriptions/{id}").WithTags("Subscriptions");
-        subscriptions.MapGet("", GetSubscription).WithName("GetSubscription").RequireAuthorization().ProducesProblems(StatusCodes.Status404NotFound)
-            .Documented("Get a subscription", "The subscription, with its status and the last delivery error, if any.");
-        subscriptions.MapDelete("", DeleteSubscription).WithName("DeleteSubscription").RequireAuthorization().ProducesProblems(StatusCodes.Status404NotFound)
-            .Documented("Delete a subscription", "Deletes the subscription: nothing more is sent to its endpoint.");
-
-        // The links sent to the endpoint's owner: their token is the credential, not an API key.
-        subscriptions.MapGet("/confirm", Confirm).WithName("ConfirmSubscription").AllowAnonymous().ProducesLinkPage()
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
-            .Documented("Confirm a subscription (link)", "The confirm link sent to the endpoint: no API key, the token is the credential. A browser (Accept: text/html) gets a page, other clients the confirmed subscription.");
-        subscriptions.MapGet("/unsubscribe", Unsubscribe).WithName("Unsubscribe").AllowAnonymous().ProducesLinkPage()
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
-            .Documented("Unsubscribe (link)", "The unsubscribe link in every message: no API key, the token is the credential. A browser (Accept: text/html) gets a page.");
-
-        // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL.
-        // The token in the URL is the credential; the body is not needed to act on it.
-        subscriptions.MapPost("/unsubscribe", Unsubscribe).WithName("UnsubscribeOneClick").AllowAnonymous().DisableAntiforgery().ProducesLinkPage()
-            .Accepts<OneClickUnsubscribeForm>(isOptional: true, "application/x-www-form-urlencoded")
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
-            .Documented("Unsubscribe (one-click)", "RFC 8058 one-click unsubscribe, as mail clients POST it to the List-Unsubscribe URL; the body is not needed.");
+        var all = app.MapGroup("/v1/subscriptions").WithTags("Subscriptions").RequireAuthorization();
+        all.MapGet("", ListAllSubscriptions).WithName("ListAllSubscriptions")
+            .Documented(
+                "List subscriptions across topics",
+                "Every subscription, filtered by topic, protocol and status, ordered by topic name then creation, a page at a time. " +
+                "A page may hold fewer than limit items (even none) while more follow: keep following nextCursor until it is null.");
+        all.MapGet("/{id}", GetSubscription).WithName("GetSubscription").ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented("Get a subscription", "The subscription, with its status, its filter policy, and the last delivery error (for a pending one: why its confirmation request did not arrive).");
+        all.MapPatch("/{id}", UpdateSubscription).WithName("UpdateSubscription").ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented("Change a subscription's settings", "A JSON merge patch (RFC 7396) of its settings: filterPolicy. A field left out stays as it is; null removes it.");
+        all.MapDelete("/{id}", DeleteSubscription).WithName("DeleteSubscription").ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented("Delete a subscription", "Deletes the subscription: nothing more is sent to its endpoint, not even a delivery already being retried.");
+        all.MapPost("/{id}/confirmation", ResendConfirmation).WithName("ResendConfirmation")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .Documented("Send the confirmation request again", "Queues the confirmation request of a pending subscription again (202). 409 when it is already confirmed.");
         return app;
     }
 
@@ -68,6 +64,7 @@ public static class SubscriptionsApi
         IOptions<WebhookOptions> webhooks,
         IOptions<EmailOptions> email,
         IOptions<SmsOptions> sms,
+        IOptions<SubscriptionOptions> subscriptions,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -75,6 +72,11 @@ public static class SubscriptionsApi
         if (EndpointRule.Check(request.Protocol, request.Endpoint, out var endpoint) is { } errors)
         {
             return Problems.Invalid(errors);
+        }
+
+        if (SettingsRule.FilterPolicy(request.FilterPolicy, out var filterPolicy) is { } policyProblem)
+        {
+            return Problems.Invalid("filterPolicy", policyProblem);
         }
 
         var protocol = request.Protocol;
@@ -110,6 +112,8 @@ public static class SubscriptionsApi
             UnsubscribeToken = NewToken(),
             CreatedAt = now,
             ConfirmedAt = confirmedAtOnce ? now : null,
+            ExpiresAt = confirmedAtOnce ? null : now + subscriptions.Value.PendingExpiry,
+            FilterPolicy = filterPolicy,
         };
 
         Subscription subscription;
@@ -123,12 +127,18 @@ public static class SubscriptionsApi
             return Problems.TopicNotFound(name);
         }
 
+        if (!created && subscription.FilterPolicy != filterPolicy)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict,
+                $"{endpoint} is already subscribed to '{name}' (subscription {subscription.Id}) with {(subscription.FilterPolicy is null ? "no filter policy" : "another filter policy")}; change it with PATCH /v1/subscriptions/{subscription.Id}.");
+        }
+
         if (subscription.Status == SubscriptionStatus.Pending)
         {
             await publisher.RequestConfirmationAsync(subscription.Id, cancellationToken);
         }
 
-        var response = (await ResponsesAsync(store, [subscription], cancellationToken))[0];
+        var response = await SubscriptionViews.ResponseAsync(store, subscription, cancellationToken);
         return created ? TypedResults.Created($"/v1/subscriptions/{subscription.Id}", response) : TypedResults.Ok(response);
     }
 
@@ -142,86 +152,76 @@ public static class SubscriptionsApi
         }
 
         var page = await store.ListSubscriptionsAsync(name, pageSize, cursor, cancellationToken);
-        return TypedResults.Ok(new ListResponse<SubscriptionResponse>(await ResponsesAsync(store, page.Items, cancellationToken), page.NextCursor));
+        return TypedResults.Ok(new ListResponse<SubscriptionResponse>(await SubscriptionViews.ResponsesAsync(store, page.Items, cancellationToken), page.NextCursor));
+    }
+
+    internal static async Task<Ok<ListResponse<SubscriptionResponse>>> ListAllSubscriptions(
+        IMetadataStore store,
+        CancellationToken cancellationToken,
+        string? topic = null,
+        string? protocol = null,
+        string? status = null,
+        string? limit = null,
+        string? cursor = null)
+    {
+        var filter = SubscriptionListFilter.Parse(topic, protocol, status);
+        var page = await store.ListAllSubscriptionsAsync(filter.Query, Paging.Limit(limit), cursor, cancellationToken);
+        var items = (await SubscriptionViews.ResponsesAsync(store, page.Items, cancellationToken)).Where(filter.Shows).ToList();
+        return TypedResults.Ok(new ListResponse<SubscriptionResponse>(items, page.NextCursor));
     }
 
     internal static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> GetSubscription(
         string id, IMetadataStore store, CancellationToken cancellationToken)
     {
         var subscription = await store.GetSubscriptionAsync(id, cancellationToken);
-        return subscription is null ? Problems.SubscriptionNotFound(id) : TypedResults.Ok((await ResponsesAsync(store, [subscription], cancellationToken))[0]);
+        return subscription is null ? Problems.SubscriptionNotFound(id) : TypedResults.Ok(await SubscriptionViews.ResponseAsync(store, subscription, cancellationToken));
+    }
+
+    /// <summary>Merges the patch onto the subscription's settings: a field left out keeps its value, null removes it.</summary>
+    internal static async Task<Results<Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> UpdateSubscription(
+        string id, MergePatchBody<UpdateSubscriptionRequest> body, IMetadataStore store, CancellationToken cancellationToken)
+    {
+        var current = await store.GetSubscriptionAsync(id, cancellationToken);
+        if (current is null)
+        {
+            return Problems.SubscriptionNotFound(id);
+        }
+
+        var patch = body.Value;
+        var filterPolicy = current.FilterPolicy;
+        if (patch.FilterPolicy.ValueKind != System.Text.Json.JsonValueKind.Undefined
+            && SettingsRule.FilterPolicy(patch.FilterPolicy, out filterPolicy) is { } problem)
+        {
+            return Problems.Invalid("filterPolicy", problem);
+        }
+
+        var updated = await store.UpdateSubscriptionAsync(id, new SubscriptionSettings(filterPolicy), cancellationToken);
+        return updated is null ? Problems.SubscriptionNotFound(id) : TypedResults.Ok(await SubscriptionViews.ResponseAsync(store, updated, cancellationToken));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSubscription(
         string id, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken) =>
         await store.DeleteSubscriptionAsync(id, clock.GetUtcNow(), cancellationToken) is not null ? TypedResults.NoContent() : Problems.SubscriptionNotFound(id);
 
-    internal static async Task<Results<Ok<SubscriptionResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Confirm(
-        string id, string? token, HttpRequest request, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>202: the confirmation request is queued again (the Sender delivers and retries it); its expiry is not extended.</summary>
+    internal static async Task<Results<Accepted<SubscriptionResponse>, ProblemHttpResult>> ResendConfirmation(
+        string id, IMetadataStore store, Publisher publisher, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token))
-        {
-            return Problems.Invalid("token", "The confirm link needs its token query parameter; use the link exactly as it was sent.");
-        }
-
         var subscription = await store.GetSubscriptionAsync(id, cancellationToken);
         if (subscription is null)
         {
             return Problems.SubscriptionNotFound(id);
         }
 
-        if (!TokensMatch(subscription.ConfirmToken, token))
+        if (subscription.Status == SubscriptionStatus.Confirmed)
         {
-            return Problems.WrongToken();
+            return Problems.Status(StatusCodes.Status409Conflict, $"Subscription '{id}' is already confirmed; it needs no confirmation request.");
         }
 
-        var confirmed = await store.ConfirmSubscriptionAsync(id, clock.GetUtcNow(), cancellationToken);
-        if (confirmed is null)
-        {
-            return Problems.SubscriptionNotFound(id);
-        }
-
-        return LinkPage.IsWanted(request) ? LinkPage.Confirmed(confirmed.Topic, confirmed.Endpoint) : TypedResults.Ok(SubscriptionResponse.From(confirmed));
-    }
-
-    internal static async Task<Results<Ok<SubscriptionResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Unsubscribe(
-        string id, string? token, HttpRequest request, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return Problems.Invalid("token", "The unsubscribe link needs its token query parameter; use the link exactly as it was sent.");
-        }
-
-        var subscription = await store.GetSubscriptionAsync(id, cancellationToken);
-        if (subscription is null)
-        {
-            return Problems.SubscriptionNotFound(id);
-        }
-
-        if (!TokensMatch(subscription.UnsubscribeToken, token))
-        {
-            return Problems.WrongToken();
-        }
-
-        await store.DeleteSubscriptionAsync(id, clock.GetUtcNow(), cancellationToken);
-        return LinkPage.IsWanted(request)
-            ? LinkPage.Unsubscribed(subscription.Topic, subscription.Endpoint)
-            : TypedResults.Ok(SubscriptionResponse.From(subscription, status: SubscriptionState.Unsubscribed));
-    }
-
-    /// <summary>The subscriptions as callers see them; SMS numbers that replied STOP show as opted out (one read for the page).</summary>
-    private static async Task<List<SubscriptionResponse>> ResponsesAsync(
-        IMetadataStore store, IReadOnlyList<Subscription> subscriptions, CancellationToken cancellationToken)
-    {
-        var optedOut = await store.OptedOutNumbersAsync(subscriptions, cancellationToken);
-        return subscriptions
-            .Select(s => SubscriptionResponse.From(s, optedOut: s.IsOptedOut(optedOut)))
-            .ToList();
+        await publisher.RequestConfirmationAsync(id, cancellationToken);
+        return TypedResults.Accepted($"/v1/subscriptions/{id}", await SubscriptionViews.ResponseAsync(store, subscription, cancellationToken));
     }
 
     private static string NewToken() =>
         System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-
-    private static bool TokensMatch(string expected, string presented) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented));
 }

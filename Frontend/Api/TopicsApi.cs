@@ -1,9 +1,11 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Validation;
+using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 
 namespace Notify.Frontend.Api;
@@ -19,6 +21,8 @@ public static class TopicsApi
             .Documented("List topics", "Topics in name order, a page at a time: pass nextCursor back as cursor for the next page; it is null on the last.");
         topics.MapGet("/{name}", GetTopic).WithName("GetTopic").ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Get a topic", "The topic, or 404 when there is none by that name.");
+        topics.MapPatch("/{name}", UpdateTopic).WithName("UpdateTopic").ProducesProblems(StatusCodes.Status404NotFound)
+            .Documented("Change a topic's settings", "A JSON merge patch (RFC 7396) of its settings: displayName. A field left out stays as it is; null removes it.");
         topics.MapDelete("/{name}", DeleteTopic).WithName("DeleteTopic").ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Delete a topic", "Deletes the topic and all its subscriptions. Messages already accepted for it are not delivered.");
         return app;
@@ -53,6 +57,27 @@ public static class TopicsApi
     {
         var topic = await store.GetTopicAsync(name, cancellationToken);
         return topic is null ? Problems.TopicNotFound(name) : TypedResults.Ok(TopicResponse.From(topic));
+    }
+
+    /// <summary>Merges the patch onto the topic's settings: a field left out keeps its value, null removes it.</summary>
+    internal static async Task<Results<Ok<TopicResponse>, ValidationProblem, ProblemHttpResult>> UpdateTopic(
+        string name, MergePatchBody<UpdateTopicRequest> body, IMetadataStore store, CancellationToken cancellationToken)
+    {
+        var current = await store.GetTopicAsync(name, cancellationToken);
+        if (current is null)
+        {
+            return Problems.TopicNotFound(name);
+        }
+
+        var patch = body.Value;
+        var displayName = current.DisplayName;
+        if (patch.DisplayName.ValueKind != JsonValueKind.Undefined && SettingsRule.DisplayName(patch.DisplayName, out displayName) is { } problem)
+        {
+            return Problems.Invalid("displayName", problem);
+        }
+
+        var updated = await store.UpdateTopicAsync(name, new TopicSettings(displayName), cancellationToken);
+        return updated is null ? Problems.TopicNotFound(name) : TypedResults.Ok(TopicResponse.From(updated));
     }
 
     /// <summary>Deletes the topic and its subscriptions; messages still queued for it are dropped by the Sender.</summary>

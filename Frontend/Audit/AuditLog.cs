@@ -28,13 +28,19 @@ internal static partial class AuditLog
                         logger,
                         context.User.FindFirstValue(ClaimTypes.Name) ?? "anonymous",
                         context.Request.Method,
-                        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)",
+                        RouteOf(context),
                         context.Response.StatusCode,
                         Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
             }
         });
     }
+
+    /// <summary>The route template as the API documents it: a group's own route has no trailing slash (<c>/v1/topics</c>).</summary>
+    internal static string RouteOf(HttpContext context) =>
+        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } template
+            ? (template.Length > 1 ? template.TrimEnd('/') : template)
+            : "(no route)";
 
     [LoggerMessage(1, LogLevel.Information, "{Caller} {Method} {Route} -> {Status} in {ElapsedMs:F1} ms", EventName = "ApiCall")]
     private static partial void Call(ILogger logger, string caller, string method, string route, int status, double elapsedMs);

@@ -10,6 +10,7 @@ using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
+using Notify.Metadata.Expiry;
 using Notify.Metadata.Extensions;
 using Notify.Sender;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,7 @@ public static class FrontendServiceExtensions
     public static WebApplicationBuilder AddNotifyFrontend(this WebApplicationBuilder builder)
     {
         builder.AddNotifyMetadata();
+        builder.Services.AddSubscriptionExpiry();
         builder.AddNotifyQueue();
         builder.Services.AddNotifyWebhookOptions();
         builder.Services.AddNotifyChannelOptions();

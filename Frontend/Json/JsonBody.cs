@@ -19,15 +19,5 @@ public sealed class JsonBody<T> : IBindableFromHttpContext<JsonBody<T>>, IEndpoi
         new(await JsonBodyReader.ReadAsync<T>(context, JsonBodyReader.JsonContentTypes));
 
     public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) =>
-        builder.Metadata.Add(new BodyMetadata(typeof(T), JsonBodyReader.JsonContentTypes));
-
-    /// <summary>What the OpenAPI generator reads to describe the request body.</summary>
-    internal sealed class BodyMetadata(Type requestType, IReadOnlyList<string> contentTypes) : IAcceptsMetadata
-    {
-        public IReadOnlyList<string> ContentTypes { get; } = contentTypes;
-
-        public Type? RequestType { get; } = requestType;
-
-        public bool IsOptional => false;
-    }
+        builder.Metadata.Add(new JsonBodyMetadata(typeof(T), JsonBodyReader.JsonContentTypes));
 }

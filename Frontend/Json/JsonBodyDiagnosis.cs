@@ -56,6 +56,13 @@ internal sealed class JsonBodyDiagnosis
 
     private void Value(ref Utf8JsonReader reader, Type type, string path, bool allowNull)
     {
+        if (type == typeof(JsonElement))
+        {
+            // Raw JSON (a merge patch's field, a filter policy): any value, null included; its handler checks it.
+            reader.Skip();
+            return;
+        }
+
         if (reader.TokenType == JsonTokenType.Null)
         {
             if (!allowNull)

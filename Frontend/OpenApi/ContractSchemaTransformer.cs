@@ -40,7 +40,32 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         {
             schema.Examples = [new JsonObject { ["protocol"] = "webhook", ["endpoint"] = "https://example.com/hooks/orders" }];
         }
-        else if (type == typeof(ProblemDetails) || type == typeof(HttpValidationProblemDetails))
+        else if (type == typeof(UpdateTopicRequest))
+        {
+            Replace(schema, "displayName", new OpenApiSchema
+            {
+                Type = JsonSchemaType.String | JsonSchemaType.Null,
+                MinLength = 1,
+                MaxLength = SettingsRule.DisplayNameMaxLength,
+                Pattern = PublishRule.SubjectPattern,
+            });
+            schema.Examples = [new JsonObject { ["displayName"] = "Order updates" }];
+        }
+
+        if (schema.Properties.ContainsKey("filterPolicy"))
+        {
+            // A request may remove it with null (in a patch) or leave it out; an answer leaves it out.
+            var policy = FilterPolicySchema();
+            if (type == typeof(UpdateSubscriptionRequest))
+            {
+                policy.Type |= JsonSchemaType.Null;
+                schema.Examples = [new JsonObject { ["filterPolicy"] = new JsonObject { ["region"] = new JsonArray("eu", "us") } }];
+            }
+
+            Replace(schema, "filterPolicy", policy);
+        }
+
+        if (type == typeof(ProblemDetails) || type == typeof(HttpValidationProblemDetails))
         {
             // Every problem Notify writes has these (ProblemTitles, and a detail from every writer).
             schema.Required = new HashSet<string>(["type", "title", "status", "detail", "traceId", .. type == typeof(HttpValidationProblemDetails) ? ["errors"] : Array.Empty<string>()]);
@@ -68,6 +93,30 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
                 schema.Properties[property.Name] = WithoutNull(propertySchema);
             }
         }
+    }
+
+    /// <summary>
+    /// A filter policy as far as a schema can say: an object of at most 5 attribute names, each with a
+    /// non-empty array of conditions. Its grammar and its 150-combination limit are the service's to check.
+    /// </summary>
+    private static OpenApiSchema FilterPolicySchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        MaxProperties = 5,
+        AdditionalProperties = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            MinItems = 1,
+            Items = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Object },
+        },
+        Examples = [new JsonObject { ["region"] = new JsonArray("eu", "us"), ["amount"] = new JsonArray(new JsonObject { ["numeric"] = new JsonArray(">", 100) }) }],
+    };
+
+    /// <summary>Puts <paramref name="replacement"/> in place of a property's schema, keeping its description.</summary>
+    private static void Replace(OpenApiSchema schema, string property, OpenApiSchema replacement)
+    {
+        replacement.Description = schema.Properties![property].Description;
+        schema.Properties[property] = replacement;
     }
 
     private static bool IsNullable(JsonPropertyInfo property) =>

@@ -15,6 +15,9 @@ public static class OpenApiRegistration
             options.AddDocumentTransformer<SecurityTransformer>();
             options.AddDocumentTransformer((document, _, _) =>
             {
+                // Raw-JSON fields (merge patches, filter policies) are described where they are used.
+                document.Components?.Schemas?.Remove("JsonElement");
+
                 // Enums are written as strings (JsonStringEnumConverter); say so, for generators that need a type.
                 foreach (var schema in document.Components?.Schemas?.Values.OfType<Microsoft.OpenApi.OpenApiSchema>() ?? [])
                 {

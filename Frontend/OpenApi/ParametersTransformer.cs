@@ -14,6 +14,9 @@ namespace Notify.Frontend.OpenApi;
 /// </summary>
 internal sealed class ParametersTransformer : IOpenApiOperationTransformer
 {
+    private static OpenApiSchema Enum(IReadOnlyList<string> values) =>
+        new() { Type = JsonSchemaType.String, Enum = values.Select(v => (JsonNode)JsonValue.Create(v)).ToList() };
+
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
@@ -53,6 +56,18 @@ internal sealed class ParametersTransformer : IOpenApiOperationTransformer
                         MaxLength = Limits.TopicNameMaxLength,
                         Pattern = TopicNameRule.Pattern,
                     };
+                    break;
+                case (ParameterLocation.Query, "topic"):
+                    parameter.Description = "Only this topic's subscriptions.";
+                    parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Limits.TopicNameMaxLength, Pattern = TopicNameRule.Pattern };
+                    break;
+                case (ParameterLocation.Query, "protocol"):
+                    parameter.Description = "Only subscriptions of this protocol.";
+                    parameter.Schema = Enum(SubscriptionListFilter.Protocols);
+                    break;
+                case (ParameterLocation.Query, "status"):
+                    parameter.Description = "Only subscriptions in this status.";
+                    parameter.Schema = Enum(SubscriptionListFilter.Statuses);
                     break;
                 case (ParameterLocation.Path, "id"):
                     parameter.Description = "The subscription's id.";

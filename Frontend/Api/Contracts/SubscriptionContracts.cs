@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Model;
@@ -13,7 +14,19 @@ public sealed record SubscribeRequest(
     [property: JsonRequired]
     [property: Description("Where messages go: an absolute http(s) URL for webhook, an email address for email, an E.164 number such as +15551234567 for sms.")]
     [property: StringLength(Limits.EndpointMaxLength, MinimumLength = 1)]
-    string Endpoint);
+    string Endpoint,
+    [property: Description("Which messages it receives, by their attributes, as SNS's filter policies; all messages when absent.")]
+    JsonElement? FilterPolicy = null);
+
+/// <summary>
+/// A JSON merge patch (RFC 7396) of a subscription's settings: a field left out stays as it is, <c>null</c>
+/// removes it. Each field is kept as raw JSON, so "left out" and "null" stay apart.
+/// </summary>
+public sealed class UpdateSubscriptionRequest
+{
+    [Description("Which messages it receives, by their attributes, as SNS's filter policies; null removes it (all messages).")]
+    public JsonElement FilterPolicy { get; init; }
+}
 
 /// <summary>A subscription as callers see it: never its confirm or unsubscribe token.</summary>
 public sealed record SubscriptionResponse(
@@ -21,21 +34,42 @@ public sealed record SubscriptionResponse(
     [property: Description("The topic's name.")] string Topic,
     [property: Description("How the endpoint receives messages.")] Protocol Protocol,
     [property: Description("Where messages go.")] string Endpoint,
-    [property: Description("pending until the endpoint's owner confirms; confirmed receives messages; opted-out is an SMS number that replied STOP (it gets nothing until it replies START); unsubscribed only in the unsubscribe link's answer.")]
+    [property: Description("pending until the endpoint's owner confirms; confirmed receives messages; opted-out is an SMS number that replied STOP (it gets nothing until it replies START).")]
     SubscriptionState Status,
     [property: Description("When the subscription was created.")] DateTimeOffset CreatedAt,
     [property: Description("When its owner confirmed it; absent while pending.")] DateTimeOffset? ConfirmedAt,
-    [property: Description("The last failure of a delivery to this endpoint that will not be retried, if any.")] DeliveryErrorResponse? LastDeliveryError = null)
+    [property: Description("Why the last delivery to this endpoint failed for good (a provider's refusal), or, while pending, why the confirmation request did not arrive; absent when none.")]
+    DeliveryErrorResponse? LastDeliveryError = null,
+    [property: Description("While pending: when it is deleted unless confirmed (Notify:Subscriptions:PendingExpiry after it was made).")]
+    DateTimeOffset? ExpiresAt = null,
+    [property: Description("Which messages it receives, by their attributes; absent when it receives all.")]
+    JsonElement? FilterPolicy = null)
 {
-    public static SubscriptionResponse From(Subscription s, SubscriptionState? status = null, bool optedOut = false) => new(
+    public static SubscriptionResponse From(Subscription s, bool optedOut = false) => new(
         s.Id,
         s.Topic,
         s.Protocol,
         s.Endpoint,
-        status ?? (optedOut ? SubscriptionState.OptedOut : s.Status == SubscriptionStatus.Confirmed ? SubscriptionState.Confirmed : SubscriptionState.Pending),
+        optedOut ? SubscriptionState.OptedOut : s.Status == SubscriptionStatus.Confirmed ? SubscriptionState.Confirmed : SubscriptionState.Pending,
         s.CreatedAt,
         s.ConfirmedAt,
-        s.LastDeliveryError is { } error ? new DeliveryErrorResponse(error.Code, error.Detail, error.At) : null);
+        s.LastDeliveryError is { } error ? new DeliveryErrorResponse(error.Code, error.Detail, error.At) : null,
+        s.Status == SubscriptionStatus.Pending ? s.ExpiresAt : null,
+        s.FilterPolicy is { } policy ? JsonElement.Parse(policy) : null);
+}
+
+/// <summary>The unsubscribe link's answer: to the first click and to every repeat.</summary>
+public sealed record UnsubscribedResponse(
+    [property: Description("The subscription's id.")] string Id,
+    [property: Description("The topic's name.")] string Topic,
+    [property: Description("How the endpoint received messages.")] Protocol Protocol,
+    [property: Description("The endpoint that no longer receives the topic's messages.")] string Endpoint,
+    [property: Description("Always unsubscribed.")] SubscriptionState Status,
+    [property: Description("When it was unsubscribed (or deleted).")] DateTimeOffset UnsubscribedAt,
+    [property: Description("True when it already was, before this request.")] bool AlreadyUnsubscribed)
+{
+    public static UnsubscribedResponse From(Subscription s, DateTimeOffset at, bool already) =>
+        new(s.Id, s.Topic, s.Protocol, s.Endpoint, SubscriptionState.Unsubscribed, at, already);
 }
 
 /// <summary>Why deliveries to an endpoint failed for good, such as <c>twilio:21211</c> (not a valid phone number).</summary>

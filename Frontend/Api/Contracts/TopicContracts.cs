@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Model;
@@ -16,7 +17,18 @@ public sealed record CreateTopicRequest(
 
 public sealed record TopicResponse(
     [property: Description("The topic's name, as in its URL.")] string Name,
-    [property: Description("When the topic was created.")] DateTimeOffset CreatedAt)
+    [property: Description("When the topic was created.")] DateTimeOffset CreatedAt,
+    [property: Description("A name for people, as SNS's DisplayName: the sender name of its emails. Absent when not set.")] string? DisplayName = null)
 {
-    public static TopicResponse From(Topic topic) => new(topic.Name, topic.CreatedAt);
+    public static TopicResponse From(Topic topic) => new(topic.Name, topic.CreatedAt, topic.DisplayName);
+}
+
+/// <summary>
+/// A JSON merge patch (RFC 7396) of a topic's settings: a field left out stays as it is, <c>null</c>
+/// removes it. Each field is kept as raw JSON, so "left out" and "null" stay apart.
+/// </summary>
+public sealed class UpdateTopicRequest
+{
+    [Description("A name for people, 1 to 100 characters without control characters; null removes it.")]
+    public JsonElement DisplayName { get; init; }
 }
