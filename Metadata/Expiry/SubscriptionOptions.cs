@@ -12,7 +12,7 @@ public sealed class SubscriptionOptions
     /// subscriptions: a confirmation request that nobody answers must not keep an endpoint on a topic.
     /// </summary>
     /// <value>The default is 3 days.</value>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan PendingExpiry { get; set; } = TimeSpan.FromDays(3);
 
     /// <summary>

@@ -28,6 +28,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
     private readonly ConcurrentQueue<(ReceivedWebhook Request, int Status)> _answered = new();
+    private readonly ConcurrentQueue<ReceivedWebhook> _hungUp = new();
     private readonly SemaphoreSlim _arrived = new(0);
 
     private WebhookReceiver(WebApplication app) => _app = app;
@@ -37,6 +38,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>How long to wait before answering (a slow endpoint).</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Requests never to answer: each waits until the caller hangs up, and is then listed in <see cref="HungUp"/>.</summary>
+    public Func<ReceivedWebhook, bool> Hold { get; set; } = _ => false;
+
+    /// <summary>The held requests whose caller hung up.</summary>
+    public IReadOnlyCollection<ReceivedWebhook> HungUp => _hungUp.ToArray();
 
     public Uri Url(string path = "hook") => new(BaseAddress, path);
 
@@ -65,6 +72,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 body);
             receiver._received.Enqueue(request);
             receiver._arrived.Release();
+            if (receiver.Hold(request))
+            {
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    receiver._hungUp.Enqueue(request);
+                    receiver._arrived.Release();
+                }
+
+                return Results.Empty;
+            }
+
             if (receiver.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(receiver.Delay, context.RequestAborted);
@@ -79,6 +101,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         receiver.BaseAddress = new Uri(address + "/");
         return receiver;
     }
+
+    /// <summary>Waits until a held request satisfying <paramref name="condition"/> was hung up on.</summary>
+    public async Task WaitForHangUpAsync(Func<ReceivedWebhook, bool> condition, TimeSpan timeout, string what) =>
+        await WaitUntilAsync(_ => HungUp.Any(condition), timeout, what);
 
     /// <summary>Waits until the recorded requests satisfy <paramref name="condition"/>.</summary>
     public async Task<IReadOnlyCollection<ReceivedWebhook>> WaitUntilAsync(
