@@ -30,7 +30,7 @@ public sealed class AwsServers : IAsyncLifetime
         ["AWS_SECRET_ACCESS_KEY"] = "local",
     };
 
-    public Task InitializeAsync() => Task.WhenAll(DynamoDb.InitializeAsync(), Sqs.InitializeAsync(), Redis.InitializeAsync());
+    public Task InitializeAsync() => StartAll.OrStopAsync([DynamoDb.InitializeAsync(), Sqs.InitializeAsync(), Redis.InitializeAsync()], DisposeAsync);
 
     public Task DisposeAsync() => Task.WhenAll(DynamoDb.DisposeAsync(), Sqs.DisposeAsync(), Redis.DisposeAsync());
 }

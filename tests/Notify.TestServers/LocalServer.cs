@@ -7,8 +7,9 @@ namespace Notify.TestServers;
 
 /// <summary>
 /// A real server process on a free loopback port, started by a test fixture and killed when the
-/// fixture is disposed. A server that cannot start fails the tests with its output: tests never skip
-/// because a server is missing (<c>./test.sh</c> installs them all).
+/// fixture is disposed, or on a <see cref="Lifeline"/> when the test process ends without disposing it.
+/// A server that cannot start fails the tests with its output: tests never skip because a server is
+/// missing (<c>./test.sh</c> installs them all).
 /// </summary>
 public abstract class LocalServer : IAsyncLifetime
 {
@@ -41,15 +42,22 @@ public abstract class LocalServer : IAsyncLifetime
     public async Task StartAsync()
     {
         var info = CreateStartInfo(Port);
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.UseShellExecute = false;
-        _process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
+        _process?.Dispose();
+        _process = Lifeline.Start(info);
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitUntilListeningAsync(info.FileName);
+        try
+        {
+            await WaitUntilListeningAsync(info.FileName);
+        }
+        catch
+        {
+            // A server that never listened must not stay behind: the caller may not dispose what failed to start.
+            Kill();
+            throw;
+        }
     }
 
     /// <summary>kill -9: the server vanishes as in a crash.</summary>

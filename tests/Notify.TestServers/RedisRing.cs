@@ -10,7 +10,7 @@ public sealed class RedisRing : IAsyncLifetime
     /// <summary>The <c>Notify:Redis:Nodes</c> value for these nodes.</summary>
     public string NodesSetting => string.Join(',', Nodes.Select(node => node.EndPoint));
 
-    public Task InitializeAsync() => Task.WhenAll(Nodes.Select(node => node.InitializeAsync()));
+    public Task InitializeAsync() => StartAll.OrStopAsync(Nodes.Select(node => node.InitializeAsync()), DisposeAsync);
 
     public Task DisposeAsync() => Task.WhenAll(Nodes.Select(node => node.DisposeAsync()));
 }

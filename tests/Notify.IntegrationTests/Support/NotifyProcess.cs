@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Notify.TestServers;
 
 namespace Notify.IntegrationTests.Support;
 
@@ -31,6 +32,7 @@ public sealed class NotifyProcess : IAsyncDisposable
     /// <summary>The address the process listens on; known once <see cref="StartAsync"/> has returned.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The id of the process on whose lifeline Notify runs; killing its tree kills Notify.</summary>
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -50,9 +52,6 @@ public sealed class NotifyProcess : IAsyncDisposable
     {
         var info = new ProcessStartInfo("dotnet", [Path.Combine(RepositoryPaths.Output(project), dll)])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = RepositoryPaths.Output(project),
         };
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
@@ -67,7 +66,8 @@ public sealed class NotifyProcess : IAsyncDisposable
             info.Environment[key.Replace(":", "__")] = value;
         }
 
-        var process = new NotifyProcess(Process.Start(info)!);
+        // On a lifeline, so that no Frontend or Sender outlives a test run that ended without disposing it.
+        var process = new NotifyProcess(Lifeline.Start(info));
         process.BaseAddress = await process.ListeningAddressAsync();
         if (waitForHealth)
         {
@@ -147,7 +147,7 @@ public sealed class NotifyProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    /// <summary>SIGTERM (what Ctrl+C and orchestrators send), then waits for a clean exit.</summary>
+    /// <summary>SIGTERM (what Ctrl+C and orchestrators send; the lifeline passes it on), then waits for a clean exit.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
         if (_process.HasExited)

@@ -49,8 +49,8 @@ public sealed class SqsMessageQueueTests(SqsServer sqs) : MessageQueueContractTe
     [Fact]
     public async Task MessageOfNearlyOneMebibyte_RoundTrips()
     {
-        // The queue is created with MaximumMessageSize 1 MiB (SQS's default is still 256 KiB); a
-        // 256 KiB message of 4-byte characters grows to about 900 KiB once escaped into its envelope.
+        // The queue is created with MaximumMessageSize 1 MiB (SQS's default is still 256 KiB), and
+        // takes bodies up to that whatever they hold (Notify's envelopes stay under 343 KiB).
         var body = new string('x', 900 * 1024);
 
         await SendAsync(("m-big", body));

@@ -1,0 +1,47 @@
+using System.Reflection;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+[assembly: TestFramework("Notify.IntegrationTests.Support.IntegrationTestFramework", "Notify.IntegrationTests")]
+
+namespace Notify.IntegrationTests.Support;
+
+/// <summary>
+/// xunit's own framework, with clean-up when every test of the assembly has finished: it stops the
+/// servers shared by the whole run (<see cref="SharedAwsServers"/>). A handler on
+/// <see cref="AppDomain.ProcessExit"/> did this before and was cut short, because the test runner ends
+/// the test process without waiting for it: dynalite, moto and Redis nodes were left running after
+/// every run.
+/// </summary>
+public sealed class IntegrationTestFramework(IMessageSink messageSink) : XunitTestFramework(messageSink)
+{
+    protected override ITestFrameworkExecutor CreateExecutor(AssemblyName assemblyName) =>
+        new Executor(assemblyName, SourceInformationProvider, DiagnosticMessageSink);
+
+    private sealed class Executor(AssemblyName assemblyName, ISourceInformationProvider sourceInformationProvider, IMessageSink diagnosticMessageSink)
+        : XunitTestFrameworkExecutor(assemblyName, sourceInformationProvider, diagnosticMessageSink)
+    {
+        // async void as in the method it overrides: the runner reports its end through the message sink.
+        protected override async void RunTestCases(IEnumerable<IXunitTestCase> testCases, IMessageSink executionMessageSink, ITestFrameworkExecutionOptions executionOptions)
+        {
+            using var runner = new AssemblyRunner(TestAssembly, testCases, DiagnosticMessageSink, executionMessageSink, executionOptions);
+            await runner.RunAsync();
+        }
+    }
+
+    private sealed class AssemblyRunner(
+        ITestAssembly testAssembly,
+        IEnumerable<IXunitTestCase> testCases,
+        IMessageSink diagnosticMessageSink,
+        IMessageSink executionMessageSink,
+        ITestFrameworkExecutionOptions executionOptions)
+        : XunitTestAssemblyRunner(testAssembly, testCases, diagnosticMessageSink, executionMessageSink, executionOptions)
+    {
+        protected override async Task BeforeTestAssemblyFinishedAsync()
+        {
+            // A failure here is reported as the assembly's clean-up failure, not lost.
+            await Aggregator.RunAsync(SharedAwsServers.StopAsync);
+            await base.BeforeTestAssemblyFinishedAsync();
+        }
+    }
+}
