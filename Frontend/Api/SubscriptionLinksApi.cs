@@ -77,7 +77,9 @@ public static class SubscriptionLinksApi
             return Problems.WrongToken();
         }
 
+        // At the stores' precision (milliseconds), so a repeat's answer names the very same instant.
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         if (subscription is not null && await store.DeleteSubscriptionAsync(id, now, cancellationToken) is { } deleted)
         {
             return Answer(request, UnsubscribedResponse.From(deleted, now, already: false));

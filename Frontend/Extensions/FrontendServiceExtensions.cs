@@ -52,6 +52,7 @@ public static class FrontendServiceExtensions
         services.TryAddSingleton<PublicLinks>();
 
         // Every error is application/problem+json; binding failures throw so their cause reaches the detail.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = DescribeStatusCodeOnly);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -106,7 +107,7 @@ public static class FrontendServiceExtensions
         {
             StatusCodes.Status404NotFound => $"Nothing exists at {context.HttpContext.Request.Path}; the API is described at /openapi/v1.json.",
             StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}; the API is described at /openapi/v1.json.",
-            StatusCodes.Status415UnsupportedMediaType => "Send the request body as JSON with the header Content-Type: application/json.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the request body with a Content-Type this call takes: application/json (a PATCH also takes application/merge-patch+json); see /openapi/v1.json.",
             StatusCodes.Status413PayloadTooLarge => ProblemTitles.TooLargeDetail,
             StatusCodes.Status400BadRequest => "The request could not be read; send a JSON body as described at /openapi/v1.json.",
             _ => null,

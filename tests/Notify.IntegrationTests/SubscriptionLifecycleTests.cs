@@ -150,8 +150,8 @@ public abstract class SubscriptionLifecycleTests(Deployment deployment) : IAsync
     [Fact]
     public async Task DeletingASubscription_StopsTheDeliveryBeingTried()
     {
-        var doomed = await _notify.SubscribeConfirmedAsync(_receiver, "stopping", "doomed");
-        var witness = await _notify.SubscribeConfirmedAsync(_receiver, "stopping", "witness");
+        var doomed = await _notify.SubscribeConfirmedAsync(_receiver, "stopping", "stopping/doomed");
+        var witness = await _notify.SubscribeConfirmedAsync(_receiver, "stopping", "stopping/witness");
         _receiver.Hold = r => r.Path == "/stopping/doomed" && r.Type == "Notification";
         await PublishAsync("stopping", "first");
         await _receiver.WaitUntilAsync(r => r.Any(x => x.Path == "/stopping/doomed" && x.Type == "Notification"), Patience, "the held attempt");
