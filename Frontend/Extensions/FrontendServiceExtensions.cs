@@ -5,9 +5,9 @@ using Notify.Frontend.Audit;
 using Notify.Frontend.Auth;
 using Notify.Frontend.Dedup;
 using Notify.Frontend.Errors;
-using Notify.Frontend.Health;
 using Notify.Frontend.Json;
 using Notify.Frontend.Publishing;
+using Notify.Frontend.Storage;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Extensions;
 using Notify.Sender;
@@ -30,6 +30,12 @@ public static class FrontendServiceExtensions
     {
         builder.AddNotifyMetadata();
         builder.AddNotifyQueue();
+        var mode = NotifyOptions.ModeIn(builder.Configuration);
+        if (mode == NotifyMode.Embedded)
+        {
+            builder.Services.AddHostedService<EmbeddedStoreStartup>();
+        }
+
         builder.Services.AddNotifyWebhookOptions();
         builder.Services.AddNotifyChannelOptions();
 
@@ -60,12 +66,8 @@ public static class FrontendServiceExtensions
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build());
 
-        services.AddHealthChecks()
-            .AddCheck<MetadataHealthCheck>("metadata", tags: [HealthApi.ReadyTag])
-            .AddCheck<QueueHealthCheck>("queue", tags: [HealthApi.ReadyTag]);
         services.AddOpenApi(o => o.AddDocumentTransformer<Notify.Frontend.OpenApi.BearerSecurityTransformer>());
 
-        var mode = NotifyOptions.ModeIn(builder.Configuration);
         if (builder.Configuration.GetValue<bool?>("Notify:Sender:InProcess") ?? mode == NotifyMode.Embedded)
         {
             builder.AddNotifySender();
