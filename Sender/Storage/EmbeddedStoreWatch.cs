@@ -40,8 +40,9 @@ internal sealed partial class EmbeddedStoreWatch(
             return;
         }
 
-        Log.StoreFound(logger, directory);
+        // Ready before it is said, so whoever reads the line finds the Sender ready.
         store.MarkAvailable();
+        Log.StoreFound(logger, directory);
     }
 
     private static partial class Log
