@@ -1,0 +1,222 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Notify.IntegrationTests.Support.Readme;
+using Xunit.Abstractions;
+
+namespace Notify.IntegrationTests;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ReadmeCollection : ICollectionFixture<ReadmeFixture>
+{
+    // The README's commands use fixed ports (5080, 5090, 5099) and one Debug build: one at a time.
+    public const string Name = "README";
+}
+
+/// <summary>
+/// The README's commands, run as written with bash: the walk-through's three terminals, the Sender on
+/// its own, and the pickup directory. Placeholders (<c>nfy_...</c>, <c>&lt;id&gt;</c>, <c>&lt;token&gt;</c>)
+/// are filled from what earlier commands printed, as a reader fills them.
+/// </summary>
+[Collection(ReadmeCollection.Name)]
+public sealed partial class ReadmeTests(ReadmeFixture fixture, ITestOutputHelper output)
+{
+    private const string WalkThrough = "Walk-through: from a topic to a delivered webhook";
+    private const string StandaloneSender = "Running the Sender on its own";
+    private const string EmailAndSms = "Email and SMS";
+
+    // Generous: on a busy machine each `dotnet run` first checks that its build is up to date.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private ReadmeDocument Readme => fixture.Readme;
+
+    [Fact]
+    public async Task WalkThrough_DeliversTheConfirmationAndTheNotificationToTheEchoWebhook()
+    {
+        output.WriteLine($"Builds before the first command: {fixture.BuildTime.TotalSeconds:F0} s");
+        var walk = Readme.In(WalkThrough);
+        Assert.Equal(3, walk.Count);
+        await using var run = new ReadmeRun();
+        await run.ExplainFailureAsync(output, async () =>
+        {
+            var (_, key) = await StartServiceAsync(run, "terminal 1", Assert.Single(walk[0].Commands).Text);
+            var echo = await StartEchoWebhookAsync(run, walk[1]);
+
+            await PublishAsInTerminal3Async(run, walk[2], key, echo);
+        });
+    }
+
+    [Fact]
+    public async Task RunningTheSenderOnItsOwn_DeliversFromTheSenderProcess_WithoutADataDirectorySetting()
+    {
+        var block = Assert.Single(Readme.In(StandaloneSender));
+        Assert.Equal(2, block.Commands.Count);
+        var walk = Readme.In(WalkThrough);
+        await using var run = new ReadmeRun();
+        await run.ExplainFailureAsync(output, async () =>
+        {
+            var (frontend, key) = await StartServiceAsync(run, "terminal 1 (Frontend)", block.Commands[0].Text);
+            var sender = run.Start("terminal 1b (Sender)", block.Commands[1].Text);
+            await WaitUntilStartedAsync(sender);
+            using (var http = new HttpClient())
+            {
+                using var ready = await http.GetAsync(new Uri("http://localhost:5090/readyz"));
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            }
+
+            var echo = await StartEchoWebhookAsync(run, walk[1]);
+            await PublishAsInTerminal3Async(run, walk[2], key, echo);
+
+            Assert.DoesNotContain("No Notify store", sender.Output, StringComparison.Ordinal);
+            Assert.Contains("Sender started", sender.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Sender started", frontend.Output, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(run.Checkout, "data", "queue.db")), "no store in the checkout's data/");
+        });
+    }
+
+    [Fact]
+    public async Task PickupDirectoryCommand_WritesTheConfirmationAsAnEmlWithALinkThatWorksWhenCopied()
+    {
+        var email = Readme.In(EmailAndSms);
+        var command = Assert.Single(email, b => b.Commands.Any(c => c.Text.Contains("PickupDirectory", StringComparison.Ordinal))).Commands;
+        var subscribe = Assert.Single(email, b => b.Commands.Any(c => c.Text.Contains("\"protocol\":\"email\"", StringComparison.Ordinal))).Commands;
+        var publisher = Readme.In(WalkThrough)[2];
+        await using var run = new ReadmeRun();
+        await run.ExplainFailureAsync(output, async () =>
+        {
+            var (_, key) = await StartServiceAsync(run, "terminal 1", Assert.Single(command).Text);
+            var shell = await run.ShellAsync();
+            var steps = Terminal3Steps.Of(publisher);
+            foreach (var setup in steps.Setup)
+            {
+                await RunAsync(shell, Fill(setup, key));
+            }
+
+            Assert.Equal("orders", Json(await RunAsync(shell, steps[1].Single())).GetProperty("name").GetString());
+            var subscription = Json(await RunAsync(shell, Assert.Single(subscribe).Text));
+            Assert.Equal(("email", "pending"), (subscription.GetProperty("protocol").GetString(), subscription.GetProperty("status").GetString()));
+            var id = subscription.GetProperty("id").GetString()!;
+
+            var eml = await WaitForFileAsync(Path.Combine(run.Checkout, "mail"));
+            Assert.Matches(@"^\d{8}T\d{6}\.\d{3}Z-\d{6}-confirmation-" + id + @"\.eml$", Path.GetFileName(eml));
+            var link = Assert.Single(await File.ReadAllLinesAsync(eml), l => l.Contains("/confirm?token=", StringComparison.Ordinal));
+            Assert.StartsWith($"http://localhost:5080/v1/subscriptions/{id}/confirm?token=", link, StringComparison.Ordinal);
+
+            // Copied from the file into the terminal as it stands.
+            var confirmed = Json(await RunAsync(shell, $"curl -s \"{link}\""));
+            Assert.Equal("confirmed", confirmed.GetProperty("status").GetString());
+        });
+    }
+
+    /// <summary>Starts a Notify service's command; returns its terminal and the admin key it printed.</summary>
+    private static async Task<(Terminal Terminal, string Key)> StartServiceAsync(ReadmeRun run, string name, string command)
+    {
+        var terminal = run.Start(name, command);
+        var key = await terminal.WaitForAsync(GeneratedKey(), StartTimeout, "the generated admin key (nfy_...)");
+        await WaitUntilStartedAsync(terminal);
+        return (terminal, key.Value);
+    }
+
+    private static Task WaitUntilStartedAsync(Terminal terminal) =>
+        terminal.WaitForAsync(ApplicationStarted(), StartTimeout, "\"Application started\"");
+
+    private static async Task<Terminal> StartEchoWebhookAsync(ReadmeRun run, ReadmeBlock block)
+    {
+        var echo = run.Start("terminal 2", Assert.Single(block.Commands).Text);
+        await echo.WaitForAsync(EchoListening(), StartTimeout, "that it listens");
+        return echo;
+    }
+
+    /// <summary>Terminal 3 of the walk-through, step by step, checking each answer and what terminal 2 printed.</summary>
+    private static async Task PublishAsInTerminal3Async(ReadmeRun run, ReadmeBlock block, string key, Terminal echo)
+    {
+        var shell = await run.ShellAsync();
+        var steps = Terminal3Steps.Of(block);
+        Assert.Equal(Enumerable.Range(1, 5), steps.Numbers);
+        foreach (var setup in steps.Setup)
+        {
+            await RunAsync(shell, Fill(setup, key));
+        }
+
+        // 1. create a topic
+        Assert.Equal("orders", Json(await RunAsync(shell, steps[1].Single())).GetProperty("name").GetString());
+
+        // 2. subscribe the webhook: pending, and terminal 2 prints the confirmation request
+        var subscription = Json(await RunAsync(shell, steps[2].Single()));
+        Assert.Equal("pending", subscription.GetProperty("status").GetString());
+        var id = subscription.GetProperty("id").GetString()!;
+        var request = Json(await echo.WaitForAsync(
+            line => Printed(line, "SubscriptionConfirmation", "subscriptionId", id), Patience, $"the SubscriptionConfirmation of {id}"));
+
+        // 3. confirm with the id and token terminal 2 printed
+        var confirm = steps[3].Single()
+            .Replace("<id>", id, StringComparison.Ordinal)
+            .Replace("<token>", request.GetProperty("token").GetString(), StringComparison.Ordinal);
+        Assert.Equal("confirmed", Json(await RunAsync(shell, confirm)).GetProperty("status").GetString());
+
+        // 4. publish: 202, and terminal 2 prints the notification
+        var accepted = Json(await RunAsync(shell, steps[4].Single()));
+        Assert.False(accepted.GetProperty("duplicate").GetBoolean());
+        var messageId = accepted.GetProperty("messageId").GetString()!;
+        var notification = Json(await echo.WaitForAsync(
+            line => Printed(line, "Notification", "messageId", messageId), Patience, $"the Notification {messageId}"));
+        Assert.Equal("order 42 shipped", notification.GetProperty("message").GetString());
+
+        // 5. the same publish twice with an Idempotency-Key: the second is the first's duplicate
+        Assert.Equal(2, steps[5].Count);
+        var first = Json(await RunAsync(shell, steps[5][0]));
+        var repeat = Json(await RunAsync(shell, steps[5][1]));
+        Assert.False(first.GetProperty("duplicate").GetBoolean());
+        Assert.True(repeat.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(first.GetProperty("messageId").GetString(), repeat.GetProperty("messageId").GetString());
+    }
+
+    private static string Fill(string command, string key) => command.Replace("nfy_...", key, StringComparison.Ordinal);
+
+    private static async Task<string> RunAsync(Shell shell, string command)
+    {
+        var (exitCode, printed) = await shell.RunAsync(command, Patience);
+        Assert.True(exitCode == 0, $"`{command}` exited with {exitCode}:\n{printed}");
+        return printed;
+    }
+
+    private static JsonElement Json(string printed) => JsonDocument.Parse(printed).RootElement;
+
+    /// <summary><paramref name="line"/> when it is a JSON body the echo webhook printed, of <paramref name="type"/>, with <paramref name="property"/> = <paramref name="value"/>.</summary>
+    private static string? Printed(string line, string type, string property, string value)
+    {
+        if (!line.StartsWith('{'))
+        {
+            return null;
+        }
+
+        var json = Json(line);
+        return json.GetProperty("type").GetString() == type && json.GetProperty(property).GetString() == value ? line : null;
+    }
+
+    private static async Task<string> WaitForFileAsync(string folder)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Directory.Exists(folder) && Directory.GetFiles(folder, "*.eml").FirstOrDefault() is { } file)
+            {
+                return file;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No .eml file appeared in {folder} within {Patience.TotalSeconds:F0} s.");
+    }
+
+    [GeneratedRegex(@"nfy_[A-Za-z0-9_-]{20,}")]
+    private static partial Regex GeneratedKey();
+
+    [GeneratedRegex(@"Application started\.")]
+    private static partial Regex ApplicationStarted();
+
+    [GeneratedRegex(@"Echo webhook listening on http://localhost:5099")]
+    private static partial Regex EchoListening();
+}
