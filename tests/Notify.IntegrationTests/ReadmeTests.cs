@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Notify.IntegrationTests.Support;
 using Notify.IntegrationTests.Support.Readme;
 using Xunit.Abstractions;
 
@@ -21,15 +22,59 @@ public sealed class ReadmeCollection : ICollectionFixture<ReadmeFixture>
 [Collection(ReadmeCollection.Name)]
 public sealed partial class ReadmeTests(ReadmeFixture fixture, ITestOutputHelper output)
 {
+    private const string TwoCommands = "The two commands";
     private const string WalkThrough = "Walk-through: from a topic to a delivered webhook";
     private const string StandaloneSender = "Running the Sender on its own";
     private const string EmailAndSms = "Email and SMS";
+    private const string AwsMode = "Running in Aws mode";
 
     // Generous: on a busy machine each `dotnet run` first checks that its build is up to date.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    // The two Frontends and the two Senders of the Aws walk-through.
+    private static readonly int[] AwsServicePorts = [5080, 5081, 5090, 5091];
+
     private ReadmeDocument Readme => fixture.Readme;
+
+    [Fact]
+    public void EveryBashBlockOfTheReadme_IsRunByThisClass()
+    {
+        // A block added to the README fails here until a test runs it.
+        var blocks = Readme.Blocks.GroupBy(b => b.Section).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(
+            new Dictionary<string, int> { [TwoCommands] = 1, [WalkThrough] = 3, [EmailAndSms] = 3, [StandaloneSender] = 1, [AwsMode] = 1 },
+            blocks);
+
+        // The first of the two commands is terminal 1's (run by the walk-through); the second runs this class.
+        var two = Assert.Single(Readme.In(TwoCommands)).Commands;
+        Assert.Equal(2, two.Count);
+        Assert.Equal(WithoutComment(Assert.Single(Readme.In(WalkThrough)[0].Commands).Text), WithoutComment(two[0].Text));
+        Assert.Equal("./test.sh", WithoutComment(two[1].Text));
+
+        // The provider example sets variables for a real SES account and Twilio number, which tests never
+        // call: ProviderExample_SetsTheVariablesItShows runs it; the other two blocks are the pickup test's.
+        Assert.All(Readme.In(EmailAndSms)[0].Commands, c => Assert.StartsWith("export Notify__", c.Text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProviderExample_SetsTheVariablesItShows()
+    {
+        var block = Readme.In(EmailAndSms)[0];
+        await using var run = new ReadmeRun();
+        await run.ExplainFailureAsync(output, async () =>
+        {
+            var shell = await run.ShellAsync();
+            foreach (var command in block.Commands)
+            {
+                await RunAsync(shell, command.Text);
+            }
+
+            var set = await RunAsync(shell, "env | grep '^Notify__' | sort");
+            Assert.Contains("Notify__Email__From=Example alerts <alerts@example.com>", set.Split('\n'));
+            Assert.Equal(block.Commands.Count, set.Split('\n').Length);
+        });
+    }
 
     [Fact]
     public async Task WalkThrough_DeliversTheConfirmationAndTheNotificationToTheEchoWebhook()
@@ -109,6 +154,81 @@ public sealed partial class ReadmeTests(ReadmeFixture fixture, ITestOutputHelper
         });
     }
 
+    [Fact]
+    public async Task AwsModeAgainstLocalServers_TwoFrontendsAndTwoSendersServeTheWalkThrough()
+    {
+        var commands = Assert.Single(Readme.In(AwsMode)).Commands;
+        // test.sh runs this very npm ci before any test; run again here, it would delete the servers
+        // under the feet of tests running at the same time.
+        Assert.Equal("(cd tests/servers && npm ci)", commands[0].Text);
+        var script = string.Join('\n', commands.Skip(1).Select(c => c.Text));
+        var key = AdminKeySetting().Match(script).Groups[1].Value;
+        var walk = Readme.In(WalkThrough);
+        await using var run = new ReadmeRun();
+        await run.ExplainFailureAsync(output, async () =>
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            run.Start("terminal 1 (Aws)", script, LocalServersPath());
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            foreach (var port in AwsServicePorts)
+            {
+                await WaitUntilReadyAsync(http, new Uri($"http://127.0.0.1:{port}/readyz"));
+            }
+
+            output.WriteLine($"The four services answered /readyz after {watch.Elapsed.TotalSeconds:F0} s");
+
+            var echo = await StartEchoWebhookAsync(run, walk[1]);
+            await PublishAsInTerminal3Async(run, walk[2], key, echo);
+
+            // The second Frontend serves what the first one created: both read the same DynamoDB table.
+            using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:5081/v1/topics/orders");
+            request.Headers.Authorization = new("Bearer", key);
+            using var topic = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, topic.StatusCode);
+        });
+    }
+
+    /// <summary>
+    /// Where test.sh installed moto into tests/servers/.venv (the system's Python lacks it), a reader
+    /// would have that environment activated: its python3 comes first.
+    /// </summary>
+    private static Dictionary<string, string?> LocalServersPath()
+    {
+        var venv = Path.Combine(RepositoryPaths.Root, "tests", "servers", ".venv", "bin");
+        return Directory.Exists(venv)
+            ? new Dictionary<string, string?> { ["PATH"] = venv + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH") }
+            : [];
+    }
+
+    private static async Task WaitUntilReadyAsync(HttpClient http, Uri readyz)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(readyz);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{readyz} did not answer 200 within {StartTimeout.TotalSeconds:F0} s.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Starts a Notify service's command; returns its terminal and the admin key it printed.</summary>
     private static async Task<(Terminal Terminal, string Key)> StartServiceAsync(ReadmeRun run, string name, string command)
     {
@@ -172,6 +292,8 @@ public sealed partial class ReadmeTests(ReadmeFixture fixture, ITestOutputHelper
         Assert.Equal(first.GetProperty("messageId").GetString(), repeat.GetProperty("messageId").GetString());
     }
 
+    private static string WithoutComment(string command) => command.Split('#')[0].Trim();
+
     private static string Fill(string command, string key) => command.Replace("nfy_...", key, StringComparison.Ordinal);
 
     private static async Task<string> RunAsync(Shell shell, string command)
@@ -213,6 +335,9 @@ public sealed partial class ReadmeTests(ReadmeFixture fixture, ITestOutputHelper
 
     [GeneratedRegex(@"nfy_[A-Za-z0-9_-]{20,}")]
     private static partial Regex GeneratedKey();
+
+    [GeneratedRegex(@"Notify__Auth__AdminKey=(\S+)")]
+    private static partial Regex AdminKeySetting();
 
     [GeneratedRegex(@"Application started\.")]
     private static partial Regex ApplicationStarted();

@@ -32,9 +32,9 @@ public sealed partial class ReadmeRun : IAsyncDisposable
     public string Checkout { get; }
 
     /// <summary>Starts a command that keeps running (a service) in a terminal of its own, in the repository's root.</summary>
-    public Terminal Start(string name, string command)
+    public Terminal Start(string name, string command, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var environment = new Dictionary<string, string?>();
+        var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         if (ProjectOption().Match(command) is { Success: true } project)
         {
             environment["ASPNETCORE_CONTENTROOT"] = Path.Combine(Checkout, project.Groups[1].Value);
