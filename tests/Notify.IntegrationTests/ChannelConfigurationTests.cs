@@ -40,27 +40,11 @@ public sealed class ChannelConfigurationTests
         await notify.Client.CreateTopicAsync("laptop");
         var id = (await notify.Client.SubscribeAsync("laptop", "email", "dev@example.com")).GetProperty("id").GetString()!;
 
-        var eml = await WaitForFileAsync(folder);
+        var eml = await PickupFiles.WaitForFirstAsync(folder, Patience);
         Assert.Matches(@"^\d{8}T\d{6}\.\d{3}Z-\d{6}-confirmation-" + id + @"\.eml$", Path.GetFileName(eml));
         var lines = await File.ReadAllLinesAsync(eml);
         Assert.Contains("Content-Transfer-Encoding: 7bit", lines);
         Assert.Contains("To: dev@example.com", lines);
         Assert.Single(lines, l => l.StartsWith(new Uri(notify.Process.BaseAddress, $"v1/subscriptions/{id}/confirm?token=").AbsoluteUri, StringComparison.Ordinal));
-    }
-
-    private static async Task<string> WaitForFileAsync(string folder)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Directory.Exists(folder) && Directory.GetFiles(folder, "*.eml").FirstOrDefault() is { } file && new FileInfo(file).Length > 0)
-            {
-                return file;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No .eml file appeared in {folder} within {Patience.TotalSeconds:F0} s.");
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Notify.IntegrationTests.Support;
 using Notify.IntegrationTests.Support.Readme;
+using static Notify.IntegrationTests.Support.Readme.Reader;
 using Xunit.Abstractions;
 
 namespace Notify.IntegrationTests;
@@ -28,9 +29,7 @@ public sealed partial class ReadmeTests(ReadmeFixture fixture, ITestOutputHelper
     private const string EmailAndSms = "Email and SMS";
     private const string AwsMode = "Running in Aws mode";
 
-    // Generous: on a busy machine each `dotnet run` first checks that its build is up to date.
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = Reader.Patience;
 
     // The two Frontends and the two Senders of the Aws walk-through.
     private static readonly int[] AwsServicePorts = [5080, 5081, 5090, 5091];
@@ -143,7 +142,7 @@ public sealed partial class ReadmeTests(ReadmeFixture fixture, ITestOutputHelper
             Assert.Equal(("email", "pending"), (subscription.GetProperty("protocol").GetString(), subscription.GetProperty("status").GetString()));
             var id = subscription.GetProperty("id").GetString()!;
 
-            var eml = await WaitForFileAsync(Path.Combine(run.Checkout, "mail"));
+            var eml = await PickupFiles.WaitForFirstAsync(Path.Combine(run.Checkout, "mail"), Patience);
             Assert.Matches(@"^\d{8}T\d{6}\.\d{3}Z-\d{6}-confirmation-" + id + @"\.eml$", Path.GetFileName(eml));
             var link = Assert.Single(await File.ReadAllLinesAsync(eml), l => l.Contains("/confirm?token=", StringComparison.Ordinal));
             Assert.StartsWith($"http://localhost:5080/v1/subscriptions/{id}/confirm?token=", link, StringComparison.Ordinal);
@@ -200,148 +199,8 @@ public sealed partial class ReadmeTests(ReadmeFixture fixture, ITestOutputHelper
             : [];
     }
 
-    private static async Task WaitUntilReadyAsync(HttpClient http, Uri readyz)
-    {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(readyz);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{readyz} did not answer 200 within {StartTimeout.TotalSeconds:F0} s.");
-            }
-
-            await Task.Delay(250);
-        }
-    }
-
-    /// <summary>Starts a Notify service's command; returns its terminal and the admin key it printed.</summary>
-    private static async Task<(Terminal Terminal, string Key)> StartServiceAsync(ReadmeRun run, string name, string command)
-    {
-        var terminal = run.Start(name, command);
-        var key = await terminal.WaitForAsync(GeneratedKey(), StartTimeout, "the generated admin key (nfy_...)");
-        await WaitUntilStartedAsync(terminal);
-        return (terminal, key.Value);
-    }
-
-    private static Task WaitUntilStartedAsync(Terminal terminal) =>
-        terminal.WaitForAsync(ApplicationStarted(), StartTimeout, "\"Application started\"");
-
-    private static async Task<Terminal> StartEchoWebhookAsync(ReadmeRun run, ReadmeBlock block)
-    {
-        var echo = run.Start("terminal 2", Assert.Single(block.Commands).Text);
-        await echo.WaitForAsync(EchoListening(), StartTimeout, "that it listens");
-        return echo;
-    }
-
-    /// <summary>Terminal 3 of the walk-through, step by step, checking each answer and what terminal 2 printed.</summary>
-    private static async Task PublishAsInTerminal3Async(ReadmeRun run, ReadmeBlock block, string key, Terminal echo)
-    {
-        var shell = await run.ShellAsync();
-        var steps = Terminal3Steps.Of(block);
-        Assert.Equal(Enumerable.Range(1, 5), steps.Numbers);
-        foreach (var setup in steps.Setup)
-        {
-            await RunAsync(shell, Fill(setup, key));
-        }
-
-        // 1. create a topic
-        Assert.Equal("orders", Json(await RunAsync(shell, steps[1].Single())).GetProperty("name").GetString());
-
-        // 2. subscribe the webhook: pending, and terminal 2 prints the confirmation request
-        var subscription = Json(await RunAsync(shell, steps[2].Single()));
-        Assert.Equal("pending", subscription.GetProperty("status").GetString());
-        var id = subscription.GetProperty("id").GetString()!;
-        var request = Json(await echo.WaitForAsync(
-            line => Printed(line, "SubscriptionConfirmation", "subscriptionId", id), Patience, $"the SubscriptionConfirmation of {id}"));
-
-        // 3. confirm with the id and token terminal 2 printed
-        var confirm = steps[3].Single()
-            .Replace("<id>", id, StringComparison.Ordinal)
-            .Replace("<token>", request.GetProperty("token").GetString(), StringComparison.Ordinal);
-        Assert.Equal("confirmed", Json(await RunAsync(shell, confirm)).GetProperty("status").GetString());
-
-        // 4. publish: 202, and terminal 2 prints the notification
-        var accepted = Json(await RunAsync(shell, steps[4].Single()));
-        Assert.False(accepted.GetProperty("duplicate").GetBoolean());
-        var messageId = accepted.GetProperty("messageId").GetString()!;
-        var notification = Json(await echo.WaitForAsync(
-            line => Printed(line, "Notification", "messageId", messageId), Patience, $"the Notification {messageId}"));
-        Assert.Equal("order 42 shipped", notification.GetProperty("message").GetString());
-
-        // 5. the same publish twice with an Idempotency-Key: the second is the first's duplicate
-        Assert.Equal(2, steps[5].Count);
-        var first = Json(await RunAsync(shell, steps[5][0]));
-        var repeat = Json(await RunAsync(shell, steps[5][1]));
-        Assert.False(first.GetProperty("duplicate").GetBoolean());
-        Assert.True(repeat.GetProperty("duplicate").GetBoolean());
-        Assert.Equal(first.GetProperty("messageId").GetString(), repeat.GetProperty("messageId").GetString());
-    }
-
     private static string WithoutComment(string command) => command.Split('#')[0].Trim();
-
-    private static string Fill(string command, string key) => command.Replace("nfy_...", key, StringComparison.Ordinal);
-
-    private static async Task<string> RunAsync(Shell shell, string command)
-    {
-        var (exitCode, printed) = await shell.RunAsync(command, Patience);
-        Assert.True(exitCode == 0, $"`{command}` exited with {exitCode}:\n{printed}");
-        return printed;
-    }
-
-    private static JsonElement Json(string printed) => JsonDocument.Parse(printed).RootElement;
-
-    /// <summary><paramref name="line"/> when it is a JSON body the echo webhook printed, of <paramref name="type"/>, with <paramref name="property"/> = <paramref name="value"/>.</summary>
-    private static string? Printed(string line, string type, string property, string value)
-    {
-        if (!line.StartsWith('{'))
-        {
-            return null;
-        }
-
-        var json = Json(line);
-        return json.GetProperty("type").GetString() == type && json.GetProperty(property).GetString() == value ? line : null;
-    }
-
-    private static async Task<string> WaitForFileAsync(string folder)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Directory.Exists(folder) && Directory.GetFiles(folder, "*.eml").FirstOrDefault() is { } file)
-            {
-                return file;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No .eml file appeared in {folder} within {Patience.TotalSeconds:F0} s.");
-    }
-
-    [GeneratedRegex(@"nfy_[A-Za-z0-9_-]{20,}")]
-    private static partial Regex GeneratedKey();
 
     [GeneratedRegex(@"Notify__Auth__AdminKey=(\S+)")]
     private static partial Regex AdminKeySetting();
-
-    [GeneratedRegex(@"Application started\.")]
-    private static partial Regex ApplicationStarted();
-
-    [GeneratedRegex(@"Echo webhook listening on http://localhost:5099")]
-    private static partial Regex EchoListening();
 }
