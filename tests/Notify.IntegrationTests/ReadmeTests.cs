@@ -169,9 +169,12 @@ public sealed partial class ReadmeTests(ReadmeFixture fixture, ITestOutputHelper
             var watch = System.Diagnostics.Stopwatch.StartNew();
             run.Start("terminal 1 (Aws)", script, LocalServersPath());
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+            // Four `dotnet run` check their builds at once: on a busy machine that takes minutes.
+            var deadline = DateTime.UtcNow + 2 * StartTimeout;
             foreach (var port in AwsServicePorts)
             {
-                await WaitUntilReadyAsync(http, new Uri($"http://127.0.0.1:{port}/readyz"));
+                await WaitUntilReadyAsync(http, new Uri($"http://127.0.0.1:{port}/readyz"), deadline);
             }
 
             output.WriteLine($"The four services answered /readyz after {watch.Elapsed.TotalSeconds:F0} s");

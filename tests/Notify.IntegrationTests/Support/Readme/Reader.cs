@@ -106,9 +106,9 @@ internal static partial class Reader
         }
     }
 
-    public static async Task WaitUntilReadyAsync(HttpClient http, Uri readyz)
+    /// <summary>Waits until <paramref name="readyz"/> answers 200, until <paramref name="deadline"/> (UTC).</summary>
+    public static async Task WaitUntilReadyAsync(HttpClient http, Uri readyz, DateTime deadline)
     {
-        var deadline = DateTime.UtcNow + StartTimeout;
         while (true)
         {
             try
@@ -128,7 +128,7 @@ internal static partial class Reader
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{readyz} did not answer 200 within {StartTimeout.TotalSeconds:F0} s.");
+                throw new TimeoutException($"{readyz} did not answer 200 by {deadline:HH:mm:ss} UTC.");
             }
 
             await Task.Delay(250);
