@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
 # Builds Notify and runs every test: unit, contract and end-to-end (real processes, real HTTP).
 # Needs the .NET SDK, Node.js with npm and Python 3; it installs the servers the tests start for real:
-# redis-server from the system's packages, dynalite (DynamoDB) and maildev (SMTP) from
-# tests/servers/package-lock.json, and moto's server (SQS) with pip when it is not there.
+# redis-server (and curl, for the README's commands) from the system's packages, dynalite (DynamoDB)
+# and maildev (SMTP) from tests/servers/package-lock.json, and moto's server (SQS) with pip when it is
+# not there.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+sudo_cmd=""
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    $sudo_cmd apt-get update -qq || echo "apt-get update failed; trying the package lists already on this machine"
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+
 if ! command -v redis-server >/dev/null 2>&1; then
   echo "Installing redis-server (the cache ring's nodes in the tests)..."
-  sudo_cmd=""
-  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
-  $sudo_cmd apt-get update -qq || echo "apt-get update failed; trying the package lists already on this machine"
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
+  apt_install redis-server
   # The package starts a system-wide instance on 6379; the tests start their own on free ports.
   ($sudo_cmd systemctl disable --now redis-server >/dev/null 2>&1 || $sudo_cmd service redis-server stop >/dev/null 2>&1) || true
+fi
+
+# The README's commands are run as written by ReadmeTests: with curl, and each service in a process
+# group of its own (setsid) so that stopping it stops everything it started.
+if ! command -v curl >/dev/null 2>&1 || ! command -v setsid >/dev/null 2>&1; then
+  echo "Installing curl and util-linux (the README's commands in the tests)..."
+  apt_install curl util-linux
 fi
 
 # moto comes with some machines' Python; elsewhere it goes into a virtual environment of the tests'

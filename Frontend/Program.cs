@@ -1,14 +1,14 @@
 using Notify.Frontend.Api;
 using Notify.Frontend.Extensions;
-using Notify.Frontend.Health;
 using Notify.Frontend.Sms;
+using Notify.Shared.Health;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddNotifyFrontend();
 
 var app = builder.Build();
 app.UseNotifyFrontend();
-app.MapHealthApi();
+app.MapNotifyHealth();
 app.MapTopicsApi();
 app.MapSubscriptionsApi();
 app.MapSubscriptionLinksApi();

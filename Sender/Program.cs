@@ -1,6 +1,8 @@
 using Notify.Metadata.Extensions;
 using Notify.Sender;
+using Notify.Sender.Storage;
 using Notify.Shared.Configuration;
+using Notify.Shared.Health;
 using Notify.Shared.Queue;
 
 // The Sender alone: pulls from the queue and delivers. Scale it out beside any number of Frontends.
@@ -9,6 +11,8 @@ builder.AddNotifyQueue();
 // No in-process cache tier in front of the Redis ring: deliveries follow confirmations and unsubscribes at once.
 builder.AddNotifyMetadata(inProcessTier: false);
 builder.AddNotifySender();
+// In Embedded mode the Frontend creates the store; until it has, this Sender is unready and receives nothing.
+builder.WaitForEmbeddedStore();
 
 // Links in confirmation requests must point at the Frontend, which this process cannot guess.
 builder.Services.AddOptions<NotifyOptions>().Validate(
@@ -16,5 +20,5 @@ builder.Services.AddOptions<NotifyOptions>().Validate(
     "Notify:PublicBaseUrl must be set to the Frontend's absolute URL when the Sender runs on its own.");
 
 var app = builder.Build();
-app.MapGet("/healthz", () => TypedResults.Ok("Healthy"));
+app.MapNotifyHealth();
 app.Run();

@@ -8,6 +8,7 @@ using Notify.Sender.Processing;
 using Notify.Sender.Retrieval;
 using Notify.Shared.Configuration;
 using Notify.Shared.Links;
+using Notify.Shared.Storage;
 
 namespace Notify.Sender;
 
@@ -18,7 +19,8 @@ public static class SenderServiceExtensions
 
     /// <summary>
     /// Registers the Sender's workers: retrievers, the message processor and the delivery channels.
-    /// The host registers the storage they use, <c>IMessageQueue</c> and <c>IMetadataStore</c>.
+    /// The host registers the storage they use, <c>IMessageQueue</c> and <c>IMetadataStore</c>; the
+    /// retrievers start once <see cref="StoreAvailability"/> says the store is there.
     /// </summary>
     public static IHostApplicationBuilder AddNotifySender(this IHostApplicationBuilder builder)
     {
@@ -37,7 +39,9 @@ public static class SenderServiceExtensions
         services.AddSmsChannel();
         services.TryAddSingleton<DeliveryChannels>();
         services.TryAddSingleton<MessageProcessor>();
-        services.AddHostedService<RetrieverService>();
+        services.TryAddSingleton<RetrieverService>();
+        services.TryAddSingleton(StoreAvailability.Available());
+        services.AddHostedService<RetrieverStartup>();
 
         // Shutdown must outlast the drain, or the host would abandon deliveries before handing them back.
         // Read from configuration, not IOptions<SenderOptions>: the host builds HostOptions while it is

@@ -5,10 +5,10 @@ using Notify.Frontend.Audit;
 using Notify.Frontend.Auth;
 using Notify.Frontend.Dedup;
 using Notify.Frontend.Errors;
-using Notify.Frontend.Health;
 using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
+using Notify.Frontend.Storage;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Expiry;
 using Notify.Metadata.Extensions;
@@ -33,6 +33,12 @@ public static class FrontendServiceExtensions
         builder.AddNotifyMetadata();
         builder.Services.AddSubscriptionExpiry();
         builder.AddNotifyQueue();
+        var mode = NotifyOptions.ModeIn(builder.Configuration);
+        if (mode == NotifyMode.Embedded)
+        {
+            builder.Services.AddHostedService<EmbeddedStoreStartup>();
+        }
+
         builder.Services.AddNotifyWebhookOptions();
         builder.Services.AddNotifyChannelOptions();
 
@@ -64,12 +70,8 @@ public static class FrontendServiceExtensions
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build());
 
-        services.AddHealthChecks()
-            .AddCheck<MetadataHealthCheck>("metadata", tags: [HealthApi.ReadyTag])
-            .AddCheck<QueueHealthCheck>("queue", tags: [HealthApi.ReadyTag]);
         services.AddNotifyOpenApi();
 
-        var mode = NotifyOptions.ModeIn(builder.Configuration);
         if (builder.Configuration.GetValue<bool?>("Notify:Sender:InProcess") ?? mode == NotifyMode.Embedded)
         {
             builder.AddNotifySender();

@@ -10,6 +10,8 @@ using Notify.Metadata.Store;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Metadata.Store.Embedded;
 using Notify.Shared.Configuration;
+using Notify.Shared.Health;
+using Notify.Shared.Storage;
 
 namespace Notify.Metadata.Extensions;
 
@@ -19,8 +21,8 @@ public static class MetadataServiceExtensions
     /// Registers the metadata service: the store chosen by <c>Notify:Mode</c> (SQLite, or DynamoDB in Aws
     /// mode) behind the cache. The cache is the Redis ring when <c>Notify:Redis:Nodes</c> lists nodes,
     /// with this process's in-process cache in front when <paramref name="inProcessTier"/>; otherwise the
-    /// in-process cache alone. Safe to call from both the Frontend and the Sender in one process: the
-    /// first call decides.
+    /// in-process cache alone; and its readiness check (<c>/readyz</c>), which reads the store. Safe to call
+    /// from both the Frontend and the Sender in one process: the first call decides.
     /// </summary>
     /// <param name="inProcessTier">
     /// Keep an in-process tier in front of the ring. The Frontend does, to spare the ring a round trip on
@@ -46,13 +48,14 @@ public static class MetadataServiceExtensions
         else
         {
             services.TryAddSingleton(sp => new SqliteMetadataStore(
-                Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), "metadata.db"),
+                Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Metadata),
                 sp.GetRequiredService<TimeProvider>()));
             services.TryAddSingleton<IMetadataStore>(sp => new CachedMetadataStore(
                 sp.GetRequiredService<SqliteMetadataStore>(),
                 sp.GetRequiredService<IMetadataCache>()));
         }
 
+        services.AddReadinessCheck("metadata", sp => new MetadataHealthCheck(sp.GetRequiredService<IMetadataStore>()));
         return builder;
     }
 

@@ -11,8 +11,13 @@ public sealed class NotifyOptions
     /// <value>The default is <see cref="NotifyMode.Embedded"/>.</value>
     public NotifyMode Mode { get; set; } = NotifyMode.Embedded;
 
-    /// <summary>Where the embedded store keeps its SQLite files.</summary>
-    /// <value>The default is <c>data</c> under the working directory.</value>
+    /// <summary>
+    /// Where the embedded store keeps its SQLite files. A relative path is resolved as
+    /// <see cref="RelativePaths"/> says: under the checkout's root when the process runs from a Notify
+    /// checkout (so a Frontend and a standalone Sender started there share one store), else under the
+    /// content root. Absolute once the options are built.
+    /// </summary>
+    /// <value>The default is <c>data</c>.</value>
     [Required(AllowEmptyStrings = false)]
     public string DataDirectory { get; set; } = "data";
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Notify.Shared.Configuration;
 
@@ -16,6 +18,7 @@ public static class NotifyOptionsRegistration
         }
 
         services.AddSingleton<Marker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<NotifyOptions>, ResolveRelativePaths>());
         services.AddOptions<NotifyOptions>()
             .BindConfiguration(NotifyOptions.SectionName)
             .ValidateDataAnnotations()
@@ -54,6 +57,7 @@ public static class NotifyOptionsRegistration
         }
 
         services.AddSingleton<ChannelsMarker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<Email.EmailOptions>, ResolveRelativePaths>());
         services.AddOptions<Email.EmailOptions>()
             .BindConfiguration(Email.EmailOptions.SectionName)
             .ValidateDataAnnotations()

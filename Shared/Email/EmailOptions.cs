@@ -34,7 +34,11 @@ public sealed class EmailOptions : ProviderChannelOptions, IValidatableObject
     /// <summary>The sender address, with an optional display name: <c>Notify &lt;notify@example.com&gt;</c>.</summary>
     public string? From { get; set; }
 
-    /// <summary>Write each email as an <c>.eml</c> file into this folder instead of sending it (wins over SmtpHost).</summary>
+    /// <summary>
+    /// Write each email as an <c>.eml</c> file into this folder instead of sending it (wins over SmtpHost).
+    /// A relative path is resolved as <see cref="NotifyOptions.DataDirectory"/> is: <c>mail</c> is the
+    /// checkout's <c>mail/</c> folder under <c>dotnet run</c>.
+    /// </summary>
     public string? PickupDirectory { get; set; }
 
     /// <summary>True when email can be sent: an SMTP host or a pickup directory is set.</summary>

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notify.Shared.Configuration;
+using Notify.Shared.Health;
 using Notify.Shared.Queue.Embedded;
 using Notify.Shared.Queue.Sqs;
+using Notify.Shared.Storage;
 
 namespace Notify.Shared.Queue;
 
@@ -16,7 +18,8 @@ public static class QueueServiceExtensions
     /// Registers the <see cref="IMessageQueue"/> of the configured <see cref="NotifyMode"/>: in Embedded
     /// mode the SQLite queue in <c>{Notify:DataDirectory}/queue.db</c>; in Aws mode the SQS queue
     /// <c>{Notify:Aws:ResourcePrefix}messages</c>, found or created (<c>Notify:Aws:CreateResources</c>) while
-    /// the host starts. Safe to call more than once, and from both the Frontend's and the Sender's set-up.
+    /// the host starts; and its readiness check (<c>/readyz</c>). Safe to call more than once, and from both
+    /// the Frontend's and the Sender's set-up.
     /// </summary>
     public static IHostApplicationBuilder AddNotifyQueue(this IHostApplicationBuilder builder)
     {
@@ -27,7 +30,7 @@ public static class QueueServiceExtensions
         if (mode == NotifyMode.Embedded)
         {
             builder.Services.TryAddSingleton<IMessageQueue>(services => new SqliteMessageQueue(
-                Path.Combine(services.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), "queue.db"),
+                Path.Combine(services.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Queue),
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILogger<SqliteMessageQueue>>()));
         }
@@ -35,6 +38,8 @@ public static class QueueServiceExtensions
         {
             builder.Services.AddSqsMessageQueue();
         }
+
+        builder.Services.AddReadinessCheck("queue", services => new QueueHealthCheck(services.GetRequiredService<IMessageQueue>()));
 
         return builder;
     }

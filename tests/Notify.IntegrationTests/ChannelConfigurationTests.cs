@@ -33,34 +33,18 @@ public sealed class ChannelConfigurationTests
     }
 
     [Fact]
-    public async Task PickupDirectory_ReceivesEachEmailAsAnEmlFile()
+    public async Task PickupDirectory_ReceivesEachEmailAsAnEmlFile_NamedInSendOrder_WithACopyableLink()
     {
         await using var notify = await NotifyService.StartAsync();
         var folder = Path.Combine(notify.DataDirectory, "mail");
         await notify.Client.CreateTopicAsync("laptop");
         var id = (await notify.Client.SubscribeAsync("laptop", "email", "dev@example.com")).GetProperty("id").GetString()!;
 
-        var eml = await WaitForFileAsync(folder);
-        // The body is quoted-printable: undo its soft line breaks and its encoded '='.
-        var content = (await File.ReadAllTextAsync(eml)).Replace("=\r\n", "", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal);
-        Assert.Contains("Content-Transfer-Encoding: quoted-printable", content, StringComparison.Ordinal);
-        Assert.Contains("To: dev@example.com", content, StringComparison.Ordinal);
-        Assert.Contains($"v1/subscriptions/{id}/confirm?token=", content, StringComparison.Ordinal);
-    }
-
-    private static async Task<string> WaitForFileAsync(string folder)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Directory.Exists(folder) && Directory.GetFiles(folder, "*.eml").FirstOrDefault() is { } file && new FileInfo(file).Length > 0)
-            {
-                return file;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No .eml file appeared in {folder} within {Patience.TotalSeconds:F0} s.");
+        var eml = await PickupFiles.WaitForFirstAsync(folder, Patience);
+        Assert.Matches(@"^\d{8}T\d{6}\.\d{3}Z-\d{6}-confirmation-" + id + @"\.eml$", Path.GetFileName(eml));
+        var lines = await File.ReadAllLinesAsync(eml);
+        Assert.Contains("Content-Transfer-Encoding: 7bit", lines);
+        Assert.Contains("To: dev@example.com", lines);
+        Assert.Single(lines, l => l.StartsWith(new Uri(notify.Process.BaseAddress, $"v1/subscriptions/{id}/confirm?token=").AbsoluteUri, StringComparison.Ordinal));
     }
 }

@@ -10,6 +10,7 @@ internal static class EmailChannelServiceCollectionExtensions
     {
         services.AddNotifyChannelOptions();
         services.TryAddSingleton<EmailComposer>();
+        services.TryAddSingleton<PickupFolder>();
         services.TryAddSingleton<SmtpMailer>();
         services.TryAddSingleton<EmailChannel>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryChannel, EmailChannel>(

@@ -56,19 +56,37 @@ internal sealed class EmailComposer(PublicLinks links)
         return mail;
     }
 
+    /// <summary>
+    /// 7bit when the body is plain ASCII in lines SMTP carries as they are (the confirmation, most
+    /// notifications): the raw mail, and an <c>.eml</c> file, then show every link whole on its line, ready
+    /// to copy. Anything else is quoted-printable, which keeps the text readable too; base64, the default
+    /// for UTF-8, would hide it all.
+    /// </summary>
+    internal static TransferEncoding TransferEncodingFor(string body)
+    {
+        const int MaxLineLength = 998; // RFC 5322 section 2.1.1, without the CRLF
+        foreach (var line in body.Split("\r\n"))
+        {
+            if (line.Length > MaxLineLength || line.Any(c => c is not ('\t' or (>= ' ' and <= '~'))))
+            {
+                return TransferEncoding.QuotedPrintable;
+            }
+        }
+
+        return TransferEncoding.SevenBit;
+    }
+
     private static MailMessage Create(MailAddress from, string to, string subject, string body)
     {
+        // Mail lines end in CRLF (RFC 5322), whatever the publisher sent.
+        body = body.ReplaceLineEndings("\r\n");
         var mail = new MailMessage(from, new MailAddress(to))
         {
             Subject = subject,
             SubjectEncoding = Encoding.UTF8,
-            // Mail lines end in CRLF (RFC 5322), whatever the publisher sent.
-            Body = body.ReplaceLineEndings("\r\n"),
+            Body = body,
             BodyEncoding = Encoding.UTF8,
-
-            // Quoted-printable keeps the text (and its links) readable in the raw mail and in .eml files;
-            // base64, the default for UTF-8, would hide both.
-            BodyTransferEncoding = TransferEncoding.QuotedPrintable,
+            BodyTransferEncoding = TransferEncodingFor(body),
             IsBodyHtml = false,
         };
 

@@ -13,15 +13,22 @@ namespace Notify.Sender.Channels.Email;
 /// One <see cref="SmtpClient"/> per call: it is not thread-safe, and the channel's bulkhead bounds
 /// how many connections are open at once.
 /// </summary>
-internal sealed class SmtpMailer(IOptions<EmailOptions> options)
+internal sealed class SmtpMailer(IOptions<EmailOptions> options, PickupFolder pickup)
 {
     public async Task<ProviderAttempt> SendAsync(MailMessage mail, CancellationToken cancellationToken)
     {
-        using var client = CreateClient(options.Value);
+        var settings = options.Value;
         try
         {
+            if (!string.IsNullOrWhiteSpace(settings.PickupDirectory))
+            {
+                await pickup.WriteAsync(mail, settings.PickupDirectory, cancellationToken);
+                return ProviderAttempt.Accepted("written to the pickup directory");
+            }
+
+            using var client = CreateClient(settings);
             await client.SendMailAsync(mail, cancellationToken);
-            return ProviderAttempt.Accepted(client.DeliveryMethod == SmtpDeliveryMethod.Network ? "SMTP 250" : "written to the pickup directory");
+            return ProviderAttempt.Accepted("SMTP 250");
         }
         catch (SmtpException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -52,15 +59,6 @@ internal sealed class SmtpMailer(IOptions<EmailOptions> options)
     private static SmtpClient CreateClient(EmailOptions options)
     {
         var client = new SmtpClient { Timeout = (int)options.AttemptTimeout.TotalMilliseconds };
-        if (!string.IsNullOrWhiteSpace(options.PickupDirectory))
-        {
-            var folder = Path.GetFullPath(options.PickupDirectory);
-            Directory.CreateDirectory(folder);
-            client.DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory;
-            client.PickupDirectoryLocation = folder;
-            return client;
-        }
-
         client.Host = options.SmtpHost!;
         client.Port = options.SmtpPort;
         client.EnableSsl = options.EnableSsl;

@@ -18,6 +18,7 @@ public sealed class NotifyProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly SemaphoreSlim _printed = new(0);
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private NotifyProcess(Process process)
@@ -41,18 +42,20 @@ public sealed class NotifyProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts the Frontend and waits until <c>/healthz</c> answers.</summary>
-    public static Task<NotifyProcess> StartFrontendAsync(IReadOnlyDictionary<string, string?> settings) =>
-        StartAsync("Frontend", "Notify.Frontend.dll", settings, waitForHealth: true);
+    /// <param name="workingDirectory">The process's working directory, and so its content root; by default its build output.</param>
+    public static Task<NotifyProcess> StartFrontendAsync(IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null) =>
+        StartAsync("Frontend", "Notify.Frontend.dll", settings, workingDirectory);
 
     /// <summary>Starts a standalone Sender and waits until its <c>/healthz</c> answers.</summary>
-    public static Task<NotifyProcess> StartSenderAsync(IReadOnlyDictionary<string, string?> settings) =>
-        StartAsync("Sender", "Notify.Sender.dll", settings, waitForHealth: true);
+    /// <param name="workingDirectory">The process's working directory, and so its content root; by default its build output.</param>
+    public static Task<NotifyProcess> StartSenderAsync(IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null) =>
+        StartAsync("Sender", "Notify.Sender.dll", settings, workingDirectory);
 
-    private static async Task<NotifyProcess> StartAsync(string project, string dll, IReadOnlyDictionary<string, string?> settings, bool waitForHealth)
+    private static async Task<NotifyProcess> StartAsync(string project, string dll, IReadOnlyDictionary<string, string?> settings, string? workingDirectory)
     {
         var info = new ProcessStartInfo("dotnet", [Path.Combine(RepositoryPaths.Output(project), dll)])
         {
-            WorkingDirectory = RepositoryPaths.Output(project),
+            WorkingDirectory = workingDirectory ?? RepositoryPaths.Output(project),
         };
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -69,11 +72,7 @@ public sealed class NotifyProcess : IAsyncDisposable
         // On a lifeline, so that no Frontend or Sender outlives a test run that ended without disposing it.
         var process = new NotifyProcess(Lifeline.Start(info));
         process.BaseAddress = await process.ListeningAddressAsync();
-        if (waitForHealth)
-        {
-            await process.WaitForHealthAsync();
-        }
-
+        await process.WaitForHealthAsync();
         return process;
     }
 
@@ -85,10 +84,33 @@ public sealed class NotifyProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        _printed.Release();
         var at = line.IndexOf(ListeningLine, StringComparison.Ordinal);
         if (at >= 0)
         {
             _listening.TrySetResult(new Uri(line[(at + ListeningLine.Length)..].Trim() + "/"));
+        }
+    }
+
+    /// <summary>Waits until the process has printed a line that contains <paramref name="text"/>; returns that line.</summary>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            if (_output.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+
+            try
+            {
+                await _printed.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Notify did not print \"{text}\" within {timeout.TotalSeconds:F0} s:\n{Output}");
+            }
         }
     }
 

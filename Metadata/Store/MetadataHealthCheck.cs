@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Notify.Metadata.Store;
 
-namespace Notify.Frontend.Health;
+namespace Notify.Metadata.Store;
 
 /// <summary>Ready only when the metadata store answers a read (the cache is bypassed on purpose).</summary>
 internal sealed class MetadataHealthCheck(IMetadataStore store) : IHealthCheck

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Notify.Shared.Queue;
 
-namespace Notify.Frontend.Health;
+namespace Notify.Shared.Queue;
 
 /// <summary>Ready only when the queue answers; reports its depth for operators.</summary>
 internal sealed class QueueHealthCheck(IMessageQueue queue) : IHealthCheck
