@@ -25,18 +25,25 @@ const { validateInput, validateOutput, validateSecurity } = require('@stoplight/
 const ERROR = 0; // DiagnosticSeverity.Error
 
 // Refusals (400) of requests the schema calls valid, because the rule spans fields or needs the server's
-// state or settings, which JSON Schema cannot express. Each entry: the operation, the errors key of the
-// validation problem, and why the schema cannot say it.
+// state or settings, which JSON Schema cannot express. Each entry: the operation ('*': any), the errors
+// key of the validation problem ('*': any), a pattern its message must match (null: any), and why the
+// schema cannot say it.
 const CROSS_FIELD_RULES = [
-  ['Publish', 'dedupId', 'the body\'s dedupId and the Idempotency-Key header must agree'],
-  ['Subscribe', 'endpoint', 'what an endpoint must be depends on the protocol (URL, address, E.164) and on the network it resolves to'],
-  ['Subscribe', 'protocol', 'a protocol is refused when its channel is not configured on this server'],
-  ['Subscribe', 'filterPolicy', 'a filter policy\'s grammar and limits (SNS\'s) are checked by the service'],
-  ['ListTopics', 'cursor', 'a cursor is valid only if this listing produced it'],
-  ['ListSubscriptions', 'cursor', 'a cursor is valid only if this listing produced it'],
-  ['ListAllSubscriptions', 'cursor', 'a cursor is valid only if this listing produced it'],
-  ['UpdateSubscription', 'filterPolicy', 'a filter policy\'s grammar and limits (SNS\'s) are checked by the service'],
+  ['Publish', 'dedupId', null, 'the body\'s dedupId and the Idempotency-Key header must agree'],
+  ['Subscribe', 'endpoint', null, 'what an endpoint must be depends on the protocol (URL, address, E.164) and on the network it resolves to'],
+  ['Subscribe', 'protocol', null, 'a protocol is refused when its channel is not configured on this server'],
+  ['Subscribe', 'filterPolicy', null, 'a filter policy\'s grammar and limits (SNS\'s) are checked by the service'],
+  ['UpdateSubscription', 'filterPolicy', null, 'a filter policy\'s grammar and limits (SNS\'s) are checked by the service'],
+  ['ListTopics', 'cursor', null, 'a cursor is valid only if this listing produced it'],
+  ['ListSubscriptions', 'cursor', null, 'a cursor is valid only if this listing produced it'],
+  ['ListAllSubscriptions', 'cursor', null, 'a cursor is valid only if this listing produced it'],
+  ['*', '*', /lone surrogate/, 'text must be Unicode (I-JSON, RFC 7493): an unpaired surrogate escape is valid JSON syntax that no schema keyword refuses (a pattern would also refuse pairs in UTF-16 languages)'],
 ];
+
+function explained(operation, field, messages) {
+  return CROSS_FIELD_RULES.some(([op, key, pattern]) =>
+    (op === '*' || op === operation) && (key === '*' || key === field) && (pattern === null || messages.every(m => pattern.test(m))));
+}
 
 const documents = new Map(); // document URL -> Promise<operations>
 const byContent = new Map(); // hash of the document without its servers -> Promise<operations>
@@ -151,8 +158,9 @@ async function check({ document, request, response }) {
     problems.push(`answered ${response.status} to a request the document calls invalid: ${inputErrors.join('; ')}`);
   }
   if (response.status === 400 && inputErrors.length === 0) {
-    const refused = Object.keys((output.body && output.body.errors) || {});
-    const unexplained = refused.filter(field => !CROSS_FIELD_RULES.some(([op, key]) => op === operation.iid && key === field));
+    const errors = (output.body && output.body.errors) || {};
+    const refused = Object.keys(errors);
+    const unexplained = refused.filter(field => !explained(operation.iid, field, errors[field] || []));
     if (refused.length === 0 || unexplained.length > 0) {
       problems.push(`refused with 400 a request the document calls valid (fields: ${unexplained.join(', ') || 'none named'}): ${output.body && output.body.detail}`);
     }

@@ -8,7 +8,7 @@ namespace Notify.IntegrationTests.Support;
 
 /// <summary>
 /// xunit's own framework, with clean-up when every test of the assembly has finished: it stops the
-/// servers shared by the whole run (<see cref="SharedAwsServers"/>). A handler on
+/// servers shared by the whole run (<see cref="SharedAwsServers"/>, the <see cref="OpenApiContract"/> checker). A handler on
 /// <see cref="AppDomain.ProcessExit"/> did this before and was cut short, because the test runner ends
 /// the test process without waiting for it: dynalite, moto and Redis nodes were left running after
 /// every run.
@@ -41,6 +41,7 @@ public sealed class IntegrationTestFramework(IMessageSink messageSink) : XunitTe
         {
             // A failure here is reported as the assembly's clean-up failure, not lost.
             await Aggregator.RunAsync(SharedAwsServers.StopAsync);
+            await Aggregator.RunAsync(OpenApiContract.StopAsync);
             await base.BeforeTestAssemblyFinishedAsync();
         }
     }

@@ -20,11 +20,19 @@ public static class OpenApiContract
             Timeout = timeout ?? TimeSpan.FromSeconds(30),
         };
 
+    /// <summary>Stops the checker once every test has run (<see cref="IntegrationTestFramework"/>).</summary>
+    public static async Task StopAsync()
+    {
+        if (Checker.IsValueCreated && Checker.Value.IsCompletedSuccessfully)
+        {
+            await (await Checker.Value).DisposeAsync();
+        }
+    }
+
     private static async Task<OpenApiCheckServer> StartAsync()
     {
         var server = new OpenApiCheckServer();
         await server.InitializeAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().GetAwaiter().GetResult();
         return server;
     }
 

@@ -22,7 +22,8 @@ internal static class ProblemAssert
 
         // API terms only: no .NET type names ("Notify.Frontend.Api.Contracts.CreateTopicRequest", "Nullable<int>", "System.String").
         Assert.DoesNotMatch(@"\b(System|Notify|Microsoft)\.[A-Z]|Nullable<|Int32|Dictionary`", body);
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()), $"The problem has no title: {body}");
+        // One title per status, whoever wrote the problem (a handler, the framework, the exception handler).
+        Assert.Equal(TitleOf(status), problem.GetProperty("title").GetString());
         if (status == 400)
         {
             Assert.True(problem.TryGetProperty("errors", out var errors) && errors.EnumerateObject().Any(), $"A 400 names the fields at fault in errors: {body}");
@@ -34,4 +35,18 @@ internal static class ProblemAssert
 
         return detail!;
     }
+
+    private static string TitleOf(int status) => status switch
+    {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        503 => "Service Unavailable",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No title expected for this status yet."),
+    };
 }

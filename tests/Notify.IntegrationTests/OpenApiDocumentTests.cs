@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Notify.IntegrationTests.Support;
+
+namespace Notify.IntegrationTests;
+
+/// <summary>
+/// What a client generator reads from <c>/openapi/v1.json</c>, checked on the document a running Frontend
+/// serves. Whether the answers match it is checked on every call by <see cref="OpenApiContract"/>; these
+/// check what traffic cannot show: what is required, which calls need a key, that each is described.
+/// </summary>
+public sealed class OpenApiDocumentTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    private static readonly string[] AnonymousOperations = ["ConfirmSubscription", "Unsubscribe", "UnsubscribeOneClick", "InboundSms"];
+
+    [Fact]
+    public async Task EveryOperation_HasASummaryDescriptionAndProblemAnswers()
+    {
+        foreach (var (path, method, operation) in Operations(await DocumentAsync()))
+        {
+            var name = $"{method.ToUpperInvariant()} {path}";
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{name} has no summary");
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("description").GetString()), $"{name} has no description");
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("operationId").GetString()), $"{name} has no operationId");
+            foreach (var response in operation.GetProperty("responses").EnumerateObject().Where(r => int.Parse(r.Name) >= 400))
+            {
+                var schema = response.Value.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString();
+                Assert.True(
+                    schema == (response.Name == "400" ? "#/components/schemas/HttpValidationProblemDetails" : "#/components/schemas/ProblemDetails"),
+                    $"{name} answers {response.Name} with {schema}");
+            }
+
+            Assert.True(operation.GetProperty("responses").TryGetProperty("503", out _), $"{name} does not list 503 (a dependency down)");
+        }
+    }
+
+    [Fact]
+    public async Task OnlyTheLinksAndTwiliosWebhook_GoWithoutAKey()
+    {
+        var document = await DocumentAsync();
+        Assert.False(document.TryGetProperty("security", out _), "a document-wide security requirement would apply to the links too");
+        foreach (var (path, method, operation) in Operations(document))
+        {
+            var id = operation.GetProperty("operationId").GetString()!;
+            var secured = operation.TryGetProperty("security", out var security) && security.GetArrayLength() > 0;
+            Assert.True(secured != AnonymousOperations.Contains(id), $"{method} {path} ({id}) security: {secured}");
+            Assert.Equal(secured, operation.GetProperty("responses").TryGetProperty("401", out _));
+        }
+    }
+
+    [Fact]
+    public async Task Schemas_RequireWhatTheApiRequires_AndNameTheirValues()
+    {
+        var schemas = (await DocumentAsync()).GetProperty("components").GetProperty("schemas");
+
+        Assert.Equal(["name"], Required(schemas, "CreateTopicRequest"));
+        Assert.Equal(["protocol", "endpoint"], Required(schemas, "SubscribeRequest"));
+        Assert.Empty(Required(schemas, "PublishRequest"));
+        Assert.Empty(Required(schemas, "UpdateTopicRequest"));
+        Assert.DoesNotContain("defaultMessage", schemas.GetProperty("PublishRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "topic", "protocol", "endpoint", "status", "createdAt"], Required(schemas, "SubscriptionResponse"));
+        Assert.Equal(["webhook", "email", "sms"], Values(schemas, "Protocol"));
+        Assert.Equal(["pending", "confirmed", "opted-out", "unsubscribed"], Values(schemas, "SubscriptionState"));
+
+        var name = schemas.GetProperty("CreateTopicRequest").GetProperty("properties").GetProperty("name");
+        Assert.Equal(("^[A-Za-z0-9_-]+$", 1, 256), (name.GetProperty("pattern").GetString(), name.GetProperty("minLength").GetInt32(), name.GetProperty("maxLength").GetInt32()));
+        var subject = schemas.GetProperty("PublishRequest").GetProperty("properties").GetProperty("subject");
+        Assert.Equal(100, subject.GetProperty("maxLength").GetInt32());
+        Assert.Equal(10, schemas.GetProperty("PublishRequest").GetProperty("properties").GetProperty("attributes").GetProperty("maxProperties").GetInt32());
+        Assert.True(schemas.GetProperty("PublishRequest").TryGetProperty("examples", out _));
+        foreach (var schema in schemas.EnumerateObject())
+        {
+            Assert.DoesNotContain('`', schema.Name);
+            Assert.False(schema.Name.StartsWith("Nullable", StringComparison.Ordinal), schema.Name);
+        }
+    }
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var http = OpenApiContract.CreateClient(fixture.Notify.Process.BaseAddress);
+        return JsonDocument.Parse(await http.GetStringAsync("openapi/v1.json")).RootElement.Clone();
+    }
+
+    private static IEnumerable<(string Path, string Method, JsonElement Operation)> Operations(JsonElement document) =>
+        document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Where(m => m.Name != "parameters").Select(m => (path.Name, m.Name, m.Value)));
+
+    private static string[] Required(JsonElement schemas, string name) =>
+        schemas.GetProperty(name).TryGetProperty("required", out var required) ? required.EnumerateArray().Select(r => r.GetString()!).ToArray() : [];
+
+    private static string[] Values(JsonElement schemas, string name) =>
+        schemas.GetProperty(name).GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).ToArray();
+}
