@@ -14,6 +14,9 @@ namespace Notify.Frontend.OpenApi;
 /// </summary>
 internal sealed class ParametersTransformer : IOpenApiOperationTransformer
 {
+    private static OpenApiSchema TopicName() =>
+        new() { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Limits.TopicNameMaxLength, Pattern = TopicNameRule.Pattern };
+
     private static OpenApiSchema Enum(IReadOnlyList<string> values) =>
         new() { Type = JsonSchemaType.String, Enum = values.Select(v => (JsonNode)JsonValue.Create(v)).ToList() };
 
@@ -49,17 +52,11 @@ internal sealed class ParametersTransformer : IOpenApiOperationTransformer
                     break;
                 case (ParameterLocation.Path, "name"):
                     parameter.Description = "The topic's name.";
-                    parameter.Schema = new OpenApiSchema
-                    {
-                        Type = JsonSchemaType.String,
-                        MinLength = 1,
-                        MaxLength = Limits.TopicNameMaxLength,
-                        Pattern = TopicNameRule.Pattern,
-                    };
+                    parameter.Schema = TopicName();
                     break;
                 case (ParameterLocation.Query, "topic"):
                     parameter.Description = "Only this topic's subscriptions.";
-                    parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Limits.TopicNameMaxLength, Pattern = TopicNameRule.Pattern };
+                    parameter.Schema = TopicName();
                     break;
                 case (ParameterLocation.Query, "protocol"):
                     parameter.Description = "Only subscriptions of this protocol.";

@@ -36,33 +36,25 @@ internal sealed partial class SubscriptionWatch : IAsyncDisposable
         _gone.Dispose();
     }
 
-    private async Task RunAsync(IMetadataStore store, string subscriptionId, TimeSpan interval, TimeProvider timeProvider, ILogger logger)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(interval, timeProvider);
-            while (await timer.WaitForNextTickAsync(_stop.Token))
+    private Task RunAsync(IMetadataStore store, string subscriptionId, TimeSpan interval, TimeProvider timeProvider, ILogger logger) =>
+        PeriodicStep.RunAsync(
+            interval,
+            timeProvider,
+            async cancellationToken =>
             {
-                try
+                if (await store.GetSubscriptionAsync(subscriptionId, cancellationToken) is not null)
                 {
-                    if (await store.GetSubscriptionAsync(subscriptionId, _stop.Token) is null)
-                    {
-                        Log.Gone(logger, subscriptionId);
-                        await _gone.CancelAsync();
-                        return;
-                    }
+                    return true;
                 }
-                catch (Exception ex) when (!_stop.IsCancellationRequested)
-                {
-                    // The store may be back at the next look; meanwhile the delivery goes on, as it would have.
-                    Log.LookFailed(logger, ex, subscriptionId);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-        }
-    }
+
+                Log.Gone(logger, subscriptionId);
+                await _gone.CancelAsync();
+                return false;
+            },
+
+            // The store may be back at the next look; meanwhile the delivery goes on, as it would have.
+            ex => Log.LookFailed(logger, ex, subscriptionId),
+            _stop.Token);
 
     private static partial class Log
     {

@@ -28,33 +28,24 @@ internal sealed partial class VisibilityHeartbeat : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static async Task RunAsync(
+    private static Task RunAsync(
         IMessageQueue queue, ReceivedMessage message, TimeSpan visibilityTimeout, TimeProvider timeProvider, ILogger logger,
-        CancellationToken stop)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(visibilityTimeout / 3, timeProvider);
-            while (await timer.WaitForNextTickAsync(stop))
+        CancellationToken stop) =>
+        PeriodicStep.RunAsync(
+            visibilityTimeout / 3,
+            timeProvider,
+            async cancellationToken =>
             {
-                try
+                if (await queue.ChangeVisibilityAsync(message.ReceiptHandle, visibilityTimeout, cancellationToken))
                 {
-                    if (!await queue.ChangeVisibilityAsync(message.ReceiptHandle, visibilityTimeout, stop))
-                    {
-                        Log.ReceiptStale(logger, message.Id);
-                        return;
-                    }
+                    return true;
                 }
-                catch (Exception ex) when (!stop.IsCancellationRequested)
-                {
-                    Log.ExtendFailed(logger, ex, message.Id);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-    }
+
+                Log.ReceiptStale(logger, message.Id);
+                return false;
+            },
+            ex => Log.ExtendFailed(logger, ex, message.Id),
+            stop);
 
     private static partial class Log
     {

@@ -1,0 +1,37 @@
+namespace Notify.Sender.Processing;
+
+/// <summary>
+/// Runs a step every interval until it says stop or <paramref name="stop"/> is cancelled; a step that
+/// throws is reported and the next tick tries again. The loop under the visibility heartbeat and the
+/// subscription watch: both look at something now and then while a message is being delivered.
+/// </summary>
+internal static class PeriodicStep
+{
+    /// <param name="step">Returns false to stop.</param>
+    /// <param name="failed">Told of a step that threw while not stopping.</param>
+    public static async Task RunAsync(
+        TimeSpan interval, TimeProvider timeProvider, Func<CancellationToken, Task<bool>> step, Action<Exception> failed, CancellationToken stop)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(interval, timeProvider);
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    if (!await step(stop))
+                    {
+                        return;
+                    }
+                }
+                catch (Exception ex) when (!stop.IsCancellationRequested)
+                {
+                    failed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+}
