@@ -57,12 +57,11 @@ internal static partial class InboundSmsApi
         }
 
         var form = await request.ReadFormAsync(cancellationToken);
-        var fields = form.SelectMany(f => f.Value.Select(v => KeyValuePair.Create(f.Key, v ?? string.Empty))).ToList();
 
         // Twilio signs the URL it was given: the public base (what a proxy in front exposes) + path + query.
         var url = links.Absolute(Path).AbsoluteUri + request.QueryString.Value;
         var logger = loggers.CreateLogger(typeof(InboundSmsApi).FullName!);
-        if (!TwilioSignature.IsValid(authToken, url, fields, request.Headers["X-Twilio-Signature"]))
+        if (!TwilioSignature.IsValid(authToken, url, form, request.Headers["X-Twilio-Signature"]))
         {
             Log.BadSignature(logger, url);
             return Problems.Status(StatusCodes.Status403Forbidden,

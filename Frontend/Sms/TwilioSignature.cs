@@ -1,33 +1,25 @@
-using System.Security.Cryptography;
-using System.Text;
+using Twilio.Security;
 
 namespace Notify.Frontend.Sms;
 
 /// <summary>
-/// Twilio's request signature (<c>X-Twilio-Signature</c>): Base64 of HMAC-SHA1, keyed with the auth
-/// token, over the full URL Twilio called followed by every POST field, sorted by name, as name then
-/// value. It proves the inbound webhook came from Twilio and was not altered.
+/// Checks Twilio's request signature (<c>X-Twilio-Signature</c>) with the SDK's <see cref="RequestValidator"/>:
+/// Base64 of HMAC-SHA1, keyed with the auth token, over the full URL Twilio called followed by every POST
+/// field, sorted by name, as name then value (the SDK also accepts the URL with or without its default
+/// port, as Twilio signs either). It proves the inbound webhook came from Twilio and was not altered.
 /// </summary>
 internal static class TwilioSignature
 {
-    public static string Compute(string authToken, string url, IEnumerable<KeyValuePair<string, string>> fields)
+    public static bool IsValid(string authToken, string url, IFormCollection form, string? presented)
     {
-        var data = new StringBuilder(url);
-        foreach (var (name, value) in fields.OrderBy(f => f.Key, StringComparer.Ordinal).ThenBy(f => f.Value, StringComparer.Ordinal))
+        // The validator throws on an empty signature; a request without one is simply not Twilio's.
+        if (string.IsNullOrEmpty(presented))
         {
-            data.Append(name).Append(value);
+            return false;
         }
 
-        // SHA-1 is Twilio's choice, not ours: the signature scheme is fixed by Twilio.
-#pragma warning disable CA5350
-        var hash = HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString()));
-#pragma warning restore CA5350
-        return Convert.ToBase64String(hash);
+        // A name sent twice is signed as its values joined by commas, as the SDK does for a NameValueCollection.
+        var fields = form.ToDictionary(field => field.Key, field => field.Value.ToString(), StringComparer.Ordinal);
+        return new RequestValidator(authToken).Validate(url, fields, presented);
     }
-
-    /// <summary>Compares in fixed time: a timing difference must not reveal how much of a guess was right.</summary>
-    public static bool IsValid(string authToken, string url, IEnumerable<KeyValuePair<string, string>> fields, string? presented) =>
-        !string.IsNullOrEmpty(presented)
-        && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes(Compute(authToken, url, fields)), Encoding.ASCII.GetBytes(presented));
 }

@@ -7,17 +7,17 @@ using Notify.Shared.Sms;
 namespace Notify.Sender.Channels.Sms;
 
 /// <summary>
-/// Delivers to <see cref="Protocol.Sms"/> subscribers through Twilio, paced by
+/// Delivers to <see cref="Protocol.Sms"/> subscribers through Twilio's SDK, paced by
 /// <c>Notify:Sms:MaxPerSecond</c> and bounded by its own bulkhead (<c>MaxConcurrent</c>). Opted-out
 /// numbers never reach it: the processor drops them first.
 /// </summary>
 internal sealed class SmsChannel : IDeliveryChannel
 {
     private readonly SmsOptions _options;
-    private readonly TwilioClient _twilio;
+    private readonly TwilioMessageSender _twilio;
     private readonly ProviderCaller _caller;
 
-    public SmsChannel(IOptions<SmsOptions> options, TwilioClient twilio, TimeProvider timeProvider, ILogger<SmsChannel> logger)
+    public SmsChannel(IOptions<SmsOptions> options, TwilioMessageSender twilio, TimeProvider timeProvider, ILogger<SmsChannel> logger)
     {
         _options = options.Value;
         _twilio = twilio;

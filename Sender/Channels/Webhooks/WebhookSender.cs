@@ -120,17 +120,7 @@ internal sealed partial class WebhookSender
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Retry-After as seconds or as an HTTP date (relative to the injected clock); never negative.</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var delay = response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - _timeProvider.GetUtcNow(),
-            _ => (TimeSpan?)null,
-        };
-        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-    }
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => RetryAfterHeader.Delay(response.Headers.RetryAfter, _timeProvider);
 
     /// <summary>A short status for logs and results: no URL, no body.</summary>
     private string Describe(Outcome<WebhookAttempt> outcome) => outcome.Exception switch

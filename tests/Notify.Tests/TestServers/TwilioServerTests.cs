@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Notify.TestServers;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
 
 namespace Notify.Tests.TestServers;
 
@@ -60,6 +62,22 @@ public sealed partial class TwilioServerTests : IClassFixture<TwilioServer>, IDi
         Assert.Equal("https://notify.example.com/twilio/status", request.Form["StatusCallback"]);
         Assert.Equal(201, request.Status);
         Assert.False(request.Abandoned);
+    }
+
+    [Fact]
+    public async Task Its_answers_read_as_Twilios_own_SDK_reads_them()
+    {
+        using var created = await PostAsync(Valid());
+        using var refused = await PostAsync(Valid(), password: "not-the-token");
+
+        var message = MessageResource.FromJson(await created.Content.ReadAsStringAsync());
+        Assert.Equal(Assert.Single(_twilio.Sent).MessageSid, message.Sid);
+        Assert.Equal(MessageResource.StatusEnum.Queued, message.Status);
+        Assert.Equal(To, message.To);
+        Assert.Equal("1", message.NumSegments);
+        Assert.NotNull(message.DateCreated);
+        var error = RestException.FromJson(await refused.Content.ReadAsStringAsync());
+        Assert.Equal((20003, 401, "Authenticate"), (error.Code, error.Status, error.Message));
     }
 
     [Fact]
