@@ -13,8 +13,8 @@ namespace Notify.Shared.Resilience;
 /// </summary>
 /// <remarks>
 /// Polly's jitter is its "decorrelated jitter V2": the n-th wait (from 0) is random in
-/// [0, BaseDelay·2ⁿ⁺¹) for n &lt; 2 and [0, BaseDelay·(2ⁿ⁺¹ − 2ⁿ⁻¹)) after, with medians near BaseDelay·2ⁿ;
-/// the spread keeps deliveries that failed together from retrying together.
+/// [0, BaseDelay·2ⁿ⁺¹) for n &lt; 2 and [0, BaseDelay·(2ⁿ⁺¹ − 2ⁿ⁻¹)) after, with medians near BaseDelay,
+/// BaseDelay, 2·BaseDelay, 4·BaseDelay… The spread keeps deliveries that failed together from retrying together.
 /// </remarks>
 internal static class RetryPipeline
 {

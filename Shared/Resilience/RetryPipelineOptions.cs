@@ -13,7 +13,7 @@ internal sealed class RetryPipelineOptions<T>
     /// <summary>Attempts in all, the first included; 1 builds no retry.</summary>
     public required int MaxAttempts { get; init; }
 
-    /// <summary>Polly's base delay: the median wait before the first retry; later medians double.</summary>
+    /// <summary>Polly's base delay: about the median wait of the first two retries; later medians double.</summary>
     public required TimeSpan BaseDelay { get; init; }
 
     /// <summary>No wait is longer than this, neither Polly's backoff nor a server's Retry-After.</summary>
