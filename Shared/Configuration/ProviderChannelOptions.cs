@@ -24,7 +24,11 @@ public abstract class ProviderChannelOptions
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>The first retry's delay; later ones double, with jitter.</summary>
+    /// <summary>
+    /// The base of Polly's exponential backoff with jitter: the first two retries wait about this long
+    /// (their median), each later one about twice as long as the one before; every wait is random, from
+    /// zero to about twice its median.
+    /// </summary>
     /// <value>The default is 2 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Notify.Shared.Configuration;
+using Notify.Shared.Resilience;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Notify.Sender.Channels.Providers;
@@ -28,33 +28,28 @@ internal sealed partial class ProviderCaller
         _logger = logger;
         _attemptTimeout = options.AttemptTimeout;
         _rate = new ProviderRateLimiter(options.MaxPerSecond, timeProvider);
-        var builder = new ResiliencePipelineBuilder<ProviderAttempt> { TimeProvider = timeProvider };
-        if (options.MaxAttempts > 1)
-        {
-            var baseDelay = options.BaseDelay;
-            var maxDelay = options.MaxDelay;
-            builder.AddRetry(new RetryStrategyOptions<ProviderAttempt>
+        _pipeline = RetryPipeline.Build(
+            new RetryPipelineOptions<ProviderAttempt>
             {
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
+                Name = "Notify." + channel,
+                MaxAttempts = options.MaxAttempts,
+                BaseDelay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                AttemptTimeout = options.AttemptTimeout,
+                ShouldRetry = static outcome => outcome switch
                 {
                     { Exception: TimeoutRejectedException } => true,
                     { Exception: not null } => false,
-                    { Result.Outcome: var outcome } => outcome == ProviderOutcome.Transient,
-                }),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    args.Outcome.Exception is null && args.Outcome.Result.RetryAfter is { } retryAfter
-                        ? (retryAfter < maxDelay ? retryAfter : maxDelay)
-                        : RetryBackoff.Delay(args.AttemptNumber, baseDelay, maxDelay, Random.Shared.NextDouble())),
+                    { Result.Outcome: var result } => result == ProviderOutcome.Transient,
+                },
+                RetryAfter = static attempt => attempt.RetryAfter,
                 OnRetry = args =>
                 {
                     Log.Retrying(_logger, _channel, args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
-            });
-        }
-
-        _pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
+            },
+            timeProvider);
     }
 
     /// <summary>Runs <paramref name="attempt"/> until accepted, refused for good, or out of attempts.</summary>
@@ -70,8 +65,8 @@ internal sealed partial class ProviderCaller
                 {
                     context.Properties.Set(AttemptsKey, context.Properties.GetValue(AttemptsKey, 0) + 1);
 
-                    // The rate limit is waited for inside the attempt, before the call, and its wait is
-                    // not counted against the attempt's timeout, which is only for the provider.
+                    // The rate limit is waited for inside the attempt, before the call, so every retry
+                    // waits its turn too; the attempt's timeout runs from the attempt's start, wait included.
                     await call.Rate.WaitAsync(context.CancellationToken);
                     return Outcome.FromResult(await call.Attempt(call.State, context.CancellationToken));
                 },

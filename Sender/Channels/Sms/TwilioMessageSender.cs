@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Notify.Sender.Channels.Providers;
+using Notify.Shared.Resilience;
 using Notify.Shared.Sms;
 using Twilio.Clients;
 using Twilio.Exceptions;

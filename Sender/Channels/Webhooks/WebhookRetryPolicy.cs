@@ -1,3 +1,4 @@
+using Notify.Shared.Resilience;
 using Notify.Shared.Webhooks;
 using Polly;
 using Polly.Retry;
@@ -6,34 +7,28 @@ using Polly.Timeout;
 namespace Notify.Sender.Channels.Webhooks;
 
 /// <summary>
-/// The resilience pipeline around one webhook delivery: an outer retry (exponential backoff with jitter,
-/// or the endpoint's Retry-After, never longer than MaxDelay) around an inner per-attempt timeout.
-/// Built once; time comes from the injected <see cref="TimeProvider"/>, so tests move a manual clock.
+/// What a webhook delivery retries, on the shared <see cref="RetryPipeline"/>: backoff with jitter or
+/// the endpoint's Retry-After, never longer than MaxDelay, around a per-attempt timeout.
 /// </summary>
 internal static class WebhookRetryPolicy
 {
     public static ResiliencePipeline<WebhookAttempt> Build(
         WebhookOptions options,
         TimeProvider timeProvider,
-        Func<OnRetryArguments<WebhookAttempt>, ValueTask>? onRetry)
-    {
-        var builder = new ResiliencePipelineBuilder<WebhookAttempt> { TimeProvider = timeProvider };
-        if (options.MaxAttempts > 1)
-        {
-            var baseDelay = options.BaseDelay;
-            var maxDelay = options.MaxDelay;
-            builder.AddRetry(new RetryStrategyOptions<WebhookAttempt>
+        Func<OnRetryArguments<WebhookAttempt>, ValueTask>? onRetry) =>
+        RetryPipeline.Build(
+            new RetryPipelineOptions<WebhookAttempt>
             {
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                ShouldHandle = static args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    DelayFor(args.Outcome, args.AttemptNumber, baseDelay, maxDelay)),
+                Name = "Notify.Webhooks",
+                MaxAttempts = options.MaxAttempts,
+                BaseDelay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                AttemptTimeout = options.AttemptTimeout,
+                ShouldRetry = ShouldRetry,
+                RetryAfter = static attempt => attempt.RetryAfter,
                 OnRetry = onRetry,
-            });
-        }
-
-        return builder.AddTimeout(options.AttemptTimeout).Build();
-    }
+            },
+            timeProvider);
 
     /// <summary>
     /// Timeouts, connection errors and transient statuses are retried. A refused address is a result,
@@ -46,15 +41,4 @@ internal static class WebhookRetryPolicy
         { Exception: not null } => false,
         { Result: var attempt } => attempt.IsTransientFailure,
     };
-
-    /// <param name="retry">0 for the first retry.</param>
-    public static TimeSpan DelayFor(Outcome<WebhookAttempt> outcome, int retry, TimeSpan baseDelay, TimeSpan maxDelay)
-    {
-        if (outcome.Exception is null && outcome.Result.RetryAfter is { } retryAfter)
-        {
-            return retryAfter < maxDelay ? retryAfter : maxDelay;
-        }
-
-        return RetryBackoff.Delay(retry, baseDelay, maxDelay, Random.Shared.NextDouble());
-    }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Notify.Shared.Resilience;
 using Notify.Shared.Webhooks;
 using Polly;
 using Polly.Retry;

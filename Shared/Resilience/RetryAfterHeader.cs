@@ -1,11 +1,14 @@
 using System.Net.Http.Headers;
 
-namespace Notify.Sender.Channels;
+namespace Notify.Shared.Resilience;
 
-/// <summary>The wait a <c>Retry-After</c> header asks for, as seconds or as an HTTP date on the injected clock.</summary>
+/// <summary>
+/// The one reader of <c>Retry-After</c> (webhook endpoints, Twilio, anything else Notify calls over HTTP):
+/// the wait it asks for, given as seconds or as an HTTP date, measured from the injected clock's now.
+/// </summary>
 internal static class RetryAfterHeader
 {
-    /// <returns>The wait, never negative; null when the header is absent.</returns>
+    /// <returns>The wait, never negative (a date already past asks for none); null when the header is absent.</returns>
     public static TimeSpan? Delay(RetryConditionHeaderValue? header, TimeProvider clock)
     {
         var delay = header switch
