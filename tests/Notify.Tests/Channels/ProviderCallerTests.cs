@@ -16,7 +16,7 @@ public sealed class ProviderCallerTests : IDisposable
     public async Task TransientFailures_AreRetried_UntilTheProviderAccepts()
     {
         var answers = new Queue<ProviderAttempt>([ProviderAttempt.Transient("HTTP 503"), ProviderAttempt.Transient("HTTP 429"), ProviderAttempt.Accepted("HTTP 201")]);
-        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new ManualTimeProvider());
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new FakeTimeProvider());
 
         var result = await caller.CallAsync((queue, _) => Task.FromResult(queue.Dequeue()), answers, CancellationToken.None);
 
@@ -28,7 +28,7 @@ public sealed class ProviderCallerTests : IDisposable
     {
         var refusal = new DeliveryRefusal("twilio:21211", "not a valid phone number");
         var calls = 0;
-        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new ManualTimeProvider());
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new FakeTimeProvider());
 
         var result = await caller.CallAsync(
             (_, _) => { calls++; return Task.FromResult(ProviderAttempt.Permanent("twilio:21211 HTTP 400", refusal)); }, 0, CancellationToken.None);
@@ -42,7 +42,7 @@ public sealed class ProviderCallerTests : IDisposable
     public async Task TransientFailures_GiveUpAfterMaxAttempts_WithoutBlamingTheRecipient()
     {
         var calls = 0;
-        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 3 }, new ManualTimeProvider());
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 3 }, new FakeTimeProvider());
 
         var result = await caller.CallAsync((_, _) => { calls++; return Task.FromResult(ProviderAttempt.Transient("HTTP 500")); }, 0, CancellationToken.None);
 
@@ -53,7 +53,7 @@ public sealed class ProviderCallerTests : IDisposable
     [Fact]
     public async Task EveryCall_WaitsItsTurnAtTheChannelsRate()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var caller = Caller(new SmsOptions { MaxPerSecond = 1, MaxAttempts = 1 }, clock);
         var calls = 0;
         Task<ProviderAttempt> Call(int _, CancellationToken __)

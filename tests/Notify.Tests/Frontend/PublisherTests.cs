@@ -20,7 +20,7 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     private static readonly DedupOptions Settings = new() { Window = TimeSpan.FromMinutes(5), PendingLease = TimeSpan.FromSeconds(30) };
 
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly LogCollector _logs = new();
     private SqliteMessageQueue _queue = null!;
     private SqliteDedupStore _dedup = null!;

@@ -7,6 +7,7 @@ using Notify.Sender.Processing;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
 using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
 
 namespace Notify.Tests.Sender;
 
@@ -21,7 +22,7 @@ public sealed class MessageProcessorTests : IDisposable
     private readonly InMemoryQueue _queue = new();
     private readonly InMemoryMetadataStore _store = new();
     private readonly ScriptedChannel _webhooks = new();
-    private readonly ObservableClock _clock = new();
+    private readonly TimerSignallingTimeProvider _clock = new();
     private readonly LogCollector _logs = new();
     private MessageProcessor? _processor;
 

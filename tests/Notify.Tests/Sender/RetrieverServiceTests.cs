@@ -6,6 +6,7 @@ using Notify.Sender.Retrieval;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
 using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
 
 namespace Notify.Tests.Sender;
 
@@ -16,7 +17,7 @@ public sealed class RetrieverServiceTests : IDisposable
     private readonly InMemoryQueue _queue = new();
     private readonly InMemoryMetadataStore _store = new();
     private readonly ScriptedChannel _webhooks = new();
-    private readonly ObservableClock _clock = new();
+    private readonly TimerSignallingTimeProvider _clock = new();
     private readonly LogCollector _logs = new();
     private readonly TestHostLifetime _lifetime = new();
     private MessageProcessor? _processor;

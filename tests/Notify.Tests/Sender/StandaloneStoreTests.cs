@@ -19,7 +19,7 @@ namespace Notify.Tests.Sender;
 public sealed class StandaloneStoreTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly LogCollector _logs = new();
 
     private string DataDirectory => _directory.File("data");

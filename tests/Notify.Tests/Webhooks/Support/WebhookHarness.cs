@@ -10,6 +10,7 @@ using Notify.Sender.Channels.Webhooks;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
 using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
 
 namespace Notify.Tests.Webhooks.Support;
 
@@ -23,14 +24,14 @@ internal sealed class WebhookHarness : IDisposable
 
     private readonly IHost _host;
 
-    private WebhookHarness(IHost host, ObservableClock clock, LogCollector logs)
+    private WebhookHarness(IHost host, TimerSignallingTimeProvider clock, LogCollector logs)
     {
         _host = host;
         Clock = clock;
         Logs = logs;
     }
 
-    public ObservableClock Clock { get; }
+    public TimerSignallingTimeProvider Clock { get; }
 
     public LogCollector Logs { get; }
 
@@ -59,7 +60,7 @@ internal sealed class WebhookHarness : IDisposable
             configuration[key] = value;
         }
 
-        var clock = new ObservableClock();
+        var clock = new TimerSignallingTimeProvider();
         var logs = new LogCollector();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(configuration);

@@ -1,29 +1,22 @@
 using System.Threading.Channels;
-using Notify.Tests.Support;
 
-namespace Notify.Tests.Sender.Support;
+namespace Notify.Tests.Support;
 
 /// <summary>
-/// A <see cref="ManualTimeProvider"/> that also reports every timer armed on it, so a test can wait
-/// until the code under test is really waiting (for a retry delay, a drain deadline) before it moves
-/// the clock, and can read how long that wait is.
+/// A <see cref="FakeTimeProvider"/> that also reports the due time of every timer armed on it. Moving
+/// the clock before the code under test has armed its timer (for a retry delay, a drain deadline) would
+/// move it past nothing, and <see cref="FakeTimeProvider"/> has no event for "a timer was created"; so
+/// tests wait here until the code is really waiting, then advance, and can read how long that wait is.
 /// </summary>
-internal sealed class ObservableClock : TimeProvider
+internal sealed class TimerSignallingTimeProvider : FakeTimeProvider
 {
     private static readonly TimeSpan PatienceForRealEvents = TimeSpan.FromSeconds(15);
 
-    private readonly ManualTimeProvider _manual = new();
     private readonly Channel<TimeSpan> _armed = Channel.CreateUnbounded<TimeSpan>();
-
-    public override DateTimeOffset GetUtcNow() => _manual.GetUtcNow();
-
-    public override long GetTimestamp() => _manual.GetTimestamp();
-
-    public override long TimestampFrequency => _manual.TimestampFrequency;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = _manual.CreateTimer(callback, state, dueTime, period);
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
             _armed.Writer.TryWrite(dueTime);
@@ -31,8 +24,6 @@ internal sealed class ObservableClock : TimeProvider
 
         return timer;
     }
-
-    public void Advance(TimeSpan by) => _manual.Advance(by);
 
     /// <summary>The due time of the next timer armed (in arming order), waiting for one if needed.</summary>
     public async Task<TimeSpan> NextTimerAsync(CancellationToken cancellationToken = default)
@@ -45,7 +36,7 @@ internal sealed class ObservableClock : TimeProvider
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException("No timer was armed on the manual clock in time.");
+            throw new TimeoutException("No timer was armed on the fake clock in time.");
         }
     }
 
