@@ -6,11 +6,9 @@ using Notify.Tests.Support;
 
 namespace Notify.Tests.Channels;
 
-public sealed class ProviderCallerTests : IDisposable
+public sealed class ProviderCallerTests
 {
-    private readonly LogCollector _logs = new();
-
-    public void Dispose() => _logs.Dispose();
+    private readonly FakeLogCollector _logs = new();
 
     [Fact]
     public async Task TransientFailures_AreRetried_UntilTheProviderAccepts()
@@ -73,5 +71,5 @@ public sealed class ProviderCallerTests : IDisposable
     }
 
     private ProviderCaller Caller(SmsOptions options, TimeProvider clock) =>
-        new("SMS", options, clock, _logs.CreateLogger<ProviderCallerTests>());
+        new("SMS", options, clock, new FakeLogger<ProviderCallerTests>(_logs));
 }
