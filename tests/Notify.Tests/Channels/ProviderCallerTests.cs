@@ -1,8 +1,6 @@
 using Notify.Sender.Channels;
 using Notify.Sender.Channels.Providers;
 using Notify.Shared.Sms;
-using Notify.Tests.Sender.Support;
-using Notify.Tests.Support;
 
 namespace Notify.Tests.Channels;
 

@@ -1,5 +1,4 @@
 using Notify.Sender.Channels.Providers;
-using Notify.Tests.Support;
 
 namespace Notify.Tests.Channels;
 

@@ -7,7 +7,6 @@ using Notify.Sender.Channels.Providers;
 using Notify.Sender.Channels.Sms;
 using Notify.Shared.Sms;
 using Notify.TestServers;
-using Notify.Tests.Sender.Support;
 using Notify.Tests.Webhooks.Support;
 
 namespace Notify.Tests.Channels;

@@ -5,7 +5,6 @@ using Notify.Frontend.Dedup;
 using Notify.Frontend.Publishing;
 using Notify.Shared.Queue;
 using Notify.Shared.Queue.Embedded;
-using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 
 namespace Notify.Tests.Frontend;

@@ -2,7 +2,6 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Notify.Metadata.Store.DynamoDb;
-using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 using Notify.TestServers;
 

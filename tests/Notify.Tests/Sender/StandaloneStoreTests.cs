@@ -10,7 +10,6 @@ using Notify.Sender.Storage;
 using Notify.Shared.Health;
 using Notify.Shared.Queue;
 using Notify.Shared.Queue.Embedded;
-using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 
 namespace Notify.Tests.Sender;
