@@ -19,7 +19,7 @@ public sealed class PickupFolderTests : IDisposable
     private static readonly MailAddress From = new("notify@localhost");
 
     private readonly TempDirectory _folder = new();
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 9, 59, 59, 998, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 9, 59, 59, 998, TimeSpan.Zero));
     private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
     private readonly EmailComposer _composer;
     private readonly SmtpMailer _mailer;

@@ -1,22 +1,18 @@
 using Notify.Sender.Channels;
 using Notify.Sender.Channels.Providers;
 using Notify.Shared.Sms;
-using Notify.Tests.Sender.Support;
-using Notify.Tests.Support;
 
 namespace Notify.Tests.Channels;
 
-public sealed class ProviderCallerTests : IDisposable
+public sealed class ProviderCallerTests
 {
-    private readonly LogCollector _logs = new();
-
-    public void Dispose() => _logs.Dispose();
+    private readonly FakeLogCollector _logs = new();
 
     [Fact]
     public async Task TransientFailures_AreRetried_UntilTheProviderAccepts()
     {
         var answers = new Queue<ProviderAttempt>([ProviderAttempt.Transient("HTTP 503"), ProviderAttempt.Transient("HTTP 429"), ProviderAttempt.Accepted("HTTP 201")]);
-        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new ManualTimeProvider());
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new FakeTimeProvider());
 
         var result = await caller.CallAsync((queue, _) => Task.FromResult(queue.Dequeue()), answers, CancellationToken.None);
 
@@ -28,7 +24,7 @@ public sealed class ProviderCallerTests : IDisposable
     {
         var refusal = new DeliveryRefusal("twilio:21211", "not a valid phone number");
         var calls = 0;
-        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new ManualTimeProvider());
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new FakeTimeProvider());
 
         var result = await caller.CallAsync(
             (_, _) => { calls++; return Task.FromResult(ProviderAttempt.Permanent("twilio:21211 HTTP 400", refusal)); }, 0, CancellationToken.None);
@@ -42,7 +38,7 @@ public sealed class ProviderCallerTests : IDisposable
     public async Task TransientFailures_GiveUpAfterMaxAttempts_WithoutBlamingTheRecipient()
     {
         var calls = 0;
-        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 3 }, new ManualTimeProvider());
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 3 }, new FakeTimeProvider());
 
         var result = await caller.CallAsync((_, _) => { calls++; return Task.FromResult(ProviderAttempt.Transient("HTTP 500")); }, 0, CancellationToken.None);
 
@@ -53,7 +49,7 @@ public sealed class ProviderCallerTests : IDisposable
     [Fact]
     public async Task EveryCall_WaitsItsTurnAtTheChannelsRate()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var caller = Caller(new SmsOptions { MaxPerSecond = 1, MaxAttempts = 1 }, clock);
         var calls = 0;
         Task<ProviderAttempt> Call(int _, CancellationToken __)
@@ -73,5 +69,5 @@ public sealed class ProviderCallerTests : IDisposable
     }
 
     private ProviderCaller Caller(SmsOptions options, TimeProvider clock) =>
-        new("SMS", options, clock, _logs.CreateLogger<ProviderCallerTests>());
+        new("SMS", options, clock, new FakeLogger<ProviderCallerTests>(_logs));
 }

@@ -1,5 +1,4 @@
 using Notify.Sender.Channels.Providers;
-using Notify.Tests.Support;
 
 namespace Notify.Tests.Channels;
 
@@ -8,7 +7,7 @@ public sealed class ProviderRateLimiterTests
     [Fact]
     public async Task Burst_GetsOneSecondOfCallsAtOnce_ThenOnePerStep()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var limiter = new ProviderRateLimiter(maxPerSecond: 4, clock);
 
         // A bucket of one second's calls: 4 go at once, the 5th waits for a refill.
@@ -36,7 +35,7 @@ public sealed class ProviderRateLimiterTests
     [Fact]
     public async Task BelowOnePerSecond_StillLetsTheFirstCallThrough_ThenWaitsItsFullStep()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var limiter = new ProviderRateLimiter(maxPerSecond: 0.5, clock);
 
         await limiter.WaitAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
@@ -51,7 +50,7 @@ public sealed class ProviderRateLimiterTests
     [Fact]
     public async Task Waiting_IsCancellable()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var limiter = new ProviderRateLimiter(maxPerSecond: 1, clock);
         await limiter.WaitAsync(CancellationToken.None);
         using var cancel = new CancellationTokenSource();

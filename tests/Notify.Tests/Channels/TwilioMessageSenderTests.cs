@@ -7,7 +7,6 @@ using Notify.Sender.Channels.Providers;
 using Notify.Sender.Channels.Sms;
 using Notify.Shared.Sms;
 using Notify.TestServers;
-using Notify.Tests.Sender.Support;
 using Notify.Tests.Webhooks.Support;
 
 namespace Notify.Tests.Channels;
@@ -16,21 +15,19 @@ namespace Notify.Tests.Channels;
 /// SMS through Twilio's SDK, wired as the Sender wires it (the factory's HttpClient, BaseUrl pointing the
 /// SDK at a server that speaks Twilio's Messages API), and how each answer is classified.
 /// </summary>
-public sealed class TwilioMessageSenderTests : IClassFixture<TwilioServer>, IDisposable
+public sealed class TwilioMessageSenderTests : IClassFixture<TwilioServer>
 {
     private const string To = "+15551230000";
     private const string From = "+15550000000";
 
     private readonly TwilioServer _twilio;
-    private readonly LogCollector _logs = new();
+    private readonly FakeLogCollector _logs = new();
 
     public TwilioMessageSenderTests(TwilioServer twilio)
     {
         _twilio = twilio;
         _twilio.Reset();
     }
-
-    public void Dispose() => _logs.Dispose();
 
     [Fact]
     public async Task FromANumber_SendsToFromAndBody_WithTheAccountsCredentials_ToTheConfiguredBaseUrl()
@@ -74,7 +71,7 @@ public sealed class TwilioMessageSenderTests : IClassFixture<TwilioServer>, IDis
         Assert.Equal(ProviderOutcome.Permanent, attempt.Outcome);
         Assert.Equal($"twilio:{code} HTTP 400", attempt.Status);
         Assert.Equal(new DeliveryRefusal($"twilio:{code}", message, optedOut), attempt.Refusal);
-        Assert.Empty(_logs.Entries);
+        Assert.Empty(_logs.GetSnapshot());
     }
 
     [Fact]
@@ -168,7 +165,7 @@ public sealed class TwilioMessageSenderTests : IClassFixture<TwilioServer>, IDis
         var options = new SmsOptions { MaxAttempts = 1, AttemptTimeout = TimeSpan.FromMilliseconds(300) };
         await using var services = Services();
         var sender = Sender(services);
-        var caller = new ProviderCaller("SMS", options, TimeProvider.System, _logs.CreateLogger<ProviderCaller>());
+        var caller = new ProviderCaller("SMS", options, TimeProvider.System, new FakeLogger<ProviderCaller>(_logs));
 
         var result = await caller.CallAsync(static (s, token) => s.SendAsync(To, "hello", token), sender, CancellationToken.None);
 
@@ -178,7 +175,7 @@ public sealed class TwilioMessageSenderTests : IClassFixture<TwilioServer>, IDis
 
     private void AssertSettingsLogged(string status)
     {
-        var entry = Assert.Single(_logs.Entries, e => e.EventName == "TwilioSettingsRefused");
+        var entry = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "TwilioSettingsRefused");
         Assert.Equal(LogLevel.Error, entry.Level);
         Assert.Contains(status, entry.Message, StringComparison.Ordinal);
         Assert.Contains("Notify:Sms:Twilio:AccountSid", entry.Message, StringComparison.Ordinal);
@@ -205,7 +202,7 @@ public sealed class TwilioMessageSenderTests : IClassFixture<TwilioServer>, IDis
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .AddSingleton(TimeProvider.System)
-            .AddLogging(logging => logging.AddProvider(_logs));
+            .AddLogging(logging => logging.AddProvider(new FakeLoggerProvider(_logs)));
         services.AddSmsChannel();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

@@ -11,7 +11,7 @@ namespace Notify.Tests.Frontend;
 public sealed class DynamoDbDedupStoreTests(DynaliteServer server) : DedupStoreContractTests, IClassFixture<DynaliteServer>, IAsyncLifetime, IDisposable
 {
     private readonly LocalDynamoDb _dynamo = new(server);
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     public Task InitializeAsync() => _dynamo.Tables().EnsureCreatedAsync(default);
 

@@ -5,7 +5,6 @@ using Notify.Frontend.Dedup;
 using Notify.Frontend.Publishing;
 using Notify.Shared.Queue;
 using Notify.Shared.Queue.Embedded;
-using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 
 namespace Notify.Tests.Frontend;
@@ -20,8 +19,8 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     private static readonly DedupOptions Settings = new() { Window = TimeSpan.FromMinutes(5), PendingLease = TimeSpan.FromSeconds(30) };
 
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new();
-    private readonly LogCollector _logs = new();
+    private readonly FakeTimeProvider _clock = new();
+    private readonly FakeLogCollector _logs = new();
     private SqliteMessageQueue _queue = null!;
     private SqliteDedupStore _dedup = null!;
 
@@ -37,7 +36,6 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         _dedup.Dispose();
-        _logs.Dispose();
         _directory.Dispose();
     }
 
@@ -105,13 +103,13 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task AcceptThatFails_StillAcceptsThePublish_AndLogsWithoutTheBody()
     {
-        var publisher = new Publisher(_queue, new FailingAccept(_dedup), Options.Create(Settings), _clock, _logs.CreateLogger<Publisher>());
+        var publisher = new Publisher(_queue, new FailingAccept(_dedup), Options.Create(Settings), _clock, new FakeLogger<Publisher>(_logs));
 
         var accepted = await publisher.PublishAsync("orders", Request, "order-7", default);
 
         Assert.False(accepted.Duplicate);
         Assert.Equal(1, (await _queue.GetDepthAsync(default)).Waiting);
-        var warning = Assert.Single(_logs.Entries, e => e.EventName == "DedupAcceptFailed");
+        var warning = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "DedupAcceptFailed");
         Assert.Contains(accepted.MessageId, warning.Message);
         Assert.DoesNotContain("hello", _logs.AllText);
     }

@@ -8,7 +8,7 @@ namespace Notify.Tests.Frontend;
 public sealed class SqliteDedupStoreTests : DedupStoreContractTests, IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     protected override IDedupStore NewStore() =>
         new SqliteDedupStore(_directory.File("dedup.db"), Options.Create(Settings), _clock);

@@ -75,7 +75,7 @@ public sealed partial class DynamoDbMetadataStoreTests
     [Fact]
     public async Task ConfirmFromAHostWhoseClockIsBehind_OfAReplacedSubscription_ReturnsNull()
     {
-        var behind = new DynamoDbMetadataStore(_dynamo.Client, _dynamo.Names.Metadata, new ManualTimeProvider(Now));
+        var behind = new DynamoDbMetadataStore(_dynamo.Client, _dynamo.Names.Metadata, new FakeTimeProvider(Now));
         await Store.CreateTopicAsync("orders", Now, default);
         var (old, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a", expiresAt: Now.AddHours(72)), default);
         Clock.Advance(TimeSpan.FromHours(72));

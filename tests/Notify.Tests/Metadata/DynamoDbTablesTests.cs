@@ -2,7 +2,6 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Notify.Metadata.Store.DynamoDb;
-using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 using Notify.TestServers;
 
@@ -39,12 +38,12 @@ public sealed class DynamoDbTablesTests(DynaliteServer server) : IClassFixture<D
         using var dynamo = new LocalDynamoDb(server);
         await dynamo.Tables().EnsureCreatedAsync(default);
         await new DynamoDbMetadataStore(dynamo.Client, dynamo.Names.Metadata, TimeProvider.System).CreateTopicAsync("orders", Now, default);
-        using var logs = new LogCollector();
+        var logs = new FakeLogCollector();
 
-        await dynamo.Tables(logs.CreateLogger<DynamoDbTables>()).EnsureCreatedAsync(default);
+        await dynamo.Tables(new FakeLogger<DynamoDbTables>(logs)).EnsureCreatedAsync(default);
 
         Assert.NotNull(await new DynamoDbMetadataStore(dynamo.Client, dynamo.Names.Metadata, TimeProvider.System).GetTopicAsync("orders", default));
-        Assert.DoesNotContain(logs.Entries, e => e.EventName == "TableCreated");
+        Assert.DoesNotContain(logs.GetSnapshot(), e => e.Id.Name == "TableCreated");
     }
 
     [Fact]
@@ -93,13 +92,13 @@ public sealed class DynamoDbTablesTests(DynaliteServer server) : IClassFixture<D
     public async Task EnsureCreated_EndpointWithoutTtl_LogsThatTtlIsUnsupported()
     {
         using var dynamo = new LocalDynamoDb(server);
-        using var logs = new LogCollector();
+        var logs = new FakeLogCollector();
 
-        await dynamo.Tables(logs.CreateLogger<DynamoDbTables>()).EnsureCreatedAsync(default);
+        await dynamo.Tables(new FakeLogger<DynamoDbTables>(logs)).EnsureCreatedAsync(default);
 
         Assert.All([dynamo.Names.Metadata, dynamo.Names.Dedup], table =>
         {
-            var entry = Assert.Single(logs.Entries, e => e.EventName == "TimeToLiveUnsupported" && e.Message.Contains(table, StringComparison.Ordinal));
+            var entry = Assert.Single(logs.GetSnapshot(), e => e.Id.Name == "TimeToLiveUnsupported" && e.Message.Contains(table, StringComparison.Ordinal));
             Assert.Equal(LogLevel.Information, entry.Level);
         });
     }

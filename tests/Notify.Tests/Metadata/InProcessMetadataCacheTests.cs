@@ -10,7 +10,7 @@ public sealed class InProcessMetadataCacheTests : IDisposable
 {
     private static readonly Topic Old = new("orders", DateTimeOffset.UnixEpoch);
 
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly InProcessMetadataCache _cache;
 
     public InProcessMetadataCacheTests() =>

@@ -15,7 +15,7 @@ public abstract partial class MetadataStoreContractTests
     protected abstract IMetadataStore Store { get; }
 
     /// <summary>The store's clock, which expiry goes by: each engine's store must be built on it.</summary>
-    protected ManualTimeProvider Clock { get; } = new(Now);
+    protected FakeTimeProvider Clock { get; } = new(Now);
 
     [Fact]
     public async Task CreateTopic_Twice_ReturnsExistingWithCreatedFalse()

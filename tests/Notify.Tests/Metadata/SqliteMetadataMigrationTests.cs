@@ -58,7 +58,7 @@ public sealed class SqliteMetadataMigrationTests : IDisposable
         """;
 
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
 
     /// <summary>
     /// A file made by the version before delivery errors and opt-outs gains every column and table added

@@ -8,7 +8,7 @@ namespace Notify.Tests.Queue;
 public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly List<SqliteMessageQueue> _opened = [];
 
     private string QueuePath => _directory.File("queue.db");

@@ -1,4 +1,5 @@
 using Notify.Shared.Resilience;
+using Notify.Tests.Support;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -208,7 +209,7 @@ public sealed class RetryPipelineTests
     /// <summary>One pipeline on its own fake clock, and what happened while it ran.</summary>
     private sealed class Run
     {
-        private readonly TimerWatchingClock _clock = new();
+        private readonly TimerSignallingTimeProvider _clock = new();
         private readonly ResiliencePipeline<Answer> _pipeline;
         private readonly List<DateTimeOffset> _started = [];
         private readonly List<OnRetryArguments<Answer>> _retries = [];

@@ -7,6 +7,7 @@ using Notify.Sender.Processing;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
 using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
 
 namespace Notify.Tests.Sender;
 
@@ -21,8 +22,8 @@ public sealed class MessageProcessorTests : IDisposable
     private readonly InMemoryQueue _queue = new();
     private readonly InMemoryMetadataStore _store = new();
     private readonly ScriptedChannel _webhooks = new();
-    private readonly ObservableClock _clock = new();
-    private readonly LogCollector _logs = new();
+    private readonly TimerSignallingTimeProvider _clock = new();
+    private readonly FakeLogCollector _logs = new();
     private MessageProcessor? _processor;
 
     public void Dispose() => _processor?.Dispose();
@@ -59,7 +60,7 @@ public sealed class MessageProcessorTests : IDisposable
         await _queue.WhenDeletedAsync(message);
 
         Assert.Equal(["a", "d", "gives-up"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
-        var gaveUp = Assert.Single(_logs.Entries, e => e.EventName == "DeliveryGivenUp");
+        var gaveUp = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "DeliveryGivenUp");
         Assert.Equal(LogLevel.Warning, gaveUp.Level);
         Assert.Contains("m1", gaveUp.Message);
         Assert.Contains("gives-up", gaveUp.Message);
@@ -85,8 +86,8 @@ public sealed class MessageProcessorTests : IDisposable
         Assert.Equal(["a", "d", "throws"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
         Assert.False(_queue.IsDeleted(message));
         Assert.Empty(_queue.VisibilityChanges);
-        Assert.Single(_logs.Entries, e => e.EventName == "DeliveryFailed" && e.Level == LogLevel.Error);
-        var retry = Assert.Single(_logs.Entries, e => e.EventName == "DeliveriesFailedWillRetry");
+        Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "DeliveryFailed" && e.Level == LogLevel.Error);
+        var retry = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "DeliveriesFailedWillRetry");
         Assert.Contains($"receive {MaxReceiveCount - 1} of {MaxReceiveCount}", retry.Message);
     }
 
@@ -100,7 +101,7 @@ public sealed class MessageProcessorTests : IDisposable
         await Processor().AdmitAsync(message, CancellationToken.None);
         await _queue.WhenDeletedAsync(message);
 
-        var givenUp = Assert.Single(_logs.Entries, e => e.EventName == "DeliveriesFailedGivenUp");
+        var givenUp = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "DeliveriesFailedGivenUp");
         Assert.Equal(LogLevel.Error, givenUp.Level);
         Assert.Contains("m1", givenUp.Message);
     }
@@ -206,7 +207,7 @@ public sealed class MessageProcessorTests : IDisposable
         await Processor().AdmitAsync(message, CancellationToken.None);
         await _queue.WhenDeletedAsync(message);
 
-        var poison = Assert.Single(_logs.Entries, e => e.EventName == "PoisonMessage");
+        var poison = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "PoisonMessage");
         Assert.Contains("poison-1", poison.Message);
         Assert.DoesNotContain("s3cr3t", _logs.AllText);
     }
@@ -219,7 +220,7 @@ public sealed class MessageProcessorTests : IDisposable
         await Processor().AdmitAsync(message, CancellationToken.None);
         await _queue.WhenDeletedAsync(message);
 
-        Assert.Single(_logs.Entries, e => e.EventName == "PoisonMessage");
+        Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "PoisonMessage");
         Assert.Empty(_webhooks.Calls);
     }
 
@@ -233,7 +234,7 @@ public sealed class MessageProcessorTests : IDisposable
         await Processor().AdmitAsync(message, CancellationToken.None);
         await _queue.WhenDeletedAsync(message);
 
-        var poison = Assert.Single(_logs.Entries, e => e.EventName == "PoisonMessage");
+        var poison = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "PoisonMessage");
         Assert.Contains("message is not valid UTF-8", poison.Message);
         Assert.Empty(_webhooks.Calls);
     }
@@ -255,7 +256,7 @@ public sealed class MessageProcessorTests : IDisposable
         Assert.Equal("<Shipped>", delivered.Subject);
         Assert.Equal("<b>\u0001\"", delivered.Message);
         Assert.Equal("eu", delivered.Attributes!["region"]);
-        Assert.DoesNotContain(_logs.Entries, e => e.EventName == "PoisonMessage");
+        Assert.DoesNotContain(_logs.GetSnapshot(), e => e.Id.Name == "PoisonMessage");
     }
 
     [Fact]
@@ -327,7 +328,7 @@ public sealed class MessageProcessorTests : IDisposable
         await Processor().AdmitAsync(message, CancellationToken.None);
         await _queue.WhenDeletedAsync(message);
 
-        var warning = Assert.Single(_logs.Entries, e => e.EventName == "NoDeliveryChannel");
+        var warning = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "NoDeliveryChannel");
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("No delivery channel for protocol Email", warning.Message);
         Assert.DoesNotContain("someone@example.com", _logs.AllText);
@@ -346,7 +347,7 @@ public sealed class MessageProcessorTests : IDisposable
 
         Assert.False(_queue.IsDeleted(message));
         Assert.Empty(_queue.VisibilityChanges);
-        Assert.Single(_logs.Entries, e => e.EventName == "SubscriberLookupFailed");
+        Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "SubscriberLookupFailed");
     }
 
     [Fact]
@@ -476,7 +477,7 @@ public sealed class MessageProcessorTests : IDisposable
         gate.SetResult();
 
         await _queue.WhenDeletedAsync(message);
-        Assert.DoesNotContain(_logs.Entries, e => e.EventName == "DeliveryStoppedSubscriptionGone");
+        Assert.DoesNotContain(_logs.GetSnapshot(), e => e.Id.Name == "DeliveryStoppedSubscriptionGone");
     }
 
     [Fact]
@@ -535,7 +536,7 @@ public sealed class MessageProcessorTests : IDisposable
             SubscriptionRecheckInterval = SubscriptionRecheck,
         };
         _processor = new MessageProcessor(
-            _queue, _store, new DeliveryChannels([_webhooks, .. extraChannels ?? []]), Options.Create(options), _clock, _logs.CreateLogger<MessageProcessor>());
+            _queue, _store, new DeliveryChannels([_webhooks, .. extraChannels ?? []]), Options.Create(options), _clock, new FakeLogger<MessageProcessor>(_logs));
         return _processor;
     }
 

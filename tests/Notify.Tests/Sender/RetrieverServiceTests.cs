@@ -6,6 +6,7 @@ using Notify.Sender.Retrieval;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
 using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
 
 namespace Notify.Tests.Sender;
 
@@ -16,8 +17,8 @@ public sealed class RetrieverServiceTests : IDisposable
     private readonly InMemoryQueue _queue = new();
     private readonly InMemoryMetadataStore _store = new();
     private readonly ScriptedChannel _webhooks = new();
-    private readonly ObservableClock _clock = new();
-    private readonly LogCollector _logs = new();
+    private readonly TimerSignallingTimeProvider _clock = new();
+    private readonly FakeLogCollector _logs = new();
     private readonly TestHostLifetime _lifetime = new();
     private MessageProcessor? _processor;
     private RetrieverService? _service;
@@ -158,8 +159,8 @@ public sealed class RetrieverServiceTests : IDisposable
             SubscriptionRecheckInterval = TimeSpan.FromHours(1),
         });
         _processor = new MessageProcessor(
-            _queue, _store, new DeliveryChannels([_webhooks]), options, _clock, _logs.CreateLogger<MessageProcessor>());
-        _service = new RetrieverService(_queue, _processor, options, _clock, _lifetime, _logs.CreateLogger<RetrieverService>());
+            _queue, _store, new DeliveryChannels([_webhooks]), options, _clock, new FakeLogger<MessageProcessor>(_logs));
+        _service = new RetrieverService(_queue, _processor, options, _clock, _lifetime, new FakeLogger<RetrieverService>(_logs));
         return _service;
     }
 

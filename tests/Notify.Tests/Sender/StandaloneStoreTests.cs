@@ -10,7 +10,6 @@ using Notify.Sender.Storage;
 using Notify.Shared.Health;
 using Notify.Shared.Queue;
 using Notify.Shared.Queue.Embedded;
-using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 
 namespace Notify.Tests.Sender;
@@ -19,8 +18,8 @@ namespace Notify.Tests.Sender;
 public sealed class StandaloneStoreTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new();
-    private readonly LogCollector _logs = new();
+    private readonly FakeTimeProvider _clock = new();
+    private readonly FakeLogCollector _logs = new();
 
     private string DataDirectory => _directory.File("data");
 
@@ -33,7 +32,7 @@ public sealed class StandaloneStoreTests : IDisposable
         await host.StartAsync();
 
         await _logs.WhenLoggedAsync("NoStore");
-        var warning = Assert.Single(_logs.Entries, e => e.EventName == "NoStore");
+        var warning = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "NoStore");
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains(DataDirectory, warning.Message, StringComparison.Ordinal);
         Assert.Contains("Notify:DataDirectory", warning.Message, StringComparison.Ordinal);
@@ -43,7 +42,7 @@ public sealed class StandaloneStoreTests : IDisposable
         Assert.Equal("metadata queue", string.Join(' ', unready.Entries.Keys.Order(StringComparer.Ordinal)));
         Assert.False(File.Exists(Path.Combine(DataDirectory, "queue.db")), "the Sender created queue.db");
         Assert.False(File.Exists(Path.Combine(DataDirectory, "metadata.db")), "the Sender created metadata.db");
-        Assert.DoesNotContain(_logs.Entries, e => e.EventName == "SenderStarted");
+        Assert.DoesNotContain(_logs.GetSnapshot(), e => e.Id.Name == "SenderStarted");
 
         await CreateStoreAsFrontendDoesAsync();
         _clock.Advance(EmbeddedStoreWatch.PollInterval);
@@ -64,7 +63,7 @@ public sealed class StandaloneStoreTests : IDisposable
 
         await _logs.WhenLoggedAsync("SenderStarted");
         Assert.Equal(HealthStatus.Healthy, (await ReadinessAsync(host)).Status);
-        Assert.DoesNotContain(_logs.Entries, e => e.EventName is "NoStore" or "StoreFound");
+        Assert.DoesNotContain(_logs.GetSnapshot(), e => e.Id.Name is "NoStore" or "StoreFound");
         await host.StopAsync();
     }
 
@@ -77,7 +76,7 @@ public sealed class StandaloneStoreTests : IDisposable
             ["Notify:PublicBaseUrl"] = "https://notify.example/",
             ["Notify:Sender:WaitTime"] = "00:00:00.100",
         });
-        builder.Logging.AddProvider(_logs);
+        builder.Logging.AddProvider(new FakeLoggerProvider(_logs));
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.AddNotifyQueue();
         builder.AddNotifyMetadata(inProcessTier: false);
@@ -91,7 +90,7 @@ public sealed class StandaloneStoreTests : IDisposable
         Directory.CreateDirectory(DataDirectory);
         await new SqliteMetadataStore(Path.Combine(DataDirectory, "metadata.db"), TimeProvider.System).ListTopicsAsync(1, null, CancellationToken.None);
         await using var queue = new SqliteMessageQueue(
-            Path.Combine(DataDirectory, "queue.db"), TimeProvider.System, _logs.CreateLogger<SqliteMessageQueue>());
+            Path.Combine(DataDirectory, "queue.db"), TimeProvider.System, new FakeLogger<SqliteMessageQueue>(_logs));
         await queue.GetDepthAsync(CancellationToken.None);
     }
 

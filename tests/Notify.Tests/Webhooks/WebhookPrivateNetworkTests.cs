@@ -25,7 +25,7 @@ public sealed class WebhookPrivateNetworkTests
             result.LastStatus);
         Assert.Empty(delays);
         Assert.Empty(server.Requests);
-        Assert.Contains(harness.Logs.Entries, e => e.EventName == "WebhookRefused");
+        Assert.Contains(harness.Logs.GetSnapshot(), e => e.Id.Name == "WebhookRefused");
     }
 
     [Fact]

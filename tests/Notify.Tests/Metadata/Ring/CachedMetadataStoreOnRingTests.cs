@@ -20,7 +20,7 @@ public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixtu
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(10);
 
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private SqliteMetadataStore _database = null!;
     private RedisNodePool _pool = null!;
     private InProcessMetadataCache _frontendLocal = null!;

@@ -8,7 +8,7 @@ public sealed class LogThrottleTests
     [Fact]
     public void OneEntryPerInterval_GetsThrough_AndTheNextOneCountsTheRest()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var throttle = new LogThrottle(clock, TimeSpan.FromSeconds(10));
 
         Assert.True(throttle.TryEnter(out var suppressed));

@@ -18,15 +18,15 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
 
     private static readonly Topic Orders = new("orders", DateTimeOffset.UnixEpoch);
 
-    private readonly LogCollector _logs = new();
+    private readonly FakeLogCollector _logs = new();
     private RedisNodePool _pool = null!;
     private RedisRingCache _cache = null!;
 
     public async Task InitializeAsync()
     {
         await DirectRedis.FlushAsync(ring);
-        _pool = DirectRedis.Pool(ring, _logs.CreateLogger<RedisNodePool>());
-        _cache = new RedisRingCache(_pool, Options.Create(DirectRedis.Settings(ring)), _logs.CreateLogger<RedisRingCache>());
+        _pool = DirectRedis.Pool(ring, new FakeLogger<RedisNodePool>(_logs));
+        _cache = new RedisRingCache(_pool, Options.Create(DirectRedis.Settings(ring)), new FakeLogger<RedisRingCache>(_logs));
 
         // A first connect that outlasts the 500 ms connect timeout on a loaded machine marks a live node
         // down, and a write to it is then skipped (a miss, by design); the tests start once all are up.
@@ -38,7 +38,6 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     public void Dispose()
     {
         _pool.Dispose();
-        _logs.Dispose();
     }
 
     [Fact]
@@ -248,7 +247,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         }
 
         Assert.Equal(NodeState.Down, _pool.Owner(onVictim).State);
-        var warning = Assert.Single(_logs.Entries, e => e.EventName == "CacheNodeDown");
+        var warning = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "CacheNodeDown");
         Assert.Contains(victim.EndPoint, warning.Message);
         Assert.DoesNotContain("hooks.example", _logs.AllText);
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, HangGuard);
@@ -272,15 +271,15 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         await _cache.FillAsync(key, new Topic("r", DateTimeOffset.UnixEpoch));
         Assert.True((await _cache.TryGetAsync<Topic>(key, default)).Found);
         Assert.Equal([victim.EndPoint], await DirectRedis.NodesHoldingAsync(ring, key));
-        Assert.Contains(_logs.Entries, e => e.EventName == "CacheNodeUp" && e.Message.Contains(victim.EndPoint));
+        Assert.Contains(_logs.GetSnapshot(), e => e.Id.Name == "CacheNodeUp" && e.Message.Contains(victim.EndPoint));
     }
 
     [Fact]
     public async Task NodeThatOnlyLookedDown_IsFlushedBeforeReuse_SoAnInvalidationItMissedCannotServeStaleData()
     {
         // The production timeouts: the 1 s stall below must outlast a command's 250 ms.
-        using var pool = DirectRedis.Pool(ring, _logs.CreateLogger<RedisNodePool>(), DirectRedis.ProductionTimeouts(ring));
-        var cache = new RedisRingCache(pool, Options.Create(DirectRedis.ProductionTimeouts(ring)), _logs.CreateLogger<RedisRingCache>());
+        using var pool = DirectRedis.Pool(ring, new FakeLogger<RedisNodePool>(_logs), DirectRedis.ProductionTimeouts(ring));
+        var cache = new RedisRingCache(pool, Options.Create(DirectRedis.ProductionTimeouts(ring)), new FakeLogger<RedisRingCache>(_logs));
         await DirectRedis.UntilAsync(() => pool.Nodes.All(n => n.State == NodeState.Up), "the pool's connections to every node");
         var stalled = ring.Nodes[2];
         var key = DirectRedis.KeyOn(pool, stalled.EndPoint, "topic:stale");
@@ -300,7 +299,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
 
         Assert.False((await cache.TryGetAsync<Topic>(key, default)).Found);
         Assert.Empty(await DirectRedis.NodesHoldingAsync(ring, key));
-        Assert.Contains(_logs.Entries, e => e.EventName == "CacheNodeUp" && e.Message.Contains("flushed first: True"));
+        Assert.Contains(_logs.GetSnapshot(), e => e.Id.Name == "CacheNodeUp" && e.Message.Contains("flushed first: True"));
     }
 
     [Fact]
@@ -310,7 +309,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
 
         var miss = await _cache.TryGetAsync<Topic>("topic:garbled", default);
         Assert.False(miss.Found);
-        Assert.Contains(_logs.Entries, e => e.EventName == "CacheEntryUnreadable");
+        Assert.Contains(_logs.GetSnapshot(), e => e.Id.Name == "CacheEntryUnreadable");
 
         // The value then read from the database replaces it.
         await _cache.RefillAsync("topic:garbled", Orders, miss.Ticket, default);
@@ -321,8 +320,8 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
     public async Task NodeUnreachableFromTheStart_IsAMiss_NotAnError()
     {
         var nowhere = $"127.0.0.1:{FreePort.Next()}";
-        using var pool = new RedisNodePool(Options.Create(new RedisOptions { Nodes = nowhere }), TimeProvider.System, _logs.CreateLogger<RedisNodePool>());
-        var cache = new RedisRingCache(pool, Options.Create(new RedisOptions { Nodes = nowhere }), _logs.CreateLogger<RedisRingCache>());
+        using var pool = new RedisNodePool(Options.Create(new RedisOptions { Nodes = nowhere }), TimeProvider.System, new FakeLogger<RedisNodePool>(_logs));
+        var cache = new RedisRingCache(pool, Options.Create(new RedisOptions { Nodes = nowhere }), new FakeLogger<RedisRingCache>(_logs));
 
         await cache.FillAsync("topic:x", new Topic("x", DateTimeOffset.UnixEpoch)).WaitAsync(HangGuard);
         await cache.InvalidateAsync("topic:x", default).AsTask().WaitAsync(HangGuard);

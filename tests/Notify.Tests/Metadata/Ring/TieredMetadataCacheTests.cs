@@ -19,7 +19,7 @@ public sealed class TieredMetadataCacheTests(RedisRing ring) : IClassFixture<Red
     // Only a guard against a hang if the held read never gets there.
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(10);
 
-    private readonly ManualTimeProvider _clockA = new();
+    private readonly FakeTimeProvider _clockA = new();
     private RedisNodePool _pool = null!;
     private RedisRingCache _shared = null!;
     private InProcessMetadataCache _localA = null!;
@@ -34,7 +34,7 @@ public sealed class TieredMetadataCacheTests(RedisRing ring) : IClassFixture<Red
         _shared = new RedisRingCache(_pool, Options.Create(DirectRedis.Settings(ring)), NullLogger<RedisRingCache>.Instance);
         var local = Options.Create(new MetadataCacheOptions { Ttl = TimeSpan.FromSeconds(10) });
         _localA = new InProcessMetadataCache(local, _clockA);
-        _localB = new InProcessMetadataCache(local, new ManualTimeProvider());
+        _localB = new InProcessMetadataCache(local, new FakeTimeProvider());
         _a = new TieredMetadataCache(_localA, _shared);
         _b = new TieredMetadataCache(_localB, _shared);
 

@@ -64,12 +64,12 @@ public sealed class SqsClientRetryTests
     {
         // A port that was free a moment ago: nothing listens, so every connection is refused.
         var closed = new Uri($"http://127.0.0.1:{Notify.TestServers.FreePort.Next().ToString(CultureInfo.InvariantCulture)}/");
-        var logs = new Sender.Support.LogCollector();
+        var logs = new FakeLogCollector();
 
         await Assert.ThrowsAsync<HttpRequestException>(
-            () => SqsTestClient.Create(closed, maxRetryAttempts: 2, logs.CreateLogger<SqsClient>()).GetQueueUrlAsync("notify-messages", CancellationToken.None));
+            () => SqsTestClient.Create(closed, maxRetryAttempts: 2, new FakeLogger<SqsClient>(logs)).GetQueueUrlAsync("notify-messages", CancellationToken.None));
 
-        Assert.Equal(2, logs.Entries.Count(e => e.EventName == "SqsRetrying"));
+        Assert.Equal(2, logs.GetSnapshot().Count(e => e.Id.Name == "SqsRetrying"));
     }
 
     [Fact]

@@ -235,12 +235,12 @@ public sealed class SqsMessageQueueWireTests
     {
         await using var server = await StartAsync(
             Reply.Error(400, "QueueAlreadyExists", "A queue already exists with the same name and a different value for attribute VisibilityTimeout").For("CreateQueue"));
-        var logs = new LogCollector();
+        var logs = new FakeLogCollector();
 
-        await Create(server, logger: logs.CreateLogger<SqsMessageQueue>()).GetDepthAsync(CancellationToken.None);
+        await Create(server, logger: new FakeLogger<SqsMessageQueue>(logs)).GetDepthAsync(CancellationToken.None);
 
         Assert.Equal(["CreateQueue", "GetQueueUrl", "GetQueueAttributes"], server.Requests.Select(r => r.Action));
-        Assert.Contains(logs.Entries, e => e.EventName == "SqsQueueHasOtherAttributes" && e.Level == LogLevel.Warning);
+        Assert.Contains(logs.GetSnapshot(), e => e.Id.Name == "SqsQueueHasOtherAttributes" && e.Level == LogLevel.Warning);
     }
 
     [Fact]
@@ -263,17 +263,17 @@ public sealed class SqsMessageQueueWireTests
             Reply.Error(400, "ThrottlingException", "Rate exceeded").For("SendMessageBatch"),
             Reply.SendBatchWithFailures(1, "InternalError", senderFault: false, 0),
             Reply.SendBatchWithFailures(1, "InvalidMessageContents", senderFault: true, 0));
-        var logs = new LogCollector();
+        var logs = new FakeLogCollector();
         var queue = new SqsMessageQueue(
-            SqsTestClient.Create(server.ServiceUrl, logger: logs.CreateLogger<SqsClient>()),
+            SqsTestClient.Create(server.ServiceUrl, logger: new FakeLogger<SqsClient>(logs)),
             new SqsQueueSettings(QueueName, CreateResources: true),
             TimeProvider.System,
-            logs.CreateLogger<SqsMessageQueue>());
+            new FakeLogger<SqsMessageQueue>(logs));
 
         var error = await Assert.ThrowsAsync<SqsBatchEntryException>(() => queue.SendBatchAsync([new("m-1", body)], CancellationToken.None));
 
-        Assert.Contains(logs.Entries, e => e.EventName == "SqsRetrying");
-        Assert.Contains(logs.Entries, e => e.EventName == "SqsRetryingFailedEntries");
+        Assert.Contains(logs.GetSnapshot(), e => e.Id.Name == "SqsRetrying");
+        Assert.Contains(logs.GetSnapshot(), e => e.Id.Name == "SqsRetryingFailedEntries");
         Assert.DoesNotContain("4111", logs.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain(SqsTestClient.SecretKey, logs.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain("4111", error.Message, StringComparison.Ordinal);

@@ -10,6 +10,7 @@ using Notify.Sender.Channels.Webhooks;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
 using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
 
 namespace Notify.Tests.Webhooks.Support;
 
@@ -23,16 +24,15 @@ internal sealed class WebhookHarness : IDisposable
 
     private readonly IHost _host;
 
-    private WebhookHarness(IHost host, ObservableClock clock, LogCollector logs)
+    private WebhookHarness(IHost host, TimerSignallingTimeProvider clock)
     {
         _host = host;
         Clock = clock;
-        Logs = logs;
     }
 
-    public ObservableClock Clock { get; }
+    public TimerSignallingTimeProvider Clock { get; }
 
-    public LogCollector Logs { get; }
+    public FakeLogCollector Logs => _host.Services.GetFakeLogCollector();
 
     public WebhookChannel Channel => _host.Services.GetRequiredService<WebhookChannel>();
 
@@ -59,11 +59,10 @@ internal sealed class WebhookHarness : IDisposable
             configuration[key] = value;
         }
 
-        var clock = new ObservableClock();
-        var logs = new LogCollector();
+        var clock = new TimerSignallingTimeProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(configuration);
-        builder.Logging.AddProvider(logs);
+        builder.Logging.AddFakeLogging();
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton<IMessageQueue, InMemoryQueue>();
         builder.Services.AddSingleton<IMetadataStore, InMemoryMetadataStore>();
@@ -73,7 +72,7 @@ internal sealed class WebhookHarness : IDisposable
             builder.Services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => primaryHandler);
         }
 
-        return new WebhookHarness(builder.Build(), clock, logs);
+        return new WebhookHarness(builder.Build(), clock);
     }
 
     public static Subscription Subscription(Uri endpoint, string id = "0190a1b2-sub", SubscriptionStatus status = SubscriptionStatus.Confirmed) => new()
