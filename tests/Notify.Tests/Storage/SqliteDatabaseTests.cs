@@ -45,7 +45,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
-    public async Task AFailedWrite_ReportsThePrimaryResultCode_WhichTheFrontendMapsTo503()
+    public async Task AFailedWrite_ReportsThePrimaryResultCode_InSqliteErrorCode()
     {
         var path = _directory.File("readonly.db");
         await new SqliteDatabase(path, SqliteDatabase.Durability.Normal).ExecuteAsync("CREATE TABLE t (x INTEGER)");
@@ -55,8 +55,8 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         var failure = await Assert.ThrowsAsync<SqliteException>(() => ScalarAsync(readOnly, "INSERT INTO t VALUES (1)"));
 
-        // Frontend/Errors/DependencyFailure matches primary codes (SQLITE_READONLY = 8); the library must
-        // not start reporting extended codes there (they are in SqliteExtendedErrorCode).
+        // Notify tells a disk problem (answered 503) by primary codes such as SQLITE_READONLY = 8; the
+        // library must not start reporting extended codes there (they are in SqliteExtendedErrorCode).
         Assert.Equal(8, failure.SqliteErrorCode);
         Assert.Equal(8, failure.SqliteExtendedErrorCode & 0xFF);
     }
