@@ -101,10 +101,6 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
     public Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken) =>
         DependencyGuard.DataFiles.CallAsync(() => GetDepthCoreAsync(cancellationToken), cancellationToken);
 
-    /// <remarks>
-    /// An <see cref="OperationCanceledException"/> means nothing was stored: the token only counts until
-    /// the writer takes the call into a group; from then on the call completes when the group commits.
-    /// </remarks>
     private async Task SendBatchCoreAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
