@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache.Ring;
 using Notify.Shared.Configuration;
+using Notify.Shared.Dependencies;
 
 namespace Notify.Frontend.Dedup;
 
@@ -23,14 +24,16 @@ internal static class DedupServiceExtensions
         }
         else if (mode == NotifyMode.Aws)
         {
-            services.AddSingleton<IDedupStore, DynamoDbDedupStore>();
+            services.AddSingleton<DynamoDbDedupStore>();
+            services.AddSingleton<IDedupStore>(sp => new GuardedDedupStore(sp.GetRequiredService<DynamoDbDedupStore>(), DependencyGuard.DedupTable));
         }
         else
         {
-            services.AddSingleton<IDedupStore>(sp => new SqliteDedupStore(
+            services.AddSingleton(sp => new SqliteDedupStore(
                 Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), "dedup.db"),
                 sp.GetRequiredService<IOptions<DedupOptions>>(),
                 sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IDedupStore>(sp => new GuardedDedupStore(sp.GetRequiredService<SqliteDedupStore>(), DependencyGuard.DataFiles));
         }
 
         return services;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Notify.Frontend.Dedup;
 using Notify.Metadata.Store;
+using Notify.Shared.Dependencies;
 
 namespace Notify.Frontend.Errors;
 
@@ -41,8 +42,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             TopicNotFoundException missing => (StatusCodes.Status404NotFound, $"Topic '{missing.Topic}' does not exist; create it with POST /v1/topics."),
             DedupUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, unavailable.Message),
             DedupPendingException pending => (StatusCodes.Status409Conflict, pending.Message),
-            _ when DependencyFailure.TryName(exception, out var dependency) => (StatusCodes.Status503ServiceUnavailable,
-                $"Notify cannot reach {dependency} right now. Retry in a moment; a publish retried with the same dedupId or Idempotency-Key is never delivered twice."),
+
+            // What Notify stands on (the queue, the metadata database, the data files) failed past its
+            // client's own retries: callers and load balancers back off and retry rather than see a bug.
+            DependencyUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable,
+                $"Notify cannot reach {unavailable.Dependency} right now. Retry in a moment; a publish retried with the same dedupId or Idempotency-Key is never delivered twice."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
             _ => (StatusCodes.Status500InternalServerError,
                 $"The service failed to handle this request. Nothing you sent was at fault; retry later, and quote trace id {context.TraceIdentifier} if it persists."),
@@ -56,9 +60,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         if (status == StatusCodes.Status503ServiceUnavailable && exception is not DedupUnavailableException)
         {
-            // The Redis ring logs its own (rate-limited) failures; an AWS failure is logged here, with its
+            // The Redis ring logs its own (rate-limited) failures; the others are logged here, with their
             // cause but without the request's content.
-            Log.DependencyFailed(logger, context.Request.Method, context.GetEndpoint()?.DisplayName, exception.GetType().Name, exception.Message, context.TraceIdentifier);
+            Log.DependencyFailed(logger, context.Request.Method, context.GetEndpoint()?.DisplayName, (exception.InnerException ?? exception).GetType().Name, exception.Message, context.TraceIdentifier);
         }
         else if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
         {

@@ -10,6 +10,7 @@ using Notify.Metadata.Store;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Metadata.Store.Embedded;
 using Notify.Shared.Configuration;
+using Notify.Shared.Dependencies;
 using Notify.Shared.Health;
 using Notify.Shared.Storage;
 
@@ -51,7 +52,7 @@ public static class MetadataServiceExtensions
                 Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Metadata),
                 sp.GetRequiredService<TimeProvider>()));
             services.TryAddSingleton<IMetadataStore>(sp => new CachedMetadataStore(
-                sp.GetRequiredService<SqliteMetadataStore>(),
+                new GuardedMetadataStore(sp.GetRequiredService<SqliteMetadataStore>(), DependencyGuard.DataFiles),
                 sp.GetRequiredService<IMetadataCache>()));
         }
 
@@ -95,7 +96,7 @@ public static class MetadataServiceExtensions
         services.TryAddSingleton<DynamoDbTables>();
         services.TryAddSingleton<DynamoDbMetadataStore>();
         services.TryAddSingleton<IMetadataStore>(sp => new CachedMetadataStore(
-            sp.GetRequiredService<DynamoDbMetadataStore>(),
+            new GuardedMetadataStore(sp.GetRequiredService<DynamoDbMetadataStore>(), DependencyGuard.DynamoDb),
             sp.GetRequiredService<IMetadataCache>()));
 
         // Before the server takes calls, the tables exist (or the start stops naming the missing one).

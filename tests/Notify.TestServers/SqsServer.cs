@@ -4,10 +4,10 @@ using System.Globalization;
 namespace Notify.TestServers;
 
 /// <summary>
-/// An SQS server (in memory) speaking SQS's Query protocol: moto's server, run as
-/// <c>python3 -m moto.server</c>. It keeps SQS's semantics where Notify depends on them: visibility
-/// timeouts that expire, ChangeMessageVisibility (to zero: a hand-back), long polling, receipt handles
-/// per receive, ApproximateReceiveCount and the depth attributes.
+/// An SQS server (in memory) speaking SQS's JSON protocol, which the AWS SDK's client uses: moto's
+/// server, run as <c>python3 -m moto.server</c>. It keeps SQS's semantics where Notify depends on them:
+/// visibility timeouts that expire, ChangeMessageVisibility (to zero: a hand-back), long polling, receipt
+/// handles per receive, ApproximateReceiveCount and the depth attributes.
 /// </summary>
 /// <remarks>
 /// sqslite (npm), the other local SQS server tried, implements none of these: hidden messages never come

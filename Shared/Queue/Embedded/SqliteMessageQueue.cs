@@ -2,6 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Notify.Shared.Dependencies;
 using Notify.Shared.Storage;
 
 namespace Notify.Shared.Queue.Embedded;
@@ -79,8 +80,28 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
     /// <remarks>
     /// An <see cref="OperationCanceledException"/> means nothing was stored: the token only counts until
     /// the writer takes the call into a group; from then on the call completes when the group commits.
+    /// A disk that is full, read-only or gone fails the call with <see cref="DependencyUnavailableException"/>.
     /// </remarks>
-    public async Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    public Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken) =>
+        DependencyGuard.DataFiles.CallAsync(() => SendBatchCoreAsync(messages, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, TimeSpan waitTime, CancellationToken cancellationToken) =>
+        DependencyGuard.DataFiles.CallAsync(() => ReceiveCoreAsync(maxMessages, visibilityTimeout, waitTime, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken) =>
+        DependencyGuard.DataFiles.CallAsync(() => DeleteCoreAsync(receiptHandle, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken) =>
+        DependencyGuard.DataFiles.CallAsync(() => ChangeVisibilityCoreAsync(receiptHandle, visibilityTimeout, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken) =>
+        DependencyGuard.DataFiles.CallAsync(() => GetDepthCoreAsync(cancellationToken), cancellationToken);
+
+    private async Task SendBatchCoreAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -125,14 +146,13 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         await pending.Completion;
     }
 
-    /// <inheritdoc />
     /// <remarks>
     /// Messages sent by this process wake a waiting receive at once; messages sent by another process on
     /// the same file are seen within <see cref="PollInterval"/>. Cancellation throws
     /// <see cref="OperationCanceledException"/>; messages already hidden for a receive that is then
     /// cancelled come back after their visibility timeout.
     /// </remarks>
-    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(
+    private async Task<IReadOnlyList<ReceivedMessage>> ReceiveCoreAsync(
         int maxMessages,
         TimeSpan visibilityTimeout,
         TimeSpan waitTime,
@@ -181,9 +201,8 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         }
     }
 
-    /// <inheritdoc />
     /// <remarks>Deletes the message the handle names even if it was received again since.</remarks>
-    public async Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
+    private async Task DeleteCoreAsync(string receiptHandle, CancellationToken cancellationToken)
     {
         var handle = ReceiptHandle.Parse(receiptHandle, nameof(receiptHandle));
         await WithReceiptConnectionAsync(
@@ -197,12 +216,11 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
             cancellationToken);
     }
 
-    /// <inheritdoc />
     /// <remarks>
     /// A handle stays current until the message is received again, even if its visibility timeout has
     /// passed meanwhile; SQS would answer false for a message that is no longer in flight.
     /// </remarks>
-    public async Task<bool> ChangeVisibilityAsync(
+    private async Task<bool> ChangeVisibilityCoreAsync(
         string receiptHandle,
         TimeSpan visibilityTimeout,
         CancellationToken cancellationToken)
@@ -232,8 +250,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         return changed > 0;
     }
 
-    /// <inheritdoc />
-    public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
+    private async Task<QueueDepth> GetDepthCoreAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         await _schema.WaitAsync(cancellationToken);

@@ -1,14 +1,18 @@
 using System.Globalization;
 using System.Text;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging;
+using Notify.Shared.Dependencies;
 using Polly;
 using Polly.Retry;
 
 namespace Notify.Shared.Queue.Sqs;
 
 /// <summary>
-/// The queue between Frontend and Sender on Amazon SQS (Aws mode): one standard queue, whose URL is
-/// found (or the queue created) on first use and then kept.
+/// The queue between Frontend and Sender on Amazon SQS (Aws mode), through the AWS SDK's client: one
+/// standard queue, whose URL is found (or the queue created) on first use and then kept.
 /// </summary>
 /// <remarks>
 /// Notify's message id travels as the message attribute <see cref="IdAttribute"/>, because SQS picks its
@@ -16,12 +20,16 @@ namespace Notify.Shared.Queue.Sqs;
 /// size of that attribute (about 50 bytes); SQS also refuses an empty body. Receive counts and send times
 /// are SQS's own (<c>ApproximateReceiveCount</c>, <c>SentTimestamp</c>); visibility and wait times are
 /// sent in whole seconds, rounded up, so a message is never handed out again sooner than asked and a
-/// wait is never cut short.
+/// wait is never cut short. The SDK retries calls (see <see cref="SqsClientFactory"/>); what still fails
+/// for want of SQS is thrown as <see cref="DependencyUnavailableException"/>.
 /// </remarks>
 internal sealed partial class SqsMessageQueue : IMessageQueue
 {
     /// <summary>The message attribute (data type String) that carries Notify's message id.</summary>
     public const string IdAttribute = "NotifyMessageId";
+
+    /// <summary>SQS's limit on the entries of one batch request.</summary>
+    public const int MaxBatchEntries = 10;
 
     private const string SendAction = "SendMessageBatch";
 
@@ -29,15 +37,15 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
     private const int MaxBatchBytes = QueueLimits.MaxBodyBytes;
 
     private static readonly int IdAttributeOverhead = Encoding.UTF8.GetByteCount(IdAttribute + "String");
-    private static readonly string[] ReceiveAttributes = [SqsQueueAttributeNames.ApproximateReceiveCount, SqsQueueAttributeNames.SentTimestamp];
-    private static readonly string[] ReceiveMessageAttributes = [IdAttribute];
-    private static readonly string[] DepthAttributes =
+    private static readonly List<string> ReceiveAttributes = [SqsQueueAttributeNames.ApproximateReceiveCount, SqsQueueAttributeNames.SentTimestamp];
+    private static readonly List<string> ReceiveMessageAttributes = [IdAttribute];
+    private static readonly List<string> DepthAttributes =
     [
         SqsQueueAttributeNames.ApproximateNumberOfMessages,
         SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible,
     ];
 
-    private readonly SqsClient _client;
+    private readonly IAmazonSQS _sqs;
     private readonly SqsQueueSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<SqsMessageQueue> _logger;
@@ -47,22 +55,23 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
     private string? _queueUrl;
     private Task<string>? _resolving;
 
-    public SqsMessageQueue(SqsClient client, SqsQueueSettings settings, TimeProvider timeProvider, ILogger<SqsMessageQueue> logger)
+    public SqsMessageQueue(IAmazonSQS sqs, SqsQueueSettings settings, TimeProvider timeProvider, ILogger<SqsMessageQueue> logger)
     {
-        _client = client;
+        _sqs = sqs;
         _settings = settings;
         _time = timeProvider;
         _logger = logger;
 
-        // Entries SQS failed on its side (SenderFault=false) are sent again, with the client's backoff.
+        // Entries SQS failed on its side (SenderFault=false) are sent again; the request as a whole
+        // succeeded, so the SDK's retries never see them.
         var entryRetry = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
-        if (client.Options.MaxRetryAttempts > 0)
+        if (settings.EntryRetries > 0)
         {
             entryRetry.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = client.Options.MaxRetryAttempts,
-                Delay = client.Options.RetryBaseDelay,
-                MaxDelay = client.Options.RetryMaxDelay,
+                MaxRetryAttempts = settings.EntryRetries,
+                Delay = settings.EntryRetryBaseDelay,
+                MaxDelay = settings.EntryRetryMaxDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldHandle = new PredicateBuilder().Handle<SqsBatchEntryException>(e => e.Failures.All(f => !f.SenderFault)),
@@ -97,7 +106,8 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
     /// More than ten messages, or more than 1 MiB, go as several <c>SendMessageBatch</c> requests at once.
     /// When one of them fails the others may have stored their messages; so may a cancelled call.
     /// </remarks>
-    /// <exception cref="SqsBatchEntryException">SQS refused messages as invalid, or kept failing them.</exception>
+    /// <exception cref="SqsBatchEntryException">SQS refused messages as invalid.</exception>
+    /// <exception cref="DependencyUnavailableException">SQS could not be reached, or kept failing messages on its side.</exception>
     public async Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -108,7 +118,14 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
 
         var chunks = Chunk(messages);
         var url = await GetQueueUrlAsync(cancellationToken);
-        await ExplainMissingQueue(Task.WhenAll(chunks.Select(chunk => SendChunkAsync(url, chunk, cancellationToken))));
+        try
+        {
+            await Task.WhenAll(chunks.Select(chunk => SendChunkAsync(url, chunk, cancellationToken)));
+        }
+        catch (SqsBatchEntryException exception) when (exception.Failures.All(f => !f.SenderFault))
+        {
+            throw new DependencyUnavailableException(DependencyNames.Sqs, exception.Message, exception);
+        }
     }
 
     /// <inheritdoc />
@@ -121,9 +138,17 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
         QueueLimits.CheckReceive(maxMessages, visibilityTimeout, waitTime);
 
         var url = await GetQueueUrlAsync(cancellationToken);
-        var request = new SqsReceiveRequest(maxMessages, WholeSeconds(visibilityTimeout), WholeSeconds(waitTime), ReceiveAttributes, ReceiveMessageAttributes);
-        var received = await ExplainMissingQueue(_client.ReceiveMessageAsync(url, request, cancellationToken));
-        return received.Select(ToReceivedMessage).ToList();
+        var request = new ReceiveMessageRequest
+        {
+            QueueUrl = url,
+            MaxNumberOfMessages = maxMessages,
+            VisibilityTimeout = WholeSeconds(visibilityTimeout),
+            WaitTimeSeconds = WholeSeconds(waitTime),
+            MessageSystemAttributeNames = ReceiveAttributes,
+            MessageAttributeNames = ReceiveMessageAttributes,
+        };
+        var response = await CallAsync("ReceiveMessage", url, token => _sqs.ReceiveMessageAsync(request, token), cancellationToken);
+        return (response.Messages ?? []).Select(ToReceivedMessage).ToList();
     }
 
     /// <inheritdoc />
@@ -132,14 +157,23 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(receiptHandle);
         var url = await GetQueueUrlAsync(cancellationToken);
-        try
-        {
-            await ExplainMissingQueue(_client.DeleteMessageAsync(url, receiptHandle, cancellationToken));
-        }
-        catch (SqsException exception) when (SqsErrorCodes.IsStaleReceiptHandle(exception.Error))
-        {
-            Log.DeletedStaleHandle(_logger, exception.Code);
-        }
+        await CallAsync(
+            "DeleteMessage",
+            url,
+            async token =>
+            {
+                try
+                {
+                    await _sqs.DeleteMessageAsync(url, receiptHandle, token);
+                }
+                catch (AmazonSQSException exception) when (IsStaleReceiptHandle(exception))
+                {
+                    Log.DeletedStaleHandle(_logger, exception.ErrorCode);
+                }
+
+                return true;
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -148,28 +182,90 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
         ArgumentException.ThrowIfNullOrWhiteSpace(receiptHandle);
         QueueLimits.CheckVisibilityTimeout(visibilityTimeout);
         var url = await GetQueueUrlAsync(cancellationToken);
-        try
-        {
-            await ExplainMissingQueue(_client.ChangeMessageVisibilityAsync(url, receiptHandle, WholeSeconds(visibilityTimeout), cancellationToken));
-            return true;
-        }
-        catch (SqsException exception) when (SqsErrorCodes.IsStaleReceiptHandle(exception.Error))
-        {
-            return false;
-        }
+        return await CallAsync(
+            "ChangeMessageVisibility",
+            url,
+            async token =>
+            {
+                try
+                {
+                    await _sqs.ChangeMessageVisibilityAsync(url, receiptHandle, WholeSeconds(visibilityTimeout), token);
+                    return true;
+                }
+                catch (AmazonSQSException exception) when (IsStaleReceiptHandle(exception))
+                {
+                    return false;
+                }
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
     {
         var url = await GetQueueUrlAsync(cancellationToken);
-        var attributes = await ExplainMissingQueue(_client.GetQueueAttributesAsync(url, DepthAttributes, cancellationToken));
+        var attributes = await GetAttributesAsync(url, DepthAttributes, cancellationToken);
         return new QueueDepth(
             Count(attributes, SqsQueueAttributeNames.ApproximateNumberOfMessages),
             Count(attributes, SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible));
 
-        static long Count(IReadOnlyDictionary<string, string> attributes, string name) =>
+        static long Count(Dictionary<string, string> attributes, string name) =>
             attributes.TryGetValue(name, out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
+    }
+
+    /// <summary>
+    /// The receipt handle no longer names a message in flight: deleted, received again by someone else,
+    /// or expired. SQS says so in several ways: <c>ReceiptHandleIsInvalid</c>, <c>MessageNotInflight</c>,
+    /// or (standard queues) <c>InvalidParameterValue</c> with "Value ... for parameter ReceiptHandle is
+    /// invalid. Reason: Message does not exist or is not available for visibility timeout change."
+    /// </summary>
+    private static bool IsStaleReceiptHandle(AmazonSQSException exception) =>
+        exception is ReceiptHandleIsInvalidException or MessageNotInflightException
+        || exception.ErrorCode is "ReceiptHandleIsInvalid" or "AWS.SimpleQueueService.MessageNotInflight"
+        || (exception.ErrorCode is "InvalidParameterValue" && exception.Message.Contains("ReceiptHandle", StringComparison.Ordinal));
+
+    private static bool IsQueueAttributeConflict(AmazonSQSException exception) =>
+        exception is QueueNameExistsException || exception.ErrorCode is "QueueAlreadyExists" or "QueueNameExists";
+
+    private static bool IsAttributeRefused(AmazonSQSException exception) =>
+        exception is InvalidAttributeValueException || exception.ErrorCode is "InvalidAttributeValue";
+
+    private static bool IsQueueMissing(AmazonServiceException exception) =>
+        exception is QueueDoesNotExistException || exception.ErrorCode is "AWS.SimpleQueueService.NonExistentQueue" or "QueueDoesNotExist";
+
+    private async Task<Dictionary<string, string>> GetAttributesAsync(string url, List<string> names, CancellationToken cancellationToken)
+    {
+        var request = new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = names };
+        var response = await CallAsync("GetQueueAttributes", url, token => _sqs.GetQueueAttributesAsync(request, token), cancellationToken);
+        return response.Attributes ?? [];
+    }
+
+    /// <summary>
+    /// One SDK call, its failures in Notify's terms: a missing queue names the queue and the setting; an
+    /// outage (after the SDK's retries) becomes <see cref="DependencyUnavailableException"/>; the rest
+    /// (a request SQS calls malformed, or what <paramref name="passOn"/> picks for the caller) passes as it is.
+    /// </summary>
+    private async Task<T> CallAsync<T>(
+        string action,
+        string queue,
+        Func<CancellationToken, Task<T>> call,
+        CancellationToken cancellationToken,
+        Func<AmazonSQSException, bool>? passOn = null)
+    {
+        try
+        {
+            return await call(cancellationToken);
+        }
+        catch (AmazonServiceException exception) when (IsQueueMissing(exception))
+        {
+            throw new SqsQueueDoesNotExistException(action, queue, MissingQueueAdvice(), exception);
+        }
+        catch (Exception exception) when (exception is not DependencyUnavailableException
+                                          && !(exception is AmazonSQSException sqs && passOn?.Invoke(sqs) == true)
+                                          && AwsOutage.IsOutage(exception, cancellationToken))
+        {
+            throw new DependencyUnavailableException(DependencyNames.Sqs, $"SQS {action} failed: {exception.Message}", exception);
+        }
     }
 
     private async Task<string> ResolveQueueUrlAsync(CancellationToken cancellationToken)
@@ -196,75 +292,71 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
         var name = _settings.QueueName;
         if (!_settings.CreateResources)
         {
-            try
-            {
-                var found = await _client.GetQueueUrlAsync(name, cancellationToken);
-                Log.QueueFound(_logger, name, found);
-                return found;
-            }
-            catch (SqsQueueDoesNotExistException exception)
-            {
-                throw exception.WithAdvice(MissingQueueAdvice());
-            }
+            var found = await GetUrlAsync(name, cancellationToken);
+            Log.QueueFound(_logger, name, found);
+            return found;
         }
 
         try
         {
-            var url = await _client.CreateQueueAsync(name, SqsQueueSettings.QueueAttributes, cancellationToken);
+            var url = await CreateAsync(name, SqsQueueSettings.QueueAttributes, cancellationToken);
             Log.QueueReady(_logger, name, url);
             return url;
         }
-        catch (SqsException exception) when (SqsErrorCodes.IsQueueAttributeConflict(exception.Code))
+        catch (AmazonSQSException exception) when (IsQueueAttributeConflict(exception))
         {
             // Created by someone else (the cdk app) with other attributes: theirs stand.
-            var url = await _client.GetQueueUrlAsync(name, cancellationToken);
-            Log.QueueHasOtherAttributes(_logger, name, exception.Error.Message);
+            var url = await GetUrlAsync(name, cancellationToken);
+            Log.QueueHasOtherAttributes(_logger, name, exception.Message);
             return url;
         }
-        catch (SqsException exception) when (exception.Code == SqsErrorCodes.InvalidAttributeValue
-                                              && exception.Error.Message.Contains(SqsQueueAttributeNames.MaximumMessageSize, StringComparison.Ordinal))
+        catch (AmazonSQSException exception) when (IsAttributeRefused(exception)
+                                                    && exception.Message.Contains(SqsQueueAttributeNames.MaximumMessageSize, StringComparison.Ordinal))
         {
             // An SQS that predates 1 MiB messages (sqslite caps MaximumMessageSize at 256 KiB): the queue
             // gets that server's default size, and larger bodies fail when sent.
             var attributes = SqsQueueSettings.QueueAttributes
                 .Where(a => a.Key != SqsQueueAttributeNames.MaximumMessageSize)
                 .ToDictionary(a => a.Key, a => a.Value);
-            var url = await _client.CreateQueueAsync(name, attributes, cancellationToken);
-            var actual = await _client.GetQueueAttributesAsync(url, [SqsQueueAttributeNames.MaximumMessageSize], cancellationToken);
+            var url = await CreateAsync(name, attributes, cancellationToken);
+            var actual = await GetAttributesAsync(url, [SqsQueueAttributeNames.MaximumMessageSize], cancellationToken);
             Log.MaximumMessageSizeRefused(_logger, name, actual.GetValueOrDefault(SqsQueueAttributeNames.MaximumMessageSize, "unknown"));
             return url;
         }
+    }
+
+    private async Task<string> GetUrlAsync(string name, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("GetQueueUrl", name, token => _sqs.GetQueueUrlAsync(name, token), cancellationToken);
+        return response.QueueUrl;
+    }
+
+    // A conflict of attributes, or one the endpoint refuses, is left for the caller to take.
+    private async Task<string> CreateAsync(string name, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
+    {
+        var request = new CreateQueueRequest { QueueName = name, Attributes = attributes.ToDictionary() };
+        var response = await CallAsync(
+            "CreateQueue",
+            name,
+            token => _sqs.CreateQueueAsync(request, token),
+            cancellationToken,
+            passOn: e => IsQueueAttributeConflict(e) || IsAttributeRefused(e));
+        return response.QueueUrl;
     }
 
     private string MissingQueueAdvice() => _settings.CreateResources
         ? "Notify:Aws:CreateResources is on, and the queue was there when Notify started: it has been deleted since. Restart Notify to create it again."
         : "Notify:Aws:CreateResources is off, so Notify does not create it: create it (the cdk app does), or set Notify:Aws:CreateResources to true.";
 
-    private async Task ExplainMissingQueue(Task call)
-    {
-        try
-        {
-            await call;
-        }
-        catch (SqsQueueDoesNotExistException exception) when (exception.Advice is null)
-        {
-            throw exception.WithAdvice(MissingQueueAdvice());
-        }
-    }
-
-    private async Task<T> ExplainMissingQueue<T>(Task<T> call)
-    {
-        await ExplainMissingQueue((Task)call);
-        return await call;
-    }
-
-    private async Task SendChunkAsync(string url, List<(SqsSendEntry Entry, string MessageId)> chunk, CancellationToken cancellationToken)
+    private async Task SendChunkAsync(string url, List<(SendMessageBatchRequestEntry Entry, string MessageId)> chunk, CancellationToken cancellationToken)
     {
         var pending = chunk;
         await _entryRetry.ExecuteAsync(
             async token =>
             {
-                var failures = await _client.SendMessageBatchAsync(url, pending.ConvertAll(p => p.Entry), token);
+                var request = new SendMessageBatchRequest { QueueUrl = url, Entries = pending.ConvertAll(p => p.Entry) };
+                var response = await CallAsync(SendAction, url, t => _sqs.SendMessageBatchAsync(request, t), token);
+                var failures = Failures(request.Entries, response);
                 if (failures.Count == 0)
                 {
                     return;
@@ -281,13 +373,34 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
     }
 
     /// <summary>
+    /// The entries SQS refused. An entry the answer lists neither as stored nor as refused is reported as
+    /// failed on SQS's side (so it is sent again): a success needs SQS's word that the message is stored.
+    /// </summary>
+    private static List<SqsBatchEntryFailure> Failures(List<SendMessageBatchRequestEntry> entries, SendMessageBatchResponse response)
+    {
+        var failures = (response.Failed ?? [])
+            .Select(f => new SqsBatchEntryFailure(f.Id ?? "", f.Code ?? "", f.Message ?? "", f.SenderFault ?? false))
+            .ToList();
+        var stored = (response.Successful ?? []).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (!stored.Contains(entry.Id) && !failures.Exists(f => f.Id == entry.Id))
+            {
+                failures.Add(new SqsBatchEntryFailure(entry.Id, "NotConfirmed", "The answer did not confirm this entry as stored.", SenderFault: false));
+            }
+        }
+
+        return failures;
+    }
+
+    /// <summary>
     /// Checks every message, then splits them into batches of at most ten entries and 1 MiB. Entry ids are
     /// positions in the batch: Notify ids need not be distinct in one call, and SQS demands that.
     /// </summary>
-    private static List<List<(SqsSendEntry Entry, string MessageId)>> Chunk(IReadOnlyList<OutgoingMessage> messages)
+    private static List<List<(SendMessageBatchRequestEntry Entry, string MessageId)>> Chunk(IReadOnlyList<OutgoingMessage> messages)
     {
-        var chunks = new List<List<(SqsSendEntry, string)>>();
-        var chunk = new List<(SqsSendEntry, string)>();
+        var chunks = new List<List<(SendMessageBatchRequestEntry, string)>>();
+        var chunk = new List<(SendMessageBatchRequestEntry, string)>();
         long chunkBytes = 0;
         foreach (var message in messages)
         {
@@ -311,15 +424,23 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
                     nameof(messages));
             }
 
-            if (chunk.Count == SqsClient.MaxBatchEntries || chunkBytes + size > MaxBatchBytes)
+            if (chunk.Count == MaxBatchEntries || chunkBytes + size > MaxBatchBytes)
             {
                 chunks.Add(chunk);
                 chunk = [];
                 chunkBytes = 0;
             }
 
-            var attributes = new Dictionary<string, string>(1, StringComparer.Ordinal) { [IdAttribute] = message.Id };
-            chunk.Add((new SqsSendEntry(chunk.Count.ToString(CultureInfo.InvariantCulture), message.Body, attributes), message.Id));
+            var entry = new SendMessageBatchRequestEntry
+            {
+                Id = chunk.Count.ToString(CultureInfo.InvariantCulture),
+                MessageBody = message.Body,
+                MessageAttributes = new Dictionary<string, MessageAttributeValue>(1, StringComparer.Ordinal)
+                {
+                    [IdAttribute] = new() { DataType = "String", StringValue = message.Id },
+                },
+            };
+            chunk.Add((entry, message.Id));
             chunkBytes += size;
         }
 
@@ -327,24 +448,26 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
         return chunks;
     }
 
-    private ReceivedMessage ToReceivedMessage(SqsReceivedMessage message)
+    private ReceivedMessage ToReceivedMessage(Message message)
     {
-        if (!message.StringAttributes.TryGetValue(IdAttribute, out var id) || id.Length == 0)
+        var id = message.MessageAttributes?.GetValueOrDefault(IdAttribute)?.StringValue;
+        if (string.IsNullOrEmpty(id))
         {
             // Not sent by Notify (put there by hand, or by another tool): SQS's own id stands in.
             Log.MessageWithoutNotifyId(_logger, message.MessageId);
             id = message.MessageId;
         }
 
-        var receiveCount = message.Attributes.TryGetValue(SqsQueueAttributeNames.ApproximateReceiveCount, out var count)
+        var attributes = message.Attributes ?? [];
+        var receiveCount = attributes.TryGetValue(SqsQueueAttributeNames.ApproximateReceiveCount, out var count)
                            && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedCount)
             ? parsedCount
             : 1;
-        var sentAt = message.Attributes.TryGetValue(SqsQueueAttributeNames.SentTimestamp, out var sent)
+        var sentAt = attributes.TryGetValue(SqsQueueAttributeNames.SentTimestamp, out var sent)
                      && long.TryParse(sent, NumberStyles.None, CultureInfo.InvariantCulture, out var sentMs)
             ? DateTimeOffset.FromUnixTimeMilliseconds(sentMs)
             : _time.GetUtcNow();
-        return new ReceivedMessage(id, message.ReceiptHandle, message.Body, receiveCount, sentAt);
+        return new ReceivedMessage(id, message.ReceiptHandle, message.Body ?? "", receiveCount, sentAt);
     }
 
     private static int WholeSeconds(TimeSpan time) => (int)((time.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);

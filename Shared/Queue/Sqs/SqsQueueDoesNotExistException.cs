@@ -1,29 +1,21 @@
-using System.Net;
+using Notify.Shared.Dependencies;
 
 namespace Notify.Shared.Queue.Sqs;
 
 /// <summary>
-/// The queue an action named does not exist (<c>AWS.SimpleQueueService.NonExistentQueue</c>). Never
-/// retried: it does not come into being by waiting.
+/// The queue Notify uses does not exist (SQS's <c>QueueDoesNotExist</c>): missing at start-up, or deleted
+/// since. The message names the queue and what the operator can do about it. It does not come into being
+/// by waiting, so the SDK does not retry it; to callers it is the message queue being unavailable.
 /// </summary>
-internal sealed class SqsQueueDoesNotExistException : SqsException
+internal sealed class SqsQueueDoesNotExistException(string action, string queue, string advice, Exception? innerException = null)
+    : DependencyUnavailableException(
+        DependencyNames.Sqs,
+        $"The SQS queue '{queue}' does not exist ({action} answered QueueDoesNotExist). {advice}",
+        innerException)
 {
-    public SqsQueueDoesNotExistException(string action, HttpStatusCode statusCode, SqsError error, string queue, string? advice = null)
-        : base(action, statusCode, error)
-    {
-        Queue = queue;
-        Advice = advice;
-    }
+    /// <summary>The action that found the queue missing, e.g. <c>GetQueueUrl</c>.</summary>
+    public string Action { get; } = action;
 
     /// <summary>The queue's name or URL, as the failed action named it.</summary>
-    public string Queue { get; }
-
-    /// <summary>What the operator can do about it; depends on who was meant to create the queue.</summary>
-    public string? Advice { get; }
-
-    public override string Message =>
-        $"The SQS queue '{Queue}' does not exist ({Action} answered {Code}).{(Advice is null ? "" : " " + Advice)}";
-
-    /// <summary>The same error, with advice that only the caller knows how to give.</summary>
-    public SqsQueueDoesNotExistException WithAdvice(string advice) => new(Action, StatusCode, Error, Queue, advice);
+    public string Queue { get; } = queue;
 }

@@ -2,11 +2,22 @@ using Notify.Shared.Configuration;
 
 namespace Notify.Shared.Queue.Sqs;
 
-/// <summary>Which queue <see cref="SqsMessageQueue"/> uses and whether it may create it.</summary>
+/// <summary>Which queue <see cref="SqsMessageQueue"/> uses, whether it may create it, and how it resends failed entries.</summary>
 /// <param name="QueueName">The queue's name; Notify's is <c>{Notify:Aws:ResourcePrefix}messages</c>.</param>
 /// <param name="CreateResources">Create the queue when missing (<c>Notify:Aws:CreateResources</c>).</param>
 internal sealed record SqsQueueSettings(string QueueName, bool CreateResources)
 {
+    /// <summary>Resends of the entries SQS failed on its side (<c>SenderFault=false</c>); 0 for none.</summary>
+    /// <value>The default is 5.</value>
+    public int EntryRetries { get; init; } = 5;
+
+    /// <summary>The first resend's delay; each next one doubles it, with jitter.</summary>
+    /// <value>The default is 200 ms.</value>
+    public TimeSpan EntryRetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <value>The default is 10 s.</value>
+    public TimeSpan EntryRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+
     public static SqsQueueSettings From(AwsOptions aws) => new(aws.ResourcePrefix + "messages", aws.CreateResources);
 
     /// <summary>

@@ -1,3 +1,6 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.SQS;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,9 +54,14 @@ public sealed class QueueServiceExtensionsTests : IDisposable
         var queue = Assert.IsType<SqsMessageQueue>(host.Services.GetRequiredService<IMessageQueue>());
         Assert.Same(queue, host.Services.GetRequiredService<IMessageQueue>());
         Assert.Equal("team-a-messages", queue.QueueName);
-        var client = host.Services.GetRequiredService<SqsClient>().Options;
-        Assert.Equal(new Uri("http://localhost:9324/"), client.ServiceUrl);
-        Assert.Equal("eu-west-1", client.Region);
+        var config = host.Services.GetRequiredService<IAmazonSQS>().Config;
+        Assert.Equal("http://localhost:9324/", config.ServiceURL);
+        Assert.Equal("eu-west-1", config.AuthenticationRegion);
+
+        // The SDK's retries, configured on purpose (SqsClientFactory says why), and a timeout above the longest long poll.
+        Assert.Equal(RequestRetryMode.Standard, config.RetryMode);
+        Assert.Equal(3, config.MaxErrorRetry);
+        Assert.Equal(TimeSpan.FromSeconds(60), config.Timeout);
     }
 
     [Fact]
@@ -64,7 +72,9 @@ public sealed class QueueServiceExtensionsTests : IDisposable
         builder.AddNotifyQueue();
 
         using var host = builder.Build();
-        Assert.Equal(new Uri("https://sqs.eu-central-1.amazonaws.com/"), host.Services.GetRequiredService<SqsClient>().Options.ServiceUrl);
+        var config = host.Services.GetRequiredService<IAmazonSQS>().Config;
+        Assert.Null(config.ServiceURL);
+        Assert.Equal(RegionEndpoint.EUCentral1, config.RegionEndpoint);
         Assert.Equal("notify-messages", Assert.IsType<SqsMessageQueue>(host.Services.GetRequiredService<IMessageQueue>()).QueueName);
     }
 

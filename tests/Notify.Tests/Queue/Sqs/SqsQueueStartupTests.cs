@@ -21,7 +21,7 @@ public sealed class SqsQueueStartupTests(SqsServer sqs) : IClassFixture<SqsServe
 
         await host.StartAsync();
 
-        var url = await SqsTestClient.Create(sqs.ServiceUrl).GetQueueUrlAsync(_prefix + "messages", CancellationToken.None);
+        var url = (await SqsTestClient.Create(sqs.ServiceUrl).GetQueueUrlAsync(_prefix + "messages", CancellationToken.None)).QueueUrl;
         var queue = (SqsMessageQueue)host.Services.GetRequiredService<IMessageQueue>();
         Assert.Equal(url, await queue.GetQueueUrlAsync(CancellationToken.None));
         await queue.SendBatchAsync([new OutgoingMessage("m-1", "hello")], CancellationToken.None);
@@ -32,7 +32,7 @@ public sealed class SqsQueueStartupTests(SqsServer sqs) : IClassFixture<SqsServe
     [Fact]
     public async Task HostStart_WithCreateResourcesOff_UsesTheQueueThatExists()
     {
-        var url = await SqsTestClient.Create(sqs.ServiceUrl).CreateQueueAsync(_prefix + "messages", new Dictionary<string, string>(), CancellationToken.None);
+        var url = (await SqsTestClient.Create(sqs.ServiceUrl).CreateQueueAsync(_prefix + "messages", CancellationToken.None)).QueueUrl;
         using var host = BuildHost(createResources: false);
 
         await host.StartAsync();
