@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using Notify.Metadata.Store;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Metadata.Store.Embedded;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Dedup;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using Notify.Tests.Support;
 using Notify.TestServers;
 

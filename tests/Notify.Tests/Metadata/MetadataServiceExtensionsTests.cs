@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Notify.Metadata.Cache;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using Notify.Metadata.Extensions;
 
 namespace Notify.Tests.Metadata;

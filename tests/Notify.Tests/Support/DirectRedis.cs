@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using Notify.TestServers;
 using StackExchange.Redis;
 

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store.Embedded;
 using Notify.Tests.Support;
 using Notify.TestServers;
 
-namespace Notify.Tests.Metadata.Ring;
+namespace Notify.Tests.Metadata;
 
 /// <summary>
 /// The Aws-mode read path over the real ring, with SQLite standing in for DynamoDB: a Frontend that writes

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
 /// The ring's nodes as this process sees them: one connection each, the hash ring that maps keys to

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
 /// One ring node as configured. <see cref="Name"/> is what the node is hashed by, so it is normalised

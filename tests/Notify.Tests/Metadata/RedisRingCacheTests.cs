@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Notify.Metadata.Cache.Ring;
+using Notify.Metadata.Cache;
+using Notify.Shared.Redis;
 using Notify.Metadata.Model;
 using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 using Notify.TestServers;
 using StackExchange.Redis;
 
-namespace Notify.Tests.Metadata.Ring;
+namespace Notify.Tests.Metadata;
 
 /// <summary>The ring cache against three real Redis nodes, including nodes that die, stall and come back.</summary>
 public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRing>, IAsyncLifetime, IDisposable
@@ -248,7 +249,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         }
 
         Assert.Equal(NodeState.Down, _pool.Owner(onVictim).State);
-        var warning = Assert.Single(_logs.Entries, e => e.EventName == "CacheNodeDown");
+        var warning = Assert.Single(_logs.Entries, e => e.EventName == "RedisNodeDown");
         Assert.Contains(victim.EndPoint, warning.Message);
         Assert.DoesNotContain("hooks.example", _logs.AllText);
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, HangGuard);
@@ -272,7 +273,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         await _cache.FillAsync(key, new Topic("r", DateTimeOffset.UnixEpoch));
         Assert.True((await _cache.TryGetAsync<Topic>(key, default)).Found);
         Assert.Equal([victim.EndPoint], await DirectRedis.NodesHoldingAsync(ring, key));
-        Assert.Contains(_logs.Entries, e => e.EventName == "CacheNodeUp" && e.Message.Contains(victim.EndPoint));
+        Assert.Contains(_logs.Entries, e => e.EventName == "RedisNodeUp" && e.Message.Contains(victim.EndPoint));
     }
 
     [Fact]
@@ -300,7 +301,7 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
 
         Assert.False((await cache.TryGetAsync<Topic>(key, default)).Found);
         Assert.Empty(await DirectRedis.NodesHoldingAsync(ring, key));
-        Assert.Contains(_logs.Entries, e => e.EventName == "CacheNodeUp" && e.Message.Contains("flushed first: True"));
+        Assert.Contains(_logs.Entries, e => e.EventName == "RedisNodeUp" && e.Message.Contains("flushed first: True"));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>Whether this process uses a ring node.</summary>
 internal enum NodeState

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using Notify.Metadata.Model;
 using Notify.Tests.Support;
 using Notify.TestServers;
 
-namespace Notify.Tests.Metadata.Ring;
+namespace Notify.Tests.Metadata;
 
 /// <summary>
 /// The Frontend's cache: its in-process tier in front of the real ring. Two "processes" (A and B) share

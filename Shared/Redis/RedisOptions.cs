@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Notify.Shared.Configuration;
 using System.ComponentModel.DataAnnotations;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
 /// The distributed cache tier: a ring of Redis nodes (section <c>Notify:Redis</c>). Every process of one
