@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Notify.Shared.Redis;
 using Notify.Shared.Configuration;
+using Notify.Shared.Redis;
 
 namespace Notify.Frontend.Dedup;
 
@@ -24,6 +24,9 @@ internal static class DedupServiceExtensions
         else if (mode == NotifyMode.Aws)
         {
             services.AddSingleton<IDedupStore, DynamoDbDedupStore>();
+
+            // Checked (and created with Notify:Aws:CreateResources) at start with the metadata table.
+            services.AddSingleton(sp => DedupTable.For(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
         }
         else
         {

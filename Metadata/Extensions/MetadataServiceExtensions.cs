@@ -5,12 +5,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
-using Notify.Shared.Redis;
 using Notify.Metadata.Store;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Metadata.Store.Embedded;
 using Notify.Shared.Configuration;
 using Notify.Shared.Health;
+using Notify.Shared.Redis;
 using Notify.Shared.Storage;
 
 namespace Notify.Metadata.Extensions;
@@ -101,6 +101,7 @@ public static class MetadataServiceExtensions
         // Before the server takes calls, the tables exist (or the start stops naming the missing one).
         if (!services.Any(d => d.ImplementationType == typeof(DynamoDbStartup)))
         {
+            services.AddSingleton(sp => TableDefinitions.Metadata(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
             services.AddHostedService<DynamoDbStartup>();
         }
     }

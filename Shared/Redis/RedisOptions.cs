@@ -1,6 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Notify.Shared.Configuration;
-using System.ComponentModel.DataAnnotations;
 
 namespace Notify.Shared.Redis;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
-using Notify.Shared.Redis;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store.Embedded;
+using Notify.Shared.Redis;
 using Notify.Tests.Support;
 using Notify.TestServers;
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Notify.Metadata.Cache;
-using Notify.Shared.Redis;
 using Notify.Metadata.Extensions;
+using Notify.Shared.Redis;
 
 namespace Notify.Tests.Metadata;
 

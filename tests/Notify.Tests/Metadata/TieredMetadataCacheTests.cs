@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
-using Notify.Shared.Redis;
 using Notify.Metadata.Model;
+using Notify.Shared.Redis;
 using Notify.Tests.Support;
 using Notify.TestServers;
 
