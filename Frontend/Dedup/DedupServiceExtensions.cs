@@ -9,8 +9,9 @@ internal static class DedupServiceExtensions
     /// <summary>
     /// Registers where dedup keys live: in Embedded mode a SQLite file in the data directory; in Aws mode
     /// the Redis ring node that owns each key when <c>Notify:Redis:Nodes</c> is set (every Frontend asks
-    /// the same node), else the DynamoDB dedup table. Call after <c>AddNotifyMetadata</c>, which registers
-    /// the ring and the DynamoDB client.
+    /// the same node, over the pool the metadata cache uses too), else the DynamoDB dedup table, which it
+    /// registers for the start-up check. Call after <c>AddNotifyMetadata</c>, which registers the DynamoDB
+    /// client and that check.
     /// </summary>
     public static IServiceCollection AddNotifyDedup(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,6 +20,7 @@ internal static class DedupServiceExtensions
         var mode = NotifyOptions.ModeIn(configuration);
         if (RedisOptions.RingIn(configuration))
         {
+            services.AddNotifyRedisRing();
             services.AddSingleton<IDedupStore, RedisDedupStore>();
         }
         else if (mode == NotifyMode.Aws)

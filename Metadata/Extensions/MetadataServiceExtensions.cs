@@ -73,8 +73,7 @@ public static class MetadataServiceExtensions
             return;
         }
 
-        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<RedisNodePool>();
+        services.AddNotifyRedisRing();
         services.TryAddSingleton<RedisRingCache>();
         if (inProcessTier)
         {

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Notify.Frontend.Dedup;
 using Notify.Metadata.Extensions;
 using Notify.Metadata.Store.DynamoDb;
+using Notify.Shared.Redis;
 
 namespace Notify.Tests.Frontend;
 
-/// <summary>In Aws mode, where dedup claims live, and so which tables the start-up check creates.</summary>
+/// <summary>In Aws mode, where dedup claims live, and so which tables the start-up check creates and which pool the claims use.</summary>
 public sealed class DedupServiceExtensionsTests
 {
     [Theory]
@@ -27,6 +28,8 @@ public sealed class DedupServiceExtensionsTests
         builder.Services.AddNotifyDedup(builder.Configuration);
 
         Assert.Equal(store, Assert.Single(builder.Services, d => d.ServiceType == typeof(IDedupStore)).ImplementationType);
+        // The metadata cache and the dedup store share one pool: one connection and one probe per node.
+        Assert.Equal(nodes is null ? 0 : 1, builder.Services.Count(d => d.ServiceType == typeof(RedisNodePool)));
         using var services = builder.Services.BuildServiceProvider();
         Assert.Equal(tables, services.GetServices<DynamoDbTable>().Select(table => table.Name));
     }
