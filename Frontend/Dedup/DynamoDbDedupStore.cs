@@ -4,7 +4,6 @@ using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
-using Notify.Metadata.Store.DynamoDb;
 using Notify.Shared.Configuration;
 
 namespace Notify.Frontend.Dedup;
@@ -34,7 +33,7 @@ internal sealed class DynamoDbDedupStore : IDedupStore
     private readonly TimeProvider _clock;
 
     public DynamoDbDedupStore(IAmazonDynamoDB client, IOptions<AwsOptions> aws, IOptions<DedupOptions> options, TimeProvider clock)
-        : this(client, DynamoDbTableNames.From(aws.Value).Dedup, options, clock)
+        : this(client, DedupTable.NameFor(aws.Value), options, clock)
     {
     }
 

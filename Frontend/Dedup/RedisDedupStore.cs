@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using StackExchange.Redis;
 
 namespace Notify.Frontend.Dedup;

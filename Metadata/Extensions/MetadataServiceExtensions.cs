@@ -5,13 +5,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
-using Notify.Metadata.Cache.Ring;
 using Notify.Metadata.Store;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Metadata.Store.Embedded;
 using Notify.Shared.Configuration;
 using Notify.Shared.Dependencies;
 using Notify.Shared.Health;
+using Notify.Shared.Redis;
 using Notify.Shared.Storage;
 
 namespace Notify.Metadata.Extensions;
@@ -74,8 +74,7 @@ public static class MetadataServiceExtensions
             return;
         }
 
-        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<RedisNodePool>();
+        services.AddNotifyRedisRing();
         services.TryAddSingleton<RedisRingCache>();
         if (inProcessTier)
         {
@@ -102,6 +101,7 @@ public static class MetadataServiceExtensions
         // Before the server takes calls, the tables exist (or the start stops naming the missing one).
         if (!services.Any(d => d.ImplementationType == typeof(DynamoDbStartup)))
         {
+            services.AddSingleton(sp => TableDefinitions.Metadata(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
             services.AddHostedService<DynamoDbStartup>();
         }
     }

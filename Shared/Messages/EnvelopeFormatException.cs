@@ -6,4 +6,4 @@ namespace Notify.Shared.Messages;
 /// A queue message body that parsed as JSON but is not an envelope. Its message names the field at
 /// fault and never quotes the body, so it may be logged.
 /// </summary>
-internal sealed class EnvelopeFormatException(string message) : JsonException(message);
+public sealed class EnvelopeFormatException(string message) : JsonException(message);

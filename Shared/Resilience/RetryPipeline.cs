@@ -16,7 +16,7 @@ namespace Notify.Shared.Resilience;
 /// [0, BaseDelay·2ⁿ⁺¹) for n &lt; 2 and [0, BaseDelay·(2ⁿ⁺¹ − 2ⁿ⁻¹)) after, with medians near BaseDelay,
 /// BaseDelay, 2·BaseDelay, 4·BaseDelay… The spread keeps deliveries that failed together from retrying together.
 /// </remarks>
-internal static class RetryPipeline
+public static class RetryPipeline
 {
     public static ResiliencePipeline<T> Build<T>(RetryPipelineOptions<T> options, TimeProvider timeProvider)
     {

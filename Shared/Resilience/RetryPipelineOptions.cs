@@ -5,7 +5,7 @@ namespace Notify.Shared.Resilience;
 
 /// <summary>What one retry pipeline retries and how long it may wait; see <see cref="RetryPipeline"/>.</summary>
 /// <typeparam name="T">What one attempt returns.</typeparam>
-internal sealed class RetryPipelineOptions<T>
+public sealed class RetryPipelineOptions<T>
 {
     /// <summary>The pipeline's name in Polly's telemetry, e.g. <c>Notify.Webhooks</c>.</summary>
     public required string Name { get; init; }

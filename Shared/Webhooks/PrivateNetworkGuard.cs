@@ -92,7 +92,7 @@ public static class PrivateNetworkGuard
     }
 
     /// <summary>What kind of forbidden address this is ("a private address"), or null when it is allowed.</summary>
-    internal static string? Classify(IPAddress address)
+    public static string? Classify(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (address.IsIPv4MappedToIPv6)
@@ -127,11 +127,11 @@ public static class PrivateNetworkGuard
     }
 
     /// <summary>The reason given for refusing <paramref name="address"/> (a <see cref="Classify"/> result).</summary>
-    internal static string Describe(IPAddress address, string category) =>
+    public static string Describe(IPAddress address, string category) =>
         $"resolves to {address}, {category}; {Advice}";
 
     /// <summary>An IP literal as itself (brackets around IPv6 tolerated), anything else through DNS.</summary>
-    internal static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    public static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
         var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
         return IPAddress.TryParse(literal, out var address)

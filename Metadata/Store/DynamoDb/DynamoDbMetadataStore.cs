@@ -114,7 +114,7 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
     private readonly DynamoDbTombstones _tombstones;
 
     public DynamoDbMetadataStore(IAmazonDynamoDB client, IOptions<AwsOptions> options, TimeProvider clock)
-        : this(client, DynamoDbTableNames.From(options.Value).Metadata, clock)
+        : this(client, TableDefinitions.MetadataName(options.Value), clock)
     {
     }
 

@@ -7,31 +7,29 @@ using Notify.Shared.Configuration;
 namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
-/// Start-up check of Aws mode's tables: each must exist and be ACTIVE with the keys and indexes Notify
-/// queries. With <c>Notify:Aws:CreateResources</c> (the default) a missing table is created and both tables
-/// get their TTL (dedup claims; expired pending subscriptions and old tombstones); without it Notify changes
-/// nothing and a missing table stops the start.
+/// Start-up check of Aws mode's tables, each registered as a <see cref="DynamoDbTable"/> by the part that
+/// uses it (the metadata table; the dedup table when dedup claims live in DynamoDB): each must exist and be
+/// ACTIVE with the keys and indexes Notify queries. With <c>Notify:Aws:CreateResources</c> (the default) a
+/// missing table is created and every table gets its TTL (expired pending subscriptions and old tombstones;
+/// dedup claims); without it Notify changes nothing and a missing table stops the start.
 /// </summary>
-internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<AwsOptions> options, ILogger<DynamoDbTables> logger)
+internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<AwsOptions> options, IEnumerable<DynamoDbTable> tables, ILogger<DynamoDbTables> logger)
 {
     // Real DynamoDB takes seconds to a minute to create a table with indexes; dynalite 0.5 s.
     private static readonly TimeSpan ActiveTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    public DynamoDbTableNames Names { get; } = DynamoDbTableNames.From(options.Value);
+    // A process registers a table once per part that uses it; each is checked once.
+    private readonly DynamoDbTable[] _tables = [.. tables.DistinctBy(table => table.Name)];
 
     /// <exception cref="InvalidOperationException">A table is missing and may not be created, or has another shape.</exception>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        await Task.WhenAll(
-            EnsureTableAsync(TableDefinitions.Metadata(Names.Metadata), cancellationToken),
-            EnsureTableAsync(TableDefinitions.Dedup(Names.Dedup), cancellationToken));
+        await Task.WhenAll(_tables.Select(table => EnsureTableAsync(table.Definition, cancellationToken)));
 
         if (options.Value.CreateResources)
         {
-            await Task.WhenAll(
-                EnsureTimeToLiveAsync(Names.Metadata, MetadataKeys.TimeToLive, cancellationToken),
-                EnsureTimeToLiveAsync(Names.Dedup, DedupItems.ExpiresAt, cancellationToken));
+            await Task.WhenAll(_tables.Select(table => EnsureTimeToLiveAsync(table.Name, table.TimeToLiveAttribute, cancellationToken)));
         }
     }
 

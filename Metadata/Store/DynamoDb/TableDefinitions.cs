@@ -1,17 +1,22 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Notify.Shared.Configuration;
 
 namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
-/// The two tables as Notify creates them (the cdk app must declare the same). On demand billing: the
-/// load is spiky (publishes) and small (metadata), and no capacity has to be planned per installation.
-/// TTL cannot be part of a CreateTable request: <see cref="DynamoDbTables"/> enables it afterwards, on
-/// <see cref="MetadataKeys.TimeToLive"/> and <see cref="DedupItems.ExpiresAt"/> (the cdk app declares
-/// them as the tables' TTL attributes).
+/// The metadata table as Notify creates it (the cdk app must declare the same), and the check that an
+/// existing table fits what Notify needs. On demand billing: the load is spiky (publishes) and small
+/// (metadata), and no capacity has to be planned per installation. <see cref="DynamoDbTables"/> enables
+/// TTL afterwards on <see cref="MetadataKeys.TimeToLive"/> (the cdk app declares it as the TTL attribute).
 /// </summary>
 internal static class TableDefinitions
 {
+    /// <summary>The metadata table's name in this installation: <c>{ResourcePrefix}metadata</c>.</summary>
+    public static string MetadataName(AwsOptions options) => options.ResourcePrefix + "metadata";
+
+    public static DynamoDbTable Metadata(AwsOptions options) => new(Metadata(MetadataName(options)), MetadataKeys.TimeToLive);
+
     public static CreateTableRequest Metadata(string tableName) => new()
     {
         TableName = tableName,
@@ -46,14 +51,6 @@ internal static class TableDefinitions
                 Projection = new Projection { ProjectionType = ProjectionType.ALL },
             },
         ],
-    };
-
-    public static CreateTableRequest Dedup(string tableName) => new()
-    {
-        TableName = tableName,
-        BillingMode = BillingMode.PAY_PER_REQUEST,
-        AttributeDefinitions = [StringAttribute(DedupItems.Key)],
-        KeySchema = [Hash(DedupItems.Key)],
     };
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Dedup;
-using Notify.Metadata.Store.DynamoDb;
 using Notify.Tests.Support;
 using Notify.TestServers;
 

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Dedup;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
+using Notify.Tests.Sender.Support;
 using Notify.Tests.Support;
 using Notify.TestServers;
+using Xunit.Abstractions;
 
 namespace Notify.Tests.Frontend;
 
@@ -10,13 +12,14 @@ namespace Notify.Tests.Frontend;
 /// The dedup contract on three real Redis nodes (each <see cref="NewStore"/> is another Frontend with its
 /// own connections), plus what happens when the owning node, or every node, is gone.
 /// </summary>
-public sealed class RedisDedupStoreTests(RedisRing ring) : DedupStoreContractTests, IClassFixture<RedisRing>, IAsyncLifetime, IDisposable
+public sealed class RedisDedupStoreTests(RedisRing ring, ITestOutputHelper output) : DedupStoreContractTests, IClassFixture<RedisRing>, IAsyncLifetime, IDisposable
 {
-    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
     private const string Key = "orders\nk";
     private const string RedisKey = "dedup:" + Key;
 
     private readonly List<RedisNodePool> _pools = [];
+    private readonly FakeLogCollector _logs = new();
 
     // Redis expires claims by its own clock, so the window and the lease are real time, kept short.
     protected override TimeSpan Window => TimeSpan.FromSeconds(2);
@@ -37,6 +40,9 @@ public sealed class RedisDedupStoreTests(RedisRing ring) : DedupStoreContractTes
         {
             pool.Dispose();
         }
+
+        // What the pools saw of the nodes (marked down, re-admitted), for a test that failed.
+        output.WriteLine(_logs.AllText);
     }
 
     [Fact]
@@ -143,7 +149,7 @@ public sealed class RedisDedupStoreTests(RedisRing ring) : DedupStoreContractTes
 
     private RedisNodePool NewPool()
     {
-        var pool = DirectRedis.Pool(ring);
+        var pool = DirectRedis.Pool(ring, new FakeLogger<RedisNodePool>(_logs));
         _pools.Add(pool);
         return pool;
     }

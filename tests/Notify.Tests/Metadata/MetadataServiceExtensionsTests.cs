@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Notify.Metadata.Cache;
-using Notify.Metadata.Cache.Ring;
 using Notify.Metadata.Extensions;
+using Notify.Shared.Redis;
 
 namespace Notify.Tests.Metadata;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using Notify.TestServers;
 using StackExchange.Redis;
 
@@ -31,8 +31,10 @@ internal static class DirectRedis
     {
         Nodes = nodes,
         ProbeInterval = TimeSpan.FromMilliseconds(100),
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        OperationTimeout = TimeSpan.FromSeconds(2),
+        // A command stalled 2 s behind other processes' builds was seen on this machine (load 25 on
+        // 2 cores); 10 s keeps a live node live under any load the test runs meet.
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        OperationTimeout = TimeSpan.FromSeconds(10),
     };
 
     /// <summary>Settings with the default connect and command timeouts, for tests about a stalled node.</summary>

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Notify.Frontend.Dedup;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Shared.Configuration;
 using Notify.TestServers;
@@ -29,10 +30,11 @@ internal sealed class LocalDynamoDb : IDisposable
 
     public AmazonDynamoDBClient Client { get; }
 
-    public DynamoDbTableNames Names => DynamoDbTableNames.From(Options);
+    public (string Metadata, string Dedup) Names => (TableDefinitions.MetadataName(Options), DedupTable.NameFor(Options));
 
+    /// <summary>The start-up check with both tables registered, as a Frontend whose dedup claims live in DynamoDB has it.</summary>
     public DynamoDbTables Tables(Microsoft.Extensions.Logging.ILogger<DynamoDbTables>? logger = null) =>
-        new(Client, Microsoft.Extensions.Options.Options.Create(Options), logger ?? NullLogger<DynamoDbTables>.Instance);
+        new(Client, Microsoft.Extensions.Options.Options.Create(Options), [TableDefinitions.Metadata(Options), DedupTable.For(Options)], logger ?? NullLogger<DynamoDbTables>.Instance);
 
     public void Dispose() => Client.Dispose();
 }

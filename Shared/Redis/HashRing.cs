@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
 /// Consistent hashing with virtual nodes. Each node stands at <c>virtualNodes</c> points of a 64-bit circle,

@@ -1,7 +1,7 @@
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>Whether this process uses a ring node.</summary>
-internal enum NodeState
+public enum NodeState
 {
     /// <summary>The first connection attempt is under way; callers wait for it (at most the connect timeout).</summary>
     Connecting,

@@ -1,20 +1,23 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
-/// One ring node as this process sees it: one multiplexed connection and whether to use it. A command
-/// that fails or outlives <see cref="RedisOptions.OperationTimeout"/> marks the node down at once, so the
-/// calls after it skip the node without waiting (its keys become cache misses); <see cref="ProbeAsync"/>,
-/// run by the pool every probe interval, re-admits it once it answers. Nothing here throws to callers
-/// except their own cancellation.
+/// One ring node as this process sees it: one multiplexed connection, kept for the node's lifetime (the
+/// library reconnects it in the background), and whether to use it. The node is marked down at once when
+/// the library reports its connection lost (<see cref="ConnectionMultiplexer.ConnectionFailed"/>) or a
+/// command fails or outlives <see cref="RedisOptions.OperationTimeout"/>, so the calls after it skip the
+/// node without waiting (its keys become misses). <see cref="ProbeAsync"/> re-admits it once it answers:
+/// as soon as the library reports the connection restored, and on the pool's probe interval for a node
+/// marked down by a slow command, whose connection never dropped. Nothing here throws to callers except
+/// their own cancellation.
 /// </summary>
-internal sealed partial class RedisNode : IDisposable
+public sealed partial class RedisNode : IDisposable
 {
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan LibraryHeartbeat = TimeSpan.FromSeconds(1);
 
     private readonly RedisOptions _options;
     private readonly TimeProvider _clock;
@@ -26,6 +29,7 @@ internal sealed partial class RedisNode : IDisposable
     private IDatabase? _database;
     private volatile NodeState _state = NodeState.Connecting;
     private bool _disposed;
+    private int _probing;
 
     // Whether the node may hold entries this process meant to remove, and a count of the events that
     // could have left them: a failed command (it may or may not have run) or a removal skipped while the
@@ -80,7 +84,7 @@ internal sealed partial class RedisNode : IDisposable
         catch (Exception exception)
         {
             Observe(pending);
-            MarkDown(exception);
+            MarkDown(exception.GetType().Name, exception);
             return NodeResult<T>.Unavailable;
         }
     }
@@ -99,7 +103,8 @@ internal sealed partial class RedisNode : IDisposable
     }
 
     /// <summary>Stops using the node at once: its keys are misses until a probe re-admits it.</summary>
-    public void MarkDown(Exception reason)
+    /// <param name="failure">What happened, for the log: an exception's type or the library's failure type.</param>
+    public void MarkDown(string failure, Exception? reason)
     {
         bool wasInUse;
         lock (_gate)
@@ -107,39 +112,67 @@ internal sealed partial class RedisNode : IDisposable
             // No flush for this alone: a slow GET or SET loses nothing, and flushing on every blip would
             // also wipe the dedup claims every Frontend keeps there. Removals that fail say so themselves
             // (NoteMissedRemoval), and only they make the node stale.
-            wasInUse = _state != NodeState.Down;
+            wasInUse = !_disposed && _state != NodeState.Down;
             _state = NodeState.Down;
         }
 
         if (wasInUse && _downWarnings.TryEnter(out var suppressed))
         {
-            Log.MarkedDown(_logger, Name, reason.GetType().Name, suppressed, reason);
+            Log.MarkedDown(_logger, Name, failure, suppressed, reason);
         }
     }
 
     /// <summary>
     /// Re-admits a node that is down once it answers a PING, flushing it first when it may hold entries this
-    /// process meant to remove.
+    /// process meant to remove. One probe at a time: the library's ConnectionRestored and the pool's timer
+    /// may both start one.
     /// </summary>
     /// <remarks>
-    /// Why FLUSHDB: while a node is down here, this process skips its invalidations (there is nothing to
-    /// delete on a node it cannot reach), and a node that merely looked down (a timeout, a partition) kept
-    /// its entries, so after re-admission it could serve topics and subscriber lists that the database
-    /// changed meanwhile, for up to the TTL; a dedup claim whose release was lost would even answer a retry
-    /// of a publish that was never accepted as a "duplicate", losing it. Emptying the node costs only cache
+    /// Why FLUSHDB: while a node is down here, this process skips its removals (there is nothing to delete
+    /// on a node it cannot reach), and a node that merely looked down (a timeout, a partition) kept its
+    /// entries, so after re-admission it could serve topics and subscriber lists that the database changed
+    /// meanwhile, for up to the TTL; a dedup claim whose release was lost would even answer a retry of a
+    /// publish that was never accepted as a "duplicate", losing it. Emptying the node costs only cache
     /// misses (and, for dedup, a repeat that straddles the outage may be delivered twice: at-least-once).
     /// A node restarted without persistence is empty anyway. The check of <c>_missedRemovals</c> keeps a
     /// removal skipped during the flush from being forgotten: the node then stays down until the next probe.
     /// </remarks>
     public async Task ProbeAsync()
     {
-        if (_state != NodeState.Down)
+        if (_state != NodeState.Down || Interlocked.Exchange(ref _probing, 1) == 1)
         {
             return;
         }
 
-        var connection = Volatile.Read(ref _connection) ?? await ConnectAgainAsync();
-        if (connection is null)
+        try
+        {
+            await ProbeOnceAsync();
+        }
+        finally
+        {
+            Volatile.Write(ref _probing, 0);
+        }
+    }
+
+    public void Dispose()
+    {
+        ConnectionMultiplexer? connection;
+        lock (_gate)
+        {
+            _disposed = true;
+            _state = NodeState.Down;
+            connection = _connection;
+        }
+
+        Close(connection);
+    }
+
+    private async Task ProbeOnceAsync()
+    {
+        // Without a connection there is nothing to ask: the library keeps reconnecting and raises
+        // ConnectionRestored when it succeeds, which probes at once.
+        var connection = Volatile.Read(ref _connection) ?? await ConnectAsync();
+        if (connection is not { IsConnected: true })
         {
             return;
         }
@@ -172,7 +205,7 @@ internal sealed partial class RedisNode : IDisposable
 
         lock (_gate)
         {
-            if (_disposed || _missedRemovals != missedBefore)
+            if (_disposed || _state != NodeState.Down || _missedRemovals != missedBefore)
             {
                 return;
             }
@@ -185,22 +218,9 @@ internal sealed partial class RedisNode : IDisposable
         Log.Admitted(_logger, Name, flush);
     }
 
-    public void Dispose()
-    {
-        ConnectionMultiplexer? connection;
-        lock (_gate)
-        {
-            _disposed = true;
-            _state = NodeState.Down;
-            connection = _connection;
-        }
-
-        Close(connection);
-    }
-
     /// <summary>
-    /// Closes without waiting for replies still due: a plain Dispose of this client waits about a second
-    /// for them, per connection, and a cache being shut down has nothing left to wait for.
+    /// Closes without waiting for replies still due: a plain Dispose of this client waits for them, per
+    /// connection, and a ring being shut down has nothing left to wait for.
     /// </summary>
     private static void Close(ConnectionMultiplexer? connection)
     {
@@ -235,9 +255,10 @@ internal sealed partial class RedisNode : IDisposable
     {
         // Off the constructor's thread: building the pool must not wait for the network.
         await Task.Yield();
-        var connection = await ConnectAgainAsync();
+        var connection = await ConnectAsync();
         lock (_gate)
         {
+            // The library may already have reported the connection lost (marked down).
             if (_state != NodeState.Connecting)
             {
                 return;
@@ -253,21 +274,67 @@ internal sealed partial class RedisNode : IDisposable
             }
 
             // Unreachable at start: nothing was missed yet, so no flush unless a removal is skipped later.
+            // The library goes on connecting in the background; ConnectionRestored re-admits the node.
             _state = NodeState.Down;
         }
 
         Log.NotReachable(_logger, Name);
     }
 
-    private async Task<ConnectionMultiplexer?> ConnectAgainAsync()
+    /// <summary>
+    /// Creates the node's one connection. With <see cref="ConfigurationOptions.AbortOnConnectFail"/> off the
+    /// library hands it back even when the node does not answer yet, and keeps reconnecting it for the
+    /// node's lifetime; only a failure to create it at all (null here) is retried, by the next probe.
+    /// </summary>
+    private async Task<ConnectionMultiplexer?> ConnectAsync()
+    {
+        ConnectionMultiplexer connection;
+        try
+        {
+            connection = await ConnectionMultiplexer.ConnectAsync(Configuration());
+        }
+        catch (Exception exception)
+        {
+            Log.ConnectFailed(_logger, Name, exception);
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (!_disposed && _connection is null)
+            {
+                _connection = connection;
+                connection.ConnectionFailed += OnConnectionFailed;
+                connection.ConnectionRestored += OnConnectionRestored;
+                return connection;
+            }
+        }
+
+        Close(connection);
+        return Volatile.Read(ref _connection);
+    }
+
+    private ConfigurationOptions Configuration()
     {
         var configuration = new ConfigurationOptions
         {
             ConnectTimeout = Milliseconds(_options.ConnectTimeout),
-            SyncTimeout = Milliseconds(_options.OperationTimeout),
-            // Keep the multiplexer, and its reconnecting in the background, when the node is not there yet.
+            // The library looks for timed-out commands once per heartbeat, too coarse for a budget of a few
+            // hundred milliseconds: RunAsync bounds every command itself, and this lets the library drop
+            // what RunAsync gave up on.
+            AsyncTimeout = Milliseconds(_options.OperationTimeout),
+            // Keep the connection object when the node is not there (yet): the library reconnects it in the
+            // background and raises ConnectionRestored.
             AbortOnConnectFail = false,
             ConnectRetry = 1,
+            // A command for a node without a connection fails at once (a miss, or the next node for a dedup
+            // claim) instead of waiting in the library's backlog for a reconnect.
+            BacklogPolicy = BacklogPolicy.FailFast,
+            // Reconnects run on the library's heartbeat: every probe interval (at most the default second)
+            // and without the default's growing back-off, so a restarted node is used again within about
+            // a probe interval.
+            ReconnectRetryPolicy = new LinearRetry(Milliseconds(_options.ProbeInterval)),
+            HeartbeatInterval = _options.ProbeInterval < LibraryHeartbeat ? _options.ProbeInterval : LibraryHeartbeat,
             // For FLUSHDB on re-admission; the nodes are Notify's own.
             AllowAdmin = true,
             ClientName = "notify",
@@ -283,28 +350,24 @@ internal sealed partial class RedisNode : IDisposable
             configuration.EndPoints.Add(Address.Host, Address.Port);
         }
 
-        ConnectionMultiplexer connection;
-        try
-        {
-            connection = await ConnectionMultiplexer.ConnectAsync(configuration);
-        }
-        catch (Exception exception)
-        {
-            Log.ConnectFailed(_logger, Name, exception);
-            return null;
-        }
+        return configuration;
+    }
 
-        lock (_gate)
+    // Only the connection commands use: the library's separate pub/sub connection carries nothing of the ring's.
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Interactive)
         {
-            if (!_disposed && _connection is null)
-            {
-                _connection = connection;
-                return connection;
-            }
+            MarkDown(e.FailureType.ToString(), e.Exception);
         }
+    }
 
-        Close(connection);
-        return Volatile.Read(ref _connection);
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Interactive)
+        {
+            _ = ProbeAsync();
+        }
     }
 
     private static int Milliseconds(TimeSpan span) => (int)Math.Ceiling(span.TotalMilliseconds);
@@ -315,19 +378,19 @@ internal sealed partial class RedisNode : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Cache node {Node} marked down after {Failure}; its keys are cache misses until it answers again ({Suppressed} more such warnings suppressed)", EventName = "CacheNodeDown")]
-        public static partial void MarkedDown(ILogger logger, string node, string failure, int suppressed, Exception exception);
+        [LoggerMessage(1, LogLevel.Warning, "Redis node {Node} marked down after {Failure}; its keys are cache misses, and dedup claims go to the next node, until it answers again ({Suppressed} more such warnings suppressed)", EventName = "RedisNodeDown")]
+        public static partial void MarkedDown(ILogger logger, string node, string failure, int suppressed, Exception? exception);
 
-        [LoggerMessage(2, LogLevel.Information, "Cache node {Node} answers again and is back in use (flushed first: {Flushed})", EventName = "CacheNodeUp")]
+        [LoggerMessage(2, LogLevel.Information, "Redis node {Node} answers again and is back in use (flushed first: {Flushed})", EventName = "RedisNodeUp")]
         public static partial void Admitted(ILogger logger, string node, bool flushed);
 
-        [LoggerMessage(3, LogLevel.Warning, "Cache node {Node} did not answer at start; its keys are cache misses until it does", EventName = "CacheNodeUnreachable")]
+        [LoggerMessage(3, LogLevel.Warning, "Redis node {Node} did not answer at start; its keys are cache misses, and dedup claims go to the next node, until it does", EventName = "RedisNodeUnreachable")]
         public static partial void NotReachable(ILogger logger, string node);
 
-        [LoggerMessage(4, LogLevel.Debug, "Cache node {Node} still does not answer ({Failure})", EventName = "CacheNodeProbeFailed")]
+        [LoggerMessage(4, LogLevel.Debug, "Redis node {Node} still does not answer ({Failure})", EventName = "RedisNodeProbeFailed")]
         public static partial void ProbeFailed(ILogger logger, string node, string failure);
 
-        [LoggerMessage(5, LogLevel.Warning, "Could not create a connection to cache node {Node}", EventName = "CacheNodeConnectFailed")]
+        [LoggerMessage(5, LogLevel.Warning, "Could not create a connection to Redis node {Node}", EventName = "RedisNodeConnectFailed")]
         public static partial void ConnectFailed(ILogger logger, string node, Exception exception);
     }
 }

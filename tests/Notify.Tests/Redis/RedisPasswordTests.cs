@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Notify.Metadata.Cache.Ring;
+using Notify.Metadata.Cache;
 using Notify.Metadata.Model;
+using Notify.Shared.Redis;
 using Notify.Tests.Support;
 using Notify.TestServers;
 
-namespace Notify.Tests.Metadata.Ring;
+namespace Notify.Tests.Redis;
 
 /// <summary>Nodes that require AUTH (as ElastiCache with an auth token) are used with Notify:Redis:Password.</summary>
 public sealed class RedisPasswordTests : IAsyncLifetime

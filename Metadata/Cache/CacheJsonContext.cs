@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Notify.Metadata.Model;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Metadata.Cache;
 
 /// <summary>
 /// Serializers for what the metadata cache holds, generated at build time: the cache is on every publish's

@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Notify.Shared.Redis;
 using StackExchange.Redis;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Metadata.Cache;
 
 /// <summary>
 /// The distributed tier of the metadata cache: each key lives on the ring node that owns it, as JSON, for
@@ -78,12 +79,11 @@ internal sealed partial class RedisRingCache(RedisNodePool pool, IOptions<RedisO
         var lookup = (Keys: Keys(key), Arguments: new[] { FreshMark(), _ttlMilliseconds });
         var reply = await node.RunAsync(lookup, static (database, lookup) =>
             database.ScriptEvaluateAsync(LookupScript, lookup.Keys, lookup.Arguments), cancellationToken);
-        if (!reply.Succeeded)
+        if (!reply.Succeeded || (RedisResult[]?)reply.Value is not { Length: > 0 } parts)
         {
             return CacheLookup<T>.Miss(default);
         }
 
-        var parts = (RedisResult[])reply.Value;
         if (parts.Length > 1)
         {
             return CacheLookup<T>.Miss(Ticket((RedisValue)parts[1]));
@@ -91,7 +91,7 @@ internal sealed partial class RedisRingCache(RedisNodePool pool, IOptions<RedisO
 
         try
         {
-            var value = JsonSerializer.Deserialize((byte[])parts[0], TypeInfo<T>());
+            var value = JsonSerializer.Deserialize((byte[]?)parts[0] ?? [], TypeInfo<T>());
             if (value is not null)
             {
                 return CacheLookup<T>.Hit(value);

@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
 /// The ring's nodes as this process sees them: one connection each, the hash ring that maps keys to
 /// them, and the probe that brings nodes marked down back. One per process, shared by the metadata cache
 /// and the Frontend's dedup store, so each node has one connection and one probe.
 /// </summary>
-internal sealed class RedisNodePool : IDisposable
+public sealed class RedisNodePool : IDisposable
 {
     private readonly HashRing<RedisNode> _ring;
     private readonly ITimer _probe;

@@ -1,7 +1,7 @@
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using Notify.Tests.Support;
 
-namespace Notify.Tests.Metadata.Ring;
+namespace Notify.Tests.Redis;
 
 public sealed class LogThrottleTests
 {

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 using Xunit.Abstractions;
 
-namespace Notify.Tests.Metadata.Ring;
+namespace Notify.Tests.Redis;
 
 /// <summary>The ring's arithmetic, without Redis: spread, movement on membership changes, stability, fall-over.</summary>
 public sealed class HashRingTests(ITestOutputHelper output)

@@ -1,11 +1,12 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Notify.Shared.Configuration;
-using System.ComponentModel.DataAnnotations;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
-/// The distributed cache tier: a ring of Redis nodes (section <c>Notify:Redis</c>). Every process of one
+/// The ring of Redis nodes (section <c>Notify:Redis</c>): the metadata cache's shared tier and, in Aws
+/// mode, where the Frontends keep their dedup claims. Every process of one
 /// installation must list the same nodes (in any order) with the same <see cref="VirtualNodes"/>, or they
 /// disagree on which node owns a key.
 /// </summary>

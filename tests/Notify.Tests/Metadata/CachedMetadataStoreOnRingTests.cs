@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Cache;
-using Notify.Metadata.Cache.Ring;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store.Embedded;
+using Notify.Shared.Redis;
 using Notify.Tests.Support;
 using Notify.TestServers;
 
-namespace Notify.Tests.Metadata.Ring;
+namespace Notify.Tests.Metadata;
 
 /// <summary>
 /// The Aws-mode read path over the real ring, with SQLite standing in for DynamoDB: a Frontend that writes
@@ -17,7 +17,7 @@ namespace Notify.Tests.Metadata.Ring;
 public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixture<RedisRing>, IAsyncLifetime, IDisposable
 {
     // Only a guard against a hang if the held read never gets there.
-    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
 
     private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _clock = new();

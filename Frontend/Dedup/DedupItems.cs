@@ -1,8 +1,8 @@
-namespace Notify.Metadata.Store.DynamoDb;
+namespace Notify.Frontend.Dedup;
 
 /// <summary>
-/// The dedup table's attributes, shared by its definition (created here with the metadata table) and
-/// the Frontend's dedup store. One item per dedup key: the message id that holds it and when it expires.
+/// The dedup table's attributes, shared by its definition (<see cref="DedupTable"/>) and
+/// <see cref="DynamoDbDedupStore"/>. One item per dedup key: the message id that holds it and when it expires.
 /// </summary>
 internal static class DedupItems
 {

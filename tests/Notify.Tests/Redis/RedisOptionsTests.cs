@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Notify.Metadata.Cache.Ring;
+using Notify.Shared.Redis;
 
-namespace Notify.Tests.Metadata.Ring;
+namespace Notify.Tests.Redis;
 
 /// <summary><c>Notify:Redis</c> as bound at start-up: a wrong setting fails with its name and the bad entry.</summary>
 public sealed class RedisOptionsTests

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
 /// The ring's hash: the first 8 bytes (big-endian) of SHA-256 over the UTF-8 text. Every process, on every

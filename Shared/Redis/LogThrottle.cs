@@ -1,4 +1,4 @@
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
 /// Lets one log entry through per interval and counts the others, so a flapping node cannot flood the

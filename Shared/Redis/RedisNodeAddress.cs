@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Notify.Metadata.Cache.Ring;
+namespace Notify.Shared.Redis;
 
 /// <summary>
 /// One ring node as configured. <see cref="Name"/> is what the node is hashed by, so it is normalised
 /// (trimmed, host in lower case) for processes whose settings differ only in spelling.
 /// </summary>
-internal sealed record RedisNodeAddress(string Host, int Port)
+public sealed record RedisNodeAddress(string Host, int Port)
 {
     public string Name { get; } = (Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
 
