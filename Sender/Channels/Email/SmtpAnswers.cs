@@ -51,6 +51,11 @@ internal static class SmtpAnswers
                 };
                 return ProviderAttempt.Transient(status);
 
+            case ServiceNotAuthenticatedException:
+                // 530 to MAIL FROM: the server wants a login (or TLS first) that this server did not give.
+                settings = $"{Credentials}, {Security}";
+                return ProviderAttempt.Transient("smtp:530");
+
             case AuthenticationException:
                 settings = Credentials;
                 return ProviderAttempt.Transient("smtp:535");
@@ -79,7 +84,7 @@ internal static class SmtpAnswers
 
     /// <summary>The exceptions <see cref="Classify"/> knows; anything else is a bug, not an SMTP answer.</summary>
     public static bool IsSmtpFailure(Exception exception) =>
-        exception is SmtpCommandException or AuthenticationException or SslHandshakeException or NotSupportedException
+        exception is SmtpCommandException or ServiceNotAuthenticatedException or AuthenticationException or SslHandshakeException or NotSupportedException
             || IsDroppedConnection(exception);
 
     // The server's reply text: it may name the recipient's mailbox, never the message.

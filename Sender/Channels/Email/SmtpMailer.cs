@@ -52,7 +52,7 @@ internal sealed partial class SmtpMailer(IOptions<EmailOptions> options, PickupF
         catch (Exception ex) when (SmtpAnswers.IsSmtpFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
             // After a refused command MailKit has reset the transaction: the connection serves the next email.
-            reusable = ex is MailKit.Net.Smtp.SmtpCommandException;
+            reusable = ex is MailKit.Net.Smtp.SmtpCommandException or MailKit.ServiceNotAuthenticatedException;
             var attempt = SmtpAnswers.Classify(ex, out var wrongSettings);
             if (wrongSettings is not null)
             {
