@@ -115,7 +115,7 @@ public sealed class MailDevServer : LocalServer
             // Its errors (a mail it failed to parse) print only when verbose; the output is kept in
             // memory and shown only when the server fails, so nothing is noisy.
             "--verbose"];
-        var info = Node("maildev/bin/maildev", arguments);
+        var info = ImplicitTls is null ? Node("maildev/bin/maildev", arguments) : NodeScript("maildev-tls.js", arguments);
 
         // maildev reads every option from MAILDEV_* variables too: one left in the environment (an
         // outgoing host, auto-relay) would have it relay test mail somewhere real.
