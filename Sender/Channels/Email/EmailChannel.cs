@@ -47,6 +47,7 @@ internal sealed class EmailChannel : IDeliveryChannel
         MimeMessage mail;
         try
         {
+            // From was checked at start (EmailOptions.Validate) with this same parser.
             mail = compose(MailboxAddress.Parse(_options.From!));
         }
         catch (ParseException)
@@ -56,7 +57,9 @@ internal sealed class EmailChannel : IDeliveryChannel
                 new DeliveryRefusal("invalid-address", "The endpoint is not a valid email address."));
         }
 
-        using var _ = mail;
-        return await _caller.CallAsync(static (call, token) => call.Mailer.SendAsync(call.Mail, token), (Mailer: _mailer, Mail: mail), cancellationToken);
+        using (mail)
+        {
+            return await _caller.CallAsync(static (call, token) => call.Mailer.SendAsync(call.Mail, token), (Mailer: _mailer, Mail: mail), cancellationToken);
+        }
     }
 }
