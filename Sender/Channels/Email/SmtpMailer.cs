@@ -13,7 +13,7 @@ namespace Notify.Sender.Channels.Email;
 /// </summary>
 internal sealed partial class SmtpMailer(IOptions<EmailOptions> options, PickupFolder pickup, ILogger<SmtpMailer> logger) : IAsyncDisposable
 {
-    private readonly SmtpConnectionPool _pool = new(options.Value);
+    private readonly SmtpConnectionPool _pool = CreatePool(options.Value, logger);
 
     public async Task<ProviderAttempt> SendAsync(MimeMessage mail, CancellationToken cancellationToken)
     {
@@ -69,6 +69,17 @@ internal sealed partial class SmtpMailer(IOptions<EmailOptions> options, PickupF
 
     public ValueTask DisposeAsync() => _pool.DisposeAsync();
 
+    private static SmtpConnectionPool CreatePool(EmailOptions settings, ILogger logger)
+    {
+        if (!string.IsNullOrEmpty(settings.TestOnlyTrustedCertificateSha256))
+        {
+            // Said once, loudly: the setting is for test servers, and a production log should show it is on.
+            Log.TestOnlyCertificateTrusted(logger);
+        }
+
+        return new SmtpConnectionPool(settings);
+    }
+
     private async Task<ProviderAttempt> WriteAsync(MimeMessage mail, string folder, CancellationToken cancellationToken)
     {
         try
@@ -90,6 +101,11 @@ internal sealed partial class SmtpMailer(IOptions<EmailOptions> options, PickupF
     {
         [LoggerMessage(450, LogLevel.Debug, "A pooled SMTP connection was closed by the server ({Reason}); sending on a new one", EventName = "SmtpReconnecting")]
         public static partial void Reconnecting(ILogger logger, string reason);
+
+        [LoggerMessage(452, LogLevel.Warning,
+            "Notify:Email:TestOnlyTrustedCertificateSha256 is set: one SMTP server certificate is accepted without validation; unset it outside tests",
+            EventName = "SmtpTestOnlyCertificateTrusted")]
+        public static partial void TestOnlyCertificateTrusted(ILogger logger);
 
         [LoggerMessage(451, LogLevel.Error,
             "The SMTP server refused this server's settings ({Status}: {Reply}): no email can be sent until {Settings} are right; retrying",

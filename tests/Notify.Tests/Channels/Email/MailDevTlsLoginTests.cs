@@ -42,6 +42,7 @@ public sealed class MailDevTlsLoginTests : IAsyncLifetime, IDisposable
         Assert.Equal(DeliveryResult.Success(1, "SMTP 250"), await email.DeliverAsync(to));
 
         Assert.Equal(2, (await _mail.WaitForEmailsAsync(m => m.To.Contains(to), 2, Patience, "both emails")).Count);
+        Assert.Contains(email.Logs.Entries, e => e.EventName == "SmtpTestOnlyCertificateTrusted");
     }
 
     [Fact]
