@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net.Mail;
+using MimeKit;
 using Notify.Shared.Configuration;
 
 namespace Notify.Shared.Email;
@@ -21,9 +21,42 @@ public sealed class EmailOptions : ProviderChannelOptions, IValidatableObject
     [Range(1, 65_535)]
     public int SmtpPort { get; set; } = 587;
 
-    /// <summary>Upgrade the connection with STARTTLS before sending (credentials never cross in clear).</summary>
-    /// <value>The default is true.</value>
-    public bool EnableSsl { get; set; } = true;
+    /// <summary>How the connection is encrypted: <c>Auto</c>, <c>StartTls</c>, <c>SslOnConnect</c> or <c>None</c>.</summary>
+    /// <value>
+    /// The default is <see cref="EmailSecurity.Auto"/>: implicit TLS on port 465, STARTTLS (required, so
+    /// credentials never cross in clear) on any other port.
+    /// </value>
+    public EmailSecurity? Security { get; set; }
+
+    /// <summary>
+    /// The setting's old name, kept so existing configurations go on working: <c>true</c> is
+    /// <see cref="EmailSecurity.StartTls"/>, <c>false</c> is <see cref="EmailSecurity.None"/>. Setting it
+    /// beside <see cref="Security"/> is refused at start.
+    /// </summary>
+    public bool? EnableSsl { get; set; }
+
+    /// <summary>The encryption in force once <see cref="Security"/> and the old <see cref="EnableSsl"/> are read.</summary>
+    public EmailSecurity EffectiveSecurity => Security ?? EnableSsl switch
+    {
+        true => EmailSecurity.StartTls,
+        false => EmailSecurity.None,
+        null => EmailSecurity.Auto,
+    };
+
+    /// <summary>
+    /// SMTP connections a Sender keeps open and reuses, at most; deliveries beyond it wait for a free one.
+    /// More than <see cref="ProviderChannelOptions.MaxConcurrent"/> are never used.
+    /// </summary>
+    /// <value>The default is 4 (the default <c>MaxConcurrent</c>).</value>
+    [Range(1, 100)]
+    public int MaxConnections { get; set; } = 4;
+
+    /// <summary>
+    /// For tests only: the SHA-256 fingerprint (hex) of one server certificate to accept although its
+    /// chain or name does not validate, such as a test server's self-signed one. Every other certificate
+    /// is validated as usual; unset (the default), none is excused.
+    /// </summary>
+    public string? TestOnlyTrustedCertificateSha256 { get; set; }
 
     /// <summary>The SMTP user name, when the server asks for authentication.</summary>
     public string? Username { get; set; }
@@ -63,10 +96,17 @@ public sealed class EmailOptions : ProviderChannelOptions, IValidatableObject
                 "Notify:Email:From is required when email is enabled: the address emails are sent from, such as notify@example.com.",
                 [nameof(From)]);
         }
-        else if (!MailAddress.TryCreate(From, out _))
+        else if (!MailboxAddress.TryParse(From, out var from) || from.Domain.Length == 0)
         {
             yield return new ValidationResult(
                 $"Notify:Email:From is not a valid address: use notify@example.com or \"Notify <notify@example.com>\".", [nameof(From)]);
+        }
+
+        if (Security is not null && EnableSsl is not null)
+        {
+            yield return new ValidationResult(
+                "Notify:Email:EnableSsl is the old name of Notify:Email:Security: set only Notify:Email:Security (Auto, StartTls, SslOnConnect or None).",
+                [nameof(EnableSsl)]);
         }
 
         if (!string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(Password))

@@ -36,7 +36,7 @@ public abstract partial class EmailTests(Deployment deployment, MailDevServer ma
         ["Notify:Email:PickupDirectory"] = null,
         ["Notify:Email:SmtpHost"] = "127.0.0.1",
         ["Notify:Email:SmtpPort"] = mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Notify:Email:EnableSsl"] = "false",
+        ["Notify:Email:Security"] = "None",
     };
 
     [Fact]

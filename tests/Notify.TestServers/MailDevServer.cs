@@ -20,8 +20,18 @@ public sealed class MailDevServer : LocalServer
     private static readonly HttpClient Http = new();
     private readonly string _mailDirectory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"notify-maildev-{Guid.NewGuid():N}");
 
-    /// <summary>The SMTP port (no TLS, no AUTH): <see cref="LocalServer.Port"/>.</summary>
+    /// <summary>The SMTP port: <see cref="LocalServer.Port"/>; plain unless <see cref="ImplicitTls"/> is set.</summary>
     public int SmtpPort => Port;
+
+    /// <summary>When set, the user name every SMTP client must log in with (with <see cref="IncomingPassword"/>).</summary>
+    /// <remarks>maildev takes AUTH only over TLS: set <see cref="ImplicitTls"/> too.</remarks>
+    public string? IncomingUser { get; init; }
+
+    /// <summary>The password that goes with <see cref="IncomingUser"/>.</summary>
+    public string? IncomingPassword { get; init; }
+
+    /// <summary>When set, SMTP speaks TLS from the first byte (SMTPS) with this certificate's PEM files.</summary>
+    public (string CertificateFile, string KeyFile)? ImplicitTls { get; init; }
 
     /// <summary>The port of maildev's web UI and REST API.</summary>
     public int WebPort { get; private set; }
@@ -95,15 +105,17 @@ public sealed class MailDevServer : LocalServer
         }
 
         Directory.CreateDirectory(_mailDirectory);
-        var info = Node("maildev/bin/maildev",
+        string[] arguments = [
             "--smtp", port.ToString(CultureInfo.InvariantCulture),
             "--web", WebPort.ToString(CultureInfo.InvariantCulture),
             // --ip binds SMTP only; the web server follows it unless told, so both are said.
             "--ip", "127.0.0.1", "--web-ip", "127.0.0.1",
             "--mail-directory", _mailDirectory,
+            .. IncomingOptions(),
             // Its errors (a mail it failed to parse) print only when verbose; the output is kept in
             // memory and shown only when the server fails, so nothing is noisy.
-            "--verbose");
+            "--verbose"];
+        var info = ImplicitTls is null ? Node("maildev/bin/maildev", arguments) : NodeScript("maildev-tls.js", arguments);
 
         // maildev reads every option from MAILDEV_* variables too: one left in the environment (an
         // outgoing host, auto-relay) would have it relay test mail somewhere real.
@@ -113,6 +125,26 @@ public sealed class MailDevServer : LocalServer
         }
 
         return info;
+    }
+
+    private IEnumerable<string> IncomingOptions()
+    {
+        if (IncomingUser is not null)
+        {
+            yield return "--incoming-user";
+            yield return IncomingUser;
+            yield return "--incoming-pass";
+            yield return IncomingPassword ?? "";
+        }
+
+        if (ImplicitTls is var (certificate, key))
+        {
+            yield return "--incoming-secure";
+            yield return "--incoming-cert";
+            yield return certificate;
+            yield return "--incoming-key";
+            yield return key;
+        }
     }
 
     /// <inheritdoc/>

@@ -47,7 +47,7 @@ public sealed record ReceivedEmail(
 
     // maildev's parser turns the line breaks of the transport into \n but keeps a CRLF that was encoded
     // (=0D=0A, or inside base64), so one body can mix both; and the CRLF that SMTP's final "." needs
-    // (System.Net.Mail adds one more) comes back as trailing line breaks the sender never wrote.
+    // comes back as trailing line breaks the sender never wrote.
     // (ReplaceLineEndings would also rewrite U+2028, NEL and form feeds, which are content.)
     private static string? Body(string? body) => body?.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
 

@@ -1,5 +1,5 @@
-using System.Net.Mail;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using Notify.Metadata.Model;
 using Notify.Sender.Channels.Providers;
 using Notify.Shared.Email;
@@ -36,7 +36,7 @@ internal sealed class EmailChannel : IDeliveryChannel
     public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
         SendAsync(from => _composer.Confirmation(subscription, from), cancellationToken);
 
-    private async Task<DeliveryResult> SendAsync(Func<MailAddress, MailMessage> compose, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> SendAsync(Func<MailboxAddress, MimeMessage> compose, CancellationToken cancellationToken)
     {
         if (_options.WhyDisabled is { } disabled)
         {
@@ -44,7 +44,22 @@ internal sealed class EmailChannel : IDeliveryChannel
             return DeliveryResult.GaveUp(0, disabled, "channel-off");
         }
 
-        using var mail = compose(new MailAddress(_options.From!));
-        return await _caller.CallAsync(static (call, token) => call.Mailer.SendAsync(call.Mail, token), (Mailer: _mailer, Mail: mail), cancellationToken);
+        MimeMessage mail;
+        try
+        {
+            // From was checked at start (EmailOptions.Validate) with this same parser.
+            mail = compose(MailboxAddress.Parse(_options.From!));
+        }
+        catch (ParseException)
+        {
+            // The Frontend checks addresses when subscribing; one stored before it checked as it does now.
+            return DeliveryResult.GaveUp(0, "not a valid email address", "invalid-address",
+                new DeliveryRefusal("invalid-address", "The endpoint is not a valid email address."));
+        }
+
+        using (mail)
+        {
+            return await _caller.CallAsync(static (call, token) => call.Mailer.SendAsync(call.Mail, token), (Mailer: _mailer, Mail: mail), cancellationToken);
+        }
     }
 }

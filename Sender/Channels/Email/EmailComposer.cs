@@ -1,6 +1,6 @@
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Text;
+using MimeKit;
+using MimeKit.Text;
 using Notify.Metadata.Model;
 using Notify.Shared.Links;
 using Notify.Shared.Messages;
@@ -22,7 +22,7 @@ internal sealed class EmailComposer(PublicLinks links)
 
     public static string ConfirmationSubject(string topic) => $"Confirm your subscription to {topic}";
 
-    public MailMessage Notification(Notification notification, Subscription subscription, MailAddress from)
+    public MimeMessage Notification(Notification notification, Subscription subscription, MailboxAddress from)
     {
         var unsubscribe = links.UnsubscribeUrl(subscription.Id, subscription.UnsubscribeToken).AbsoluteUri;
         var body = new StringBuilder()
@@ -33,16 +33,16 @@ internal sealed class EmailComposer(PublicLinks links)
             .ToString();
 
         var mail = Create(from, subscription.Endpoint, notification.Subject ?? DefaultSubject(notification.Topic), body);
+        mail.MessageId = $"{notification.MessageId}.{subscription.Id}@{from.Domain}";
         mail.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
         mail.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        mail.Headers.Add("List-Id", $"{notification.Topic} <{notification.Topic}.{from.Host}>");
-        mail.Headers.Add("Message-ID", $"<{notification.MessageId}.{subscription.Id}@{from.Host}>");
+        mail.Headers.Add("List-Id", $"{notification.Topic} <{notification.Topic}.{from.Domain}>");
         mail.Headers.Add("X-Notify-Message-Id", notification.MessageId);
         mail.Headers.Add("X-Notify-Topic", notification.Topic);
         return mail;
     }
 
-    public MailMessage Confirmation(Subscription subscription, MailAddress from)
+    public MimeMessage Confirmation(Subscription subscription, MailboxAddress from)
     {
         var confirm = links.ConfirmUrl(subscription.Id, subscription.ConfirmToken).AbsoluteUri;
         var body = new StringBuilder()
@@ -52,43 +52,40 @@ internal sealed class EmailComposer(PublicLinks links)
             .ToString();
 
         var mail = Create(from, subscription.Endpoint, ConfirmationSubject(subscription.Topic), body);
-        mail.Headers.Add("Message-ID", $"<confirmation-{subscription.Id}@{from.Host}>");
+        mail.MessageId = $"confirmation-{subscription.Id}@{from.Domain}";
         return mail;
     }
 
     /// <summary>
     /// 7bit when the body is plain ASCII in lines SMTP carries as they are (the confirmation, most
     /// notifications): the raw mail, and an <c>.eml</c> file, then show every link whole on its line, ready
-    /// to copy. Anything else is quoted-printable, which keeps the text readable too; base64, the default
-    /// for UTF-8, would hide it all.
+    /// to copy. Anything else is quoted-printable, which keeps the text readable too; base64, which MimeKit
+    /// may choose for UTF-8, would hide it all.
     /// </summary>
-    internal static TransferEncoding TransferEncodingFor(string body)
+    internal static ContentEncoding TransferEncodingFor(string body)
     {
         const int MaxLineLength = 998; // RFC 5322 section 2.1.1, without the CRLF
         foreach (var line in body.Split("\r\n"))
         {
             if (line.Length > MaxLineLength || line.Any(c => c is not ('\t' or (>= ' ' and <= '~'))))
             {
-                return TransferEncoding.QuotedPrintable;
+                return ContentEncoding.QuotedPrintable;
             }
         }
 
-        return TransferEncoding.SevenBit;
+        return ContentEncoding.SevenBit;
     }
 
-    private static MailMessage Create(MailAddress from, string to, string subject, string body)
+    private static MimeMessage Create(MailboxAddress from, string to, string subject, string body)
     {
         // Mail lines end in CRLF (RFC 5322), whatever the publisher sent.
         body = body.ReplaceLineEndings("\r\n");
-        var mail = new MailMessage(from, new MailAddress(to))
-        {
-            Subject = subject,
-            SubjectEncoding = Encoding.UTF8,
-            Body = body,
-            BodyEncoding = Encoding.UTF8,
-            BodyTransferEncoding = TransferEncodingFor(body),
-            IsBodyHtml = false,
-        };
+        var text = new TextPart(TextFormat.Plain) { ContentTransferEncoding = TransferEncodingFor(body) };
+        text.SetText(Encoding.UTF8, body);
+
+        var mail = new MimeMessage { Subject = subject, Body = text };
+        mail.From.Add(from);
+        mail.To.Add(MailboxAddress.Parse(to));
 
         // Automatic mail: out-of-office replies must not answer it (RFC 3834).
         mail.Headers.Add("Auto-Submitted", "auto-generated");

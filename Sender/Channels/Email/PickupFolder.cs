@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net.Mail;
+using MimeKit;
 
 namespace Notify.Sender.Channels.Email;
 
@@ -14,21 +14,22 @@ internal sealed class PickupFolder(TimeProvider timeProvider)
 {
     private const string Staging = ".writing";
 
+    // As on the wire: lines end in CRLF (RFC 5322), whatever the platform.
+    private static readonly FormatOptions Format = CreateFormat();
+
     private readonly Lock _naming = new();
     private long _sequence;
 
-    public async Task WriteAsync(MailMessage mail, string folder, CancellationToken cancellationToken)
+    public async Task WriteAsync(MimeMessage mail, string folder, CancellationToken cancellationToken)
     {
-        // System.Net.Mail names pickup files with a GUID; a folder of its own per email shows which file is ours.
-        var staging = Directory.CreateDirectory(Path.Combine(folder, Staging, Guid.NewGuid().ToString("N"))).FullName;
+        var staging = Directory.CreateDirectory(Path.Combine(folder, Staging)).FullName;
+        var written = Path.Combine(staging, $"{Guid.NewGuid():N}.eml");
         try
         {
-            using (var client = new SmtpClient { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = staging })
+            await using (var file = new FileStream(written, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
             {
-                await client.SendMailAsync(mail, cancellationToken);
+                await mail.WriteToAsync(Format, file, cancellationToken);
             }
-
-            var written = Directory.GetFiles(staging).Single();
 
             // Named and moved in one step, so the folder's files appear in the order of their names.
             lock (_naming)
@@ -38,22 +39,28 @@ internal sealed class PickupFolder(TimeProvider timeProvider)
         }
         finally
         {
-            Directory.Delete(staging, recursive: true);
+            File.Delete(written);
         }
     }
 
-    private string NextName(MailMessage mail)
+    private string NextName(MimeMessage mail)
     {
         var time = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'.'fff'Z'", CultureInfo.InvariantCulture);
         return $"{time}-{++_sequence:D6}-{Label(mail)}.eml";
     }
 
     /// <summary>The local part of the Message-ID (Notify's ids), kept to characters every file system takes.</summary>
-    private static string Label(MailMessage mail)
+    private static string Label(MimeMessage mail)
     {
-        var id = mail.Headers["Message-ID"]?.Trim('<', '>', ' ') ?? "";
-        var local = id.Split('@')[0];
+        var local = (mail.MessageId ?? "").Split('@')[0];
         var safe = new string([.. local.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_')]);
         return safe.Length > 0 ? safe : "email";
+    }
+
+    private static FormatOptions CreateFormat()
+    {
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        return format;
     }
 }

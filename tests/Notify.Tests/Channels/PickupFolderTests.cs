@@ -1,7 +1,7 @@
-using System.Net.Mail;
-using System.Net.Mime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using Notify.Metadata.Model;
 using Notify.Sender.Channels.Email;
 using Notify.Sender.Channels.Providers;
@@ -16,7 +16,7 @@ namespace Notify.Tests.Channels;
 /// <summary>The <c>.eml</c> files of <c>Notify:Email:PickupDirectory</c>, read as a person reads them.</summary>
 public sealed class PickupFolderTests : IDisposable
 {
-    private static readonly MailAddress From = new("notify@localhost");
+    private static readonly MailboxAddress From = MailboxAddress.Parse("notify@localhost");
 
     private readonly TempDirectory _folder = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 9, 59, 59, 998, TimeSpan.Zero));
@@ -27,11 +27,12 @@ public sealed class PickupFolderTests : IDisposable
     public PickupFolderTests()
     {
         _composer = new EmailComposer(new PublicLinks(Options.Create(new NotifyOptions { PublicBaseUrl = new Uri("http://localhost:5080") }), _services));
-        _mailer = new SmtpMailer(Options.Create(new EmailOptions { PickupDirectory = _folder.Path, From = From.Address }), new PickupFolder(_clock));
+        _mailer = new SmtpMailer(Options.Create(new EmailOptions { PickupDirectory = _folder.Path, From = From.Address }), new PickupFolder(_clock), NullLogger<SmtpMailer>.Instance);
     }
 
     public void Dispose()
     {
+        _mailer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _services.Dispose();
         _folder.Dispose();
     }
@@ -63,20 +64,42 @@ public sealed class PickupFolderTests : IDisposable
             $"To unsubscribe, open: http://localhost:5080/v1/subscriptions/01JNOTIFY/unsubscribe?token={subscription.UnsubscribeToken}", lines);
     }
 
+    [Fact]
+    public async Task Notification_InThePickupFolder_CarriesItsListHeadersAndMessageId_InCrlfLines()
+    {
+        var subscription = Subscription("01JHEADERS", "dev@example.com");
+        using var mail = _composer.Notification(Notification("m-7", "Zoë's order\nshipped"), subscription, From);
+
+        await SendAsync(mail);
+
+        var file = Assert.Single(Directory.GetFiles(_folder.Path));
+        var text = await File.ReadAllTextAsync(file);
+        Assert.DoesNotContain("\n", text.Replace("\r\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var lines = text.Split("\r\n");
+        Assert.Contains("Content-Transfer-Encoding: quoted-printable", lines);
+        var headers = (await MimeMessage.LoadAsync(file)).Headers;
+        Assert.Equal($"<http://localhost:5080/v1/subscriptions/01JHEADERS/unsubscribe?token={subscription.UnsubscribeToken}>", headers["List-Unsubscribe"]?.Trim());
+        Assert.Equal("List-Unsubscribe=One-Click", headers["List-Unsubscribe-Post"]);
+        Assert.Equal("orders <orders.localhost>", headers["List-Id"]);
+        Assert.Equal("<m-7.01JHEADERS@localhost>", headers["Message-ID"]);
+        Assert.Equal("auto-generated", headers["Auto-Submitted"]);
+        Assert.Contains("Zo=C3=AB's order", lines);
+    }
+
     [Theory]
     [InlineData("plain ASCII\nin two lines", "SevenBit")]
     [InlineData("Zoë's order", "QuotedPrintable")]
     [InlineData("a control character \u0007", "QuotedPrintable")]
     public void TransferEncoding_IsSevenBitOnlyForPlainAscii(string body, string expected)
     {
-        Assert.Equal(Enum.Parse<TransferEncoding>(expected), EmailComposer.TransferEncodingFor(body.ReplaceLineEndings("\r\n")));
+        Assert.Equal(Enum.Parse<ContentEncoding>(expected), EmailComposer.TransferEncodingFor(body.ReplaceLineEndings("\r\n")));
     }
 
     [Fact]
     public void TransferEncoding_ForALineLongerThanSmtpCarries_IsQuotedPrintable()
     {
-        Assert.Equal(TransferEncoding.SevenBit, EmailComposer.TransferEncodingFor(new string('a', 998)));
-        Assert.Equal(TransferEncoding.QuotedPrintable, EmailComposer.TransferEncodingFor(new string('a', 999)));
+        Assert.Equal(ContentEncoding.SevenBit, EmailComposer.TransferEncodingFor(new string('a', 998)));
+        Assert.Equal(ContentEncoding.QuotedPrintable, EmailComposer.TransferEncodingFor(new string('a', 999)));
     }
 
     [Fact]
@@ -107,7 +130,7 @@ public sealed class PickupFolderTests : IDisposable
         Assert.Empty(Directory.GetDirectories(Path.Combine(_folder.Path, ".writing")));
     }
 
-    private async Task SendAsync(MailMessage mail)
+    private async Task SendAsync(MimeMessage mail)
     {
         var attempt = await _mailer.SendAsync(mail, CancellationToken.None);
         Assert.Equal((ProviderOutcome.Accepted, "written to the pickup directory"), (attempt.Outcome, attempt.Status));

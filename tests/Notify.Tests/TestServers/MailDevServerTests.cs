@@ -1,6 +1,8 @@
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Text;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using MimeKit.Text;
 using Notify.TestServers;
 
 namespace Notify.Tests.TestServers;
@@ -15,15 +17,17 @@ public sealed class MailDevServerTests(MailDevServer mail) : IClassFixture<MailD
     {
         var id = Guid.NewGuid().ToString("N");
         var unsubscribe = $"<https://notify.example.com/unsubscribe?token={new string('a', 80)}>, <mailto:unsubscribe@example.com?subject={id}>";
-        using var message = new MailMessage(new MailAddress("sender@example.com", "Notify Sender"), new MailAddress($"{id}@example.com", "Zoë Ünïcode"))
+        using var message = new MimeMessage
         {
             Subject = $"Grüße {id}: a subject long enough to be split over several encoded words by the client",
-            // Long enough for quoted-printable soft line breaks; a literal '=' and CRLFs inside.
-            Body = $"Hello Zoë, a line long enough that quoted-printable has to break it softly, with 1+1=2 in it.\r\nSecond line {id}\r\n",
-            BodyEncoding = Encoding.UTF8,
-            BodyTransferEncoding = TransferEncoding.QuotedPrintable,
         };
-        message.To.Add("second@example.com");
+        message.From.Add(new MailboxAddress("Notify Sender", "sender@example.com"));
+        message.To.Add(new MailboxAddress("Zoë Ünïcode", $"{id}@example.com"));
+        message.To.Add(MailboxAddress.Parse("second@example.com"));
+        // Long enough for quoted-printable soft line breaks; a literal '=' and CRLFs inside.
+        var text = new TextPart(TextFormat.Plain) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        text.SetText(Encoding.UTF8, $"Hello Zoë, a line long enough that quoted-printable has to break it softly, with 1+1=2 in it.\r\nSecond line {id}\r\n");
+        message.Body = text;
         message.Headers.Add("List-Unsubscribe", unsubscribe);
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         message.Headers.Add("X-Notify-Tag", "one");
@@ -48,9 +52,8 @@ public sealed class MailDevServerTests(MailDevServer mail) : IClassFixture<MailD
     public async Task A_mail_with_text_and_html_alternatives_comes_back_with_both()
     {
         var id = Guid.NewGuid().ToString("N");
-        using var message = new MailMessage("sender@example.com", $"{id}@example.com", $"Both {id}", "Plain ünï text\r\nline two");
-        message.BodyEncoding = Encoding.UTF8;
-        message.AlternateViews.Add(AlternateView.CreateAlternateViewFromString("<p>Html <b>ünï</b></p>", Encoding.UTF8, MediaTypeNames.Text.Html));
+        using var message = Message($"{id}@example.com", $"Both {id}");
+        message.Body = new BodyBuilder { TextBody = "Plain ünï text\r\nline two", HtmlBody = "<p>Html <b>ünï</b></p>" }.ToMessageBody();
         await SendAsync(message);
 
         var received = await mail.WaitForEmailAsync(m => m.Subject == $"Both {id}", Timeout, "the mail");
@@ -63,9 +66,11 @@ public sealed class MailDevServerTests(MailDevServer mail) : IClassFixture<MailD
     public async Task An_html_only_mail_has_empty_text_and_a_bcc_only_mail_no_to()
     {
         var id = Guid.NewGuid().ToString("N");
-        using var html = new MailMessage("sender@example.com", $"{id}@example.com", $"Html {id}", "<p>only html</p>") { IsBodyHtml = true };
-        using var bcc = new MailMessage { From = new MailAddress("sender@example.com"), Subject = $"Bcc {id}", Body = "hidden" };
-        bcc.Bcc.Add($"{id}-bcc@example.com");
+        using var html = Message($"{id}@example.com", $"Html {id}");
+        html.Body = new TextPart(TextFormat.Html) { Text = "<p>only html</p>" };
+        using var bcc = Message(null, $"Bcc {id}");
+        bcc.Bcc.Add(MailboxAddress.Parse($"{id}-bcc@example.com"));
+        bcc.Body = new TextPart(TextFormat.Plain) { Text = "hidden" };
         await SendAsync(html);
         await SendAsync(bcc);
 
@@ -82,7 +87,8 @@ public sealed class MailDevServerTests(MailDevServer mail) : IClassFixture<MailD
     [Fact]
     public async Task DeleteAll_forgets_every_mail_and_a_wait_that_times_out_says_what_it_waited_for()
     {
-        using var message = new MailMessage("sender@example.com", "someone@example.com", "to be deleted", "x");
+        using var message = Message("someone@example.com", "to be deleted");
+        message.Body = new TextPart(TextFormat.Plain) { Text = "x" };
         await SendAsync(message);
         await mail.WaitForEmailAsync(m => m.Subject == "to be deleted", Timeout, "the mail");
 
@@ -95,9 +101,23 @@ public sealed class MailDevServerTests(MailDevServer mail) : IClassFixture<MailD
         Assert.Contains("0 mail(s) received", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task SendAsync(MailMessage message)
+    private static MimeMessage Message(string? to, string subject)
     {
-        using var smtp = new SmtpClient("127.0.0.1", mail.SmtpPort);
-        await smtp.SendMailAsync(message);
+        var message = new MimeMessage { Subject = subject };
+        message.From.Add(MailboxAddress.Parse("sender@example.com"));
+        if (to is not null)
+        {
+            message.To.Add(MailboxAddress.Parse(to));
+        }
+
+        return message;
+    }
+
+    private async Task SendAsync(MimeMessage message)
+    {
+        using var smtp = new SmtpClient();
+        await smtp.ConnectAsync("127.0.0.1", mail.SmtpPort, SecureSocketOptions.None);
+        await smtp.SendAsync(message);
+        await smtp.DisconnectAsync(quit: true);
     }
 }
