@@ -27,7 +27,9 @@ public sealed class DedupServiceExtensionsTests
         builder.AddNotifyMetadata();
         builder.Services.AddNotifyDedup(builder.Configuration);
 
-        Assert.Equal(store, Assert.Single(builder.Services, d => d.ServiceType == typeof(IDedupStore)).ImplementationType);
+        // One dedup store; the DynamoDB one is registered as itself and wrapped in its outage guard.
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(IDedupStore));
+        Assert.Contains(builder.Services, d => d.ServiceType == store || d.ImplementationType == store);
         // The metadata cache and the dedup store share one pool: one connection and one probe per node.
         Assert.Equal(nodes is null ? 0 : 1, builder.Services.Count(d => d.ServiceType == typeof(RedisNodePool)));
         using var services = builder.Services.BuildServiceProvider();
