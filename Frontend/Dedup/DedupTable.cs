@@ -6,7 +6,7 @@ using Notify.Shared.Configuration;
 namespace Notify.Frontend.Dedup;
 
 /// <summary>
-/// The dedup table, <c>{ResourcePrefix}dedup</c>, as Notify creates it (the cdk app must declare the same):
+/// The dedup table, <c>{ResourcePrefix}dedup</c>, as Notify creates it (infrastructure that creates it must declare the same):
 /// one item per dedup key (<see cref="DedupItems"/>), on-demand billing like the metadata table, and TTL on
 /// <see cref="DedupItems.ExpiresAt"/>. Registered for the start-up check of Aws mode's tables
 /// (<see cref="DynamoDbTables"/>) when the dedup store is DynamoDB's.

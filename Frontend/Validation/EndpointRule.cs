@@ -1,5 +1,5 @@
-using System.Net.Mail;
 using System.Text.RegularExpressions;
+using MimeKit;
 using Notify.Metadata.Model;
 
 namespace Notify.Frontend.Validation;
@@ -61,17 +61,18 @@ internal static partial class EndpointRule
     {
         normalized = endpoint;
         if (endpoint.Length > Limits.EmailMaxLength
-            || !MailAddress.TryCreate(endpoint, out var address)
+            // MimeKit's parser, the one the email channel sends with: what is accepted here can be sent.
+            || !MailboxAddress.TryParse(endpoint, out var address)
             || address.Address != endpoint
-            || !address.Host.Contains('.', StringComparison.Ordinal)
-            || address.Host.StartsWith('.')
-            || address.Host.EndsWith('.'))
+            || !address.Domain.Contains('.', StringComparison.Ordinal)
+            || address.Domain.StartsWith('.')
+            || address.Domain.EndsWith('.'))
         {
             return "The endpoint is not a valid email address; use a plain address such as alice@example.com.";
         }
 
         // The domain part is case-insensitive; the local part is kept as given (RFC 5321).
-        normalized = $"{address.User}@{address.Host.ToLowerInvariant()}";
+        normalized = $"{address.LocalPart}@{address.Domain.ToLowerInvariant()}";
         return null;
     }
 

@@ -28,7 +28,7 @@ public sealed class AwsOptions
 
     /// <summary>
     /// Create the tables and the queue at start-up when they are missing. Turn off in production when
-    /// the infrastructure (the cdk app) owns them and Notify's role may not create resources.
+    /// the infrastructure owns them and Notify's role may not create resources.
     /// </summary>
     /// <value>The default is true.</value>
     public bool CreateResources { get; set; } = true;

@@ -4,7 +4,7 @@ using Polly.Retry;
 namespace Notify.Shared.Resilience;
 
 /// <summary>
-/// Builds every retry pipeline in Notify (webhooks, email, SMS) the same way: an outer retry on Polly's
+/// Builds every retry pipeline in Notify (webhooks, email, SMS, SQS batch entries SQS failed on its side) the same way: an outer retry on Polly's
 /// own exponential backoff with jitter (<see cref="DelayBackoffType.Exponential"/>, <c>UseJitter</c>,
 /// capped at MaxDelay), around an inner per-attempt timeout. When a failed result carries the server's
 /// <c>Retry-After</c>, that wait replaces Polly's, capped at MaxDelay too, since Polly leaves what a

@@ -43,7 +43,7 @@ internal sealed partial class DynamoDbTables(IAmazonDynamoDB client, IOptions<Aw
             {
                 throw new InvalidOperationException(
                     $"The DynamoDB table '{table}' does not exist, and Notify:Aws:CreateResources is false, so Notify does not create it. " +
-                    "Create the table (the cdk app does), check Notify:Aws:ResourcePrefix and Notify:Aws:Region, or set Notify:Aws:CreateResources=true.");
+                    "Create the table (once with Notify:Aws:CreateResources=true, or by hand as the README's 'Running in Aws mode' says), check Notify:Aws:ResourcePrefix and Notify:Aws:Region, or set Notify:Aws:CreateResources=true.");
             }
 
             try

@@ -5,10 +5,10 @@ using Notify.Shared.Configuration;
 namespace Notify.Metadata.Store.DynamoDb;
 
 /// <summary>
-/// The metadata table as Notify creates it (the cdk app must declare the same), and the check that an
+/// The metadata table as Notify creates it (infrastructure that creates it must declare the same), and the check that an
 /// existing table fits what Notify needs. On demand billing: the load is spiky (publishes) and small
 /// (metadata), and no capacity has to be planned per installation. <see cref="DynamoDbTables"/> enables
-/// TTL afterwards on <see cref="MetadataKeys.TimeToLive"/> (the cdk app declares it as the TTL attribute).
+/// TTL afterwards on <see cref="MetadataKeys.TimeToLive"/> (infrastructure that creates the table declares it as the TTL attribute).
 /// </summary>
 internal static class TableDefinitions
 {
@@ -55,7 +55,7 @@ internal static class TableDefinitions
 
     /// <summary>
     /// What an existing table lacks that <paramref name="expected"/> needs (key schema, indexes), or
-    /// null when it fits: a table made by hand or by an older cdk app fails at start-up, not at the first query.
+    /// null when it fits: a table made by hand with another layout fails at start-up, not at the first query.
     /// </summary>
     public static string? Mismatch(CreateTableRequest expected, TableDescription actual)
     {

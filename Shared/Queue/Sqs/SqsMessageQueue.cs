@@ -5,6 +5,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging;
 using Notify.Shared.Dependencies;
+using Notify.Shared.Resilience;
 using Polly;
 using Polly.Retry;
 
@@ -49,7 +50,7 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
     private readonly SqsQueueSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<SqsMessageQueue> _logger;
-    private readonly ResiliencePipeline _entryRetry;
+    private readonly ResiliencePipeline<bool> _entryRetry;
     private readonly Lock _resolveLock = new();
 
     private string? _queueUrl;
@@ -64,27 +65,22 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
 
         // Entries SQS failed on its side (SenderFault=false) are sent again; the request as a whole
         // succeeded, so the SDK's retries never see them.
-        var entryRetry = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
-        if (settings.EntryRetries > 0)
-        {
-            entryRetry.AddRetry(new RetryStrategyOptions
+        _entryRetry = RetryPipeline.Build(
+            new RetryPipelineOptions<bool>
             {
-                MaxRetryAttempts = settings.EntryRetries,
-                Delay = settings.EntryRetryBaseDelay,
+                Name = "Notify.Sqs.FailedEntries",
+                MaxAttempts = settings.EntryRetries + 1,
+                BaseDelay = settings.EntryRetryBaseDelay,
                 MaxDelay = settings.EntryRetryMaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<SqsBatchEntryException>(e => e.Failures.All(f => !f.SenderFault)),
+                ShouldRetry = static outcome => outcome.Exception is SqsBatchEntryException entries && entries.Failures.All(f => !f.SenderFault),
                 OnRetry = args =>
                 {
                     var failures = ((SqsBatchEntryException)args.Outcome.Exception!).Failures;
                     Log.RetryingFailedEntries(_logger, failures.Count, failures[0].Code, args.AttemptNumber + 1, args.RetryDelay);
                     return default;
                 },
-            });
-        }
-
-        _entryRetry = entryRetry.Build();
+            },
+            timeProvider);
     }
 
     public string QueueName => _settings.QueueName;
@@ -305,7 +301,7 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
         }
         catch (AmazonSQSException exception) when (IsQueueAttributeConflict(exception))
         {
-            // Created by someone else (the cdk app) with other attributes: theirs stand.
+            // Created by someone else (the infrastructure's owner) with other attributes: theirs stand.
             var url = await GetUrlAsync(name, cancellationToken);
             Log.QueueHasOtherAttributes(_logger, name, exception.Message);
             return url;
@@ -346,7 +342,7 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
 
     private string MissingQueueAdvice() => _settings.CreateResources
         ? "Notify:Aws:CreateResources is on, and the queue was there when Notify started: it has been deleted since. Restart Notify to create it again."
-        : "Notify:Aws:CreateResources is off, so Notify does not create it: create it (the cdk app does), or set Notify:Aws:CreateResources to true.";
+        : "Notify:Aws:CreateResources is off, so Notify does not create it: create it with MaximumMessageSize=1048576 (as the README's 'Running in Aws mode' says), or set Notify:Aws:CreateResources to true.";
 
     private async Task SendChunkAsync(string url, List<(SendMessageBatchRequestEntry Entry, string MessageId)> chunk, CancellationToken cancellationToken)
     {
@@ -359,7 +355,7 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
                 var failures = Failures(request.Entries, response);
                 if (failures.Count == 0)
                 {
-                    return;
+                    return true;
                 }
 
                 var failedIds = failures.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
