@@ -1,4 +1,3 @@
-using Amazon;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Notify.Shared.Configuration;
@@ -15,34 +14,11 @@ internal static class SqsClientFactory
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
-    // Standard mode (exponential backoff with jitter, a retry quota, throttling and 5xx and connection
-    // errors retried) with 3 retries rather than the SDK's legacy default of up to 10: measured here, 10
-    // retries held a DynamoDB call 1 min 44 s against a refused connection. After three the caller gets
-    // DependencyUnavailableException (a 503) and retries on its own schedule. The SDK's retries are the
-    // only ones around an SQS call; the queue resends only the batch entries SQS itself failed.
-    private const int MaxRetries = 3;
-
     public static AmazonSQSClient Create(AwsOptions options, AWSCredentials? credentials = null)
     {
-        var config = new AmazonSQSConfig
-        {
-            Timeout = RequestTimeout,
-            ConnectTimeout = ConnectTimeout,
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = MaxRetries,
-        };
-
-        if (options.SqsServiceUrl is { } serviceUrl)
-        {
-            // A local server (moto) or a VPC endpoint: the region still names the signing scope.
-            config.ServiceURL = serviceUrl.AbsoluteUri;
-            config.AuthenticationRegion = options.Region;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
-        }
-
+        // The SDK's retries (AwsClientSettings) cover whole requests; the queue itself resends only the
+        // batch entries SQS failed on its side, which a successful request's retries never see.
+        var config = AwsClientSettings.Apply(new AmazonSQSConfig(), options, options.SqsServiceUrl, RequestTimeout, ConnectTimeout);
         return credentials is null ? new AmazonSQSClient(config) : new AmazonSQSClient(credentials, config);
     }
 }
