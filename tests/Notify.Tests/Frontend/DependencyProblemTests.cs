@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Notify.Frontend.Errors;
 using Notify.Shared.Dependencies;
 
@@ -16,7 +14,7 @@ public sealed class DependencyProblemTests
     [InlineData(DependencyNames.DataFiles)]
     public async Task DependencyUnavailable_IsAnswered503_WithRetryAfter_NamingTheDependency(string dependency)
     {
-        var (context, problem) = await AnswerAsync(new DependencyUnavailableException(dependency, "connection refused", new HttpRequestException("connection refused")));
+        var (context, problem) = await ProblemHandlerRun.AnswerAsync(new DependencyUnavailableException(dependency, "connection refused", new HttpRequestException("connection refused")));
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
         Assert.Equal("1", context.Response.Headers.RetryAfter);
@@ -26,23 +24,9 @@ public sealed class DependencyProblemTests
     [Fact]
     public async Task AClientsOwnException_ThatNoStoreTranslated_IsA500()
     {
-        var (context, _) = await AnswerAsync(new HttpRequestException("Connection refused"));
+        var (context, _) = await ProblemHandlerRun.AnswerAsync(new HttpRequestException("Connection refused"));
 
         Assert.Equal(StatusCodes.Status500InternalServerError, context.Response.StatusCode);
         Assert.False(context.Response.Headers.ContainsKey("Retry-After"));
-    }
-
-    private static async Task<(HttpContext Context, JsonElement Problem)> AnswerAsync(Exception exception)
-    {
-        await using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
-        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
-        var context = new DefaultHttpContext { RequestServices = services };
-        context.Response.Body = new MemoryStream();
-
-        Assert.True(await handler.TryHandleAsync(context, exception, default));
-
-        context.Response.Body.Position = 0;
-        using var problem = await JsonDocument.ParseAsync(context.Response.Body);
-        return (context, problem.RootElement.Clone());
     }
 }
