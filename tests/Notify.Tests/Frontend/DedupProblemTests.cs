@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Notify.Frontend.Dedup;
 using Notify.Frontend.Errors;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Notify.Frontend.Errors;
 using Notify.Shared.Dependencies;
