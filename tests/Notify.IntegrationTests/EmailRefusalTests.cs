@@ -77,23 +77,10 @@ public sealed class EmailRefusalTests : IAsyncLifetime
         Assert.Contains("Notify:Email:From", _notify.Logs, StringComparison.Ordinal);
     }
 
-    private async Task<JsonElement> LastDeliveryErrorAsync(string id)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var subscription = await NotifyClient.ExpectJsonAsync(await _notify.Client.Http.GetAsync($"v1/subscriptions/{id}"), 200);
-            if (subscription.TryGetProperty("lastDeliveryError", out var error) && error.ValueKind == JsonValueKind.Object)
-            {
-                return error;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for the subscription's lastDeliveryError: {subscription}\n{_notify.Logs}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private async Task<JsonElement> LastDeliveryErrorAsync(string id) =>
+        (await _notify.PollAsync(
+            $"v1/subscriptions/{id}",
+            s => s.TryGetProperty("lastDeliveryError", out var error) && error.ValueKind == JsonValueKind.Object,
+            "the subscription's lastDeliveryError",
+            Patience)).GetProperty("lastDeliveryError");
 }

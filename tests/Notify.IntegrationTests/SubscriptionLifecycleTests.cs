@@ -246,25 +246,8 @@ public abstract class SubscriptionLifecycleTests(Deployment deployment) : IAsync
         return ids;
     }
 
-    private async Task<JsonElement> PollAsync(string path, Func<JsonElement, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var current = await NotifyClient.ExpectJsonAsync(await Http.GetAsync(path), 200);
-            if (condition(current))
-            {
-                return current;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}: {current}\n{_notify.Logs}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task<JsonElement> PollAsync(string path, Func<JsonElement, bool> condition, string what) =>
+        _notify.PollAsync(path, condition, what, Patience);
 
     private static async Task Eventually(Func<bool> condition, string what)
     {

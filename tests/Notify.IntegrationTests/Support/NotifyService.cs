@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Notify.IntegrationTests.Support;
 
 /// <summary>
@@ -114,6 +116,31 @@ public sealed class NotifyService : IAsyncDisposable
                 ["Notify:PublicBaseUrl"] = Process.BaseAddress.AbsoluteUri,
             });
             _started.Add(($"Sender #{_started.Count(p => p.Name.StartsWith("Sender", StringComparison.Ordinal)) + 1}", Sender));
+        }
+    }
+
+    /// <summary>
+    /// GETs <paramref name="path"/> until its JSON meets <paramref name="condition"/>: for state another
+    /// process writes (a Sender recording an outcome), which the test can only see through the API. Asked
+    /// every 100 ms; after <paramref name="patience"/> it fails with the last answer and every log.
+    /// </summary>
+    public async Task<JsonElement> PollAsync(string path, Func<JsonElement, bool> condition, string what, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            var current = await NotifyClient.ExpectJsonAsync(await Client.Http.GetAsync(path), 200);
+            if (condition(current))
+            {
+                return current;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}: {current}\n{Logs}");
+            }
+
+            await Task.Delay(100);
         }
     }
 
