@@ -104,6 +104,9 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
     public async Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
         await InvalidatingSubscribersAsync(await store.UpdateSubscriptionAsync(id, settings, cancellationToken), cancellationToken);
 
+    public async Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
+        await InvalidatingSubscribersAsync(await store.SetDisabledAsync(id, reason, cancellationToken), cancellationToken);
+
     public async Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         await InvalidatingSubscribersAsync(await store.SetDeliveryErrorAsync(id, error, cancellationToken), cancellationToken);
 

@@ -35,4 +35,10 @@ public sealed record Subscription
     /// once confirmed, and a subscription whose value is null never expires.
     /// </summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Its own retry schedule and pace; null for its protocol's defaults.</summary>
+    public DeliveryPolicy? DeliveryPolicy { get; init; }
+
+    /// <summary>Why and when it was disabled, while <see cref="Status"/> is <see cref="SubscriptionStatus.Disabled"/>; else null.</summary>
+    public DeliveryError? DisabledReason { get; init; }
 }

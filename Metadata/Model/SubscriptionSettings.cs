@@ -4,4 +4,4 @@ namespace Notify.Metadata.Model;
 /// The settings of a subscription that may change after it was created, replaced together by
 /// <see cref="Store.IMetadataStore.UpdateSubscriptionAsync"/>: null clears a setting.
 /// </summary>
-public sealed record SubscriptionSettings(string? FilterPolicy);
+public sealed record SubscriptionSettings(string? FilterPolicy, DeliveryPolicy? DeliveryPolicy = null);

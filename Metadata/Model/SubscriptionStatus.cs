@@ -12,4 +12,12 @@ public enum SubscriptionStatus
     /// <summary>Receives every message published to the topic.</summary>
     [JsonStringEnumMemberName("confirmed")]
     Confirmed,
+
+    /// <summary>
+    /// Turned off after its endpoint answered 410 Gone or failed without a success for
+    /// <c>Notify:Delivery:DisableAfter</c> (see <see cref="Subscription.DisabledReason"/>); gets no messages
+    /// until enabled again, which makes it <see cref="Confirmed"/>.
+    /// </summary>
+    [JsonStringEnumMemberName("disabled")]
+    Disabled,
 }

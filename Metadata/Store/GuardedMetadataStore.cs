@@ -52,6 +52,9 @@ internal sealed class GuardedMetadataStore(IMetadataStore inner, DependencyGuard
     public Task<DeletedSubscription?> GetDeletedSubscriptionAsync(string id, CancellationToken cancellationToken) =>
         guard.CallAsync(() => inner.GetDeletedSubscriptionAsync(id, cancellationToken), cancellationToken);
 
+    public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
+        guard.CallAsync(() => inner.SetDisabledAsync(id, reason, cancellationToken), cancellationToken);
+
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         guard.CallAsync(() => inner.SetDeliveryErrorAsync(id, error, cancellationToken), cancellationToken);
 

@@ -96,6 +96,15 @@ public interface IMetadataStore
     Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Disables a confirmed subscription (status <see cref="SubscriptionStatus.Disabled"/>, with
+    /// <paramref name="reason"/>), or, with null, enables a disabled one again (status
+    /// <see cref="SubscriptionStatus.Confirmed"/>, reason cleared). Idempotent; a pending subscription is
+    /// returned unchanged. Returns the subscription as it now is, null when there is none. A disabled
+    /// subscription is not in <see cref="GetConfirmedSubscriptionsAsync"/>.
+    /// </summary>
+    Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Deletes the pending subscriptions expired at <paramref name="now"/> and the tombstones older than
     /// <see cref="DeletedSubscription.Retention"/>; returns how many it deleted. Reads ignore both already:
     /// this only frees their space, and an engine that expires items by itself deletes nothing here.

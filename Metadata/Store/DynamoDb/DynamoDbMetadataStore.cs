@@ -229,6 +229,9 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
     public Task<DeletedSubscription?> GetDeletedSubscriptionAsync(string id, CancellationToken cancellationToken) =>
         _tombstones.GetAsync(id, cancellationToken);
 
+    public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("SetDisabledAsync");
+
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         _subscriptions.SetDeliveryErrorAsync(id, error, cancellationToken);
 

@@ -181,6 +181,9 @@ internal sealed class SqliteMetadataStore : IMetadataStore
             command => command.Parameters.AddWithValue("$filterPolicy", Nullable(settings.FilterPolicy)),
             cancellationToken);
 
+    public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("SetDisabledAsync");
+
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         UpdateSubscriptionAsync(
             id,

@@ -50,6 +50,9 @@ internal sealed class PausingMetadataStore(IMetadataStore inner) : IMetadataStor
     public Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.DeleteSubscriptionAsync(id, now, cancellationToken);
 
+    public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
+        inner.SetDisabledAsync(id, reason, cancellationToken);
+
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         inner.SetDeliveryErrorAsync(id, error, cancellationToken);
 

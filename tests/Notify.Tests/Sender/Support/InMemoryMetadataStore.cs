@@ -74,6 +74,9 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
     public Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
         Answer(() => Change(id, s => s with { FilterPolicy = settings.FilterPolicy }));
 
+    public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("SetDisabledAsync");
+
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         Answer(() => Change(id, s => s with { LastDeliveryError = error }));
 
