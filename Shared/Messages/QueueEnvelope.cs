@@ -14,15 +14,24 @@ public sealed record QueueEnvelope
     /// <summary>Set when <see cref="Kind"/> is <see cref="EnvelopeKind.SubscriptionConfirmation"/>.</summary>
     public string? SubscriptionId { get; init; }
 
+    /// <summary>Set when <see cref="Kind"/> is <see cref="EnvelopeKind.Delivery"/> (with <see cref="Notification"/>).</summary>
+    public DeliveryWork? Delivery { get; init; }
+
     public static QueueEnvelope For(Notification notification) =>
         new() { Kind = EnvelopeKind.Notification, Notification = notification };
 
     public static QueueEnvelope ForConfirmation(string subscriptionId) =>
         new() { Kind = EnvelopeKind.SubscriptionConfirmation, SubscriptionId = subscriptionId };
+
+    public static QueueEnvelope ForDelivery(Notification notification, DeliveryWork delivery) =>
+        new() { Kind = EnvelopeKind.Delivery, Notification = notification, Delivery = delivery, SubscriptionId = delivery.SubscriptionId };
 }
 
 public enum EnvelopeKind
 {
     Notification,
     SubscriptionConfirmation,
+
+    /// <summary>One subscriber's delivery of a notification: a scheduled retry, a paced delivery, or a redrive.</summary>
+    Delivery,
 }

@@ -17,11 +17,14 @@ internal sealed record EnvelopeWire
 
     public string? SubscriptionId { get; init; }
 
+    public DeliveryWork? Delivery { get; init; }
+
     public static EnvelopeWire From(QueueEnvelope envelope) => new()
     {
         Kind = envelope.Kind,
         EncodedNotification = envelope.Notification is { } notification ? EncodedNotification.From(notification) : null,
         SubscriptionId = envelope.SubscriptionId,
+        Delivery = envelope.Delivery,
     };
 
     /// <exception cref="EnvelopeFormatException">A text is missing or not valid UTF-8.</exception>
@@ -30,5 +33,6 @@ internal sealed record EnvelopeWire
         Kind = Kind,
         Notification = EncodedNotification?.ToNotification() ?? Notification,
         SubscriptionId = SubscriptionId,
+        Delivery = Delivery,
     };
 }
