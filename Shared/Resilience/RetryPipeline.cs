@@ -15,17 +15,19 @@ namespace Notify.Shared.Resilience;
 /// Polly's jitter is its "decorrelated jitter V2": the n-th wait (from 0) is random in
 /// [0, BaseDelay·2ⁿ⁺¹) for n &lt; 2 and [0, BaseDelay·(2ⁿ⁺¹ − 2ⁿ⁻¹)) after, with medians near BaseDelay,
 /// BaseDelay, 2·BaseDelay, 4·BaseDelay… The spread keeps deliveries that failed together from retrying together.
+/// A call whose context carries a <see cref="RetryPlan"/> follows the plan instead: whether to retry and how long
+/// to wait are the plan's, and MaxAttempts does not apply (a plan makes at most <see cref="PlanRetryLimit"/> retries).
 /// </remarks>
 public static class RetryPipeline
 {
+    /// <summary>The most retries one call following a <see cref="RetryPlan"/> makes.</summary>
+    public const int PlanRetryLimit = 50;
+
     public static ResiliencePipeline<T> Build<T>(RetryPipelineOptions<T> options, TimeProvider timeProvider)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
         var builder = new ResiliencePipelineBuilder<T> { Name = options.Name, TimeProvider = timeProvider };
-        if (options.MaxAttempts > 1)
-        {
-            builder.AddRetry(RetryStrategy(options));
-        }
+        builder.AddRetry(RetryStrategy(options));
 
         if (options.AttemptTimeout is { } attemptTimeout)
         {
@@ -39,23 +41,28 @@ public static class RetryPipeline
     {
         var shouldRetry = options.ShouldRetry;
         var maxDelay = options.MaxDelay;
-        var retryAfter = options.RetryAfter;
+        var maxAttempts = options.MaxAttempts;
+        var retryAfter = options.RetryAfter ?? (static _ => null);
+        TimeSpan? RetryAfterOf(Outcome<T> outcome) => outcome.Exception is null ? retryAfter(outcome.Result!) : null;
+
         return new RetryStrategyOptions<T>
         {
-            MaxRetryAttempts = options.MaxAttempts - 1,
+            MaxRetryAttempts = Math.Max(maxAttempts - 1, PlanRetryLimit),
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = options.BaseDelay,
             MaxDelay = maxDelay,
-            ShouldHandle = args => ValueTask.FromResult(shouldRetry(args.Outcome)),
+            ShouldHandle = args => ValueTask.FromResult(
+                shouldRetry(args.Outcome)
+                && (RetryPlan.Of(args.Context) is { } plan
+                    ? plan.InProcessWait(plan.FirstAttempt + args.AttemptNumber, RetryAfterOf(args.Outcome)) is not null
+                    : args.AttemptNumber + 1 < maxAttempts)),
 
             // null means "no Retry-After": Polly then uses its own backoff for this retry.
-            DelayGenerator = retryAfter is null
-                ? null
-                : args => ValueTask.FromResult(
-                    args.Outcome.Exception is null && retryAfter(args.Outcome.Result!) is { } wait
-                        ? (TimeSpan?)(wait < maxDelay ? wait : maxDelay)
-                        : null),
+            DelayGenerator = args => ValueTask.FromResult(
+                RetryPlan.Of(args.Context) is { } plan
+                    ? plan.InProcessWait(plan.FirstAttempt + args.AttemptNumber, RetryAfterOf(args.Outcome))
+                    : RetryAfterOf(args.Outcome) is { } wait ? (TimeSpan?)(wait < maxDelay ? wait : maxDelay) : null),
             OnRetry = options.OnRetry,
         };
     }

@@ -4,6 +4,7 @@ using Notify.Metadata.Model;
 using Notify.Sender.Channels.Providers;
 using Notify.Shared.Email;
 using Notify.Shared.Messages;
+using Notify.Shared.Resilience;
 
 namespace Notify.Sender.Channels.Email;
 
@@ -30,18 +31,18 @@ internal sealed class EmailChannel : IDeliveryChannel
 
     public int? MaxConcurrent => _options.MaxConcurrent;
 
-    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken) =>
-        SendAsync(from => _composer.Notification(notification, subscription, from), cancellationToken);
+    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, RetryPlan? plan, CancellationToken cancellationToken) =>
+        SendAsync(from => _composer.Notification(notification, subscription, from), plan, cancellationToken);
 
     public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
-        SendAsync(from => _composer.Confirmation(subscription, from), cancellationToken);
+        SendAsync(from => _composer.Confirmation(subscription, from), null, cancellationToken);
 
-    private async Task<DeliveryResult> SendAsync(Func<MailboxAddress, MimeMessage> compose, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> SendAsync(Func<MailboxAddress, MimeMessage> compose, RetryPlan? plan, CancellationToken cancellationToken)
     {
         if (_options.WhyDisabled is { } disabled)
         {
             // Subscriptions made while email was configured outlive a configuration change.
-            return DeliveryResult.GaveUp(0, disabled, "channel-off");
+            return DeliveryResult.NotAttempted(disabled, "channel-off");
         }
 
         MimeMessage mail;
@@ -53,13 +54,13 @@ internal sealed class EmailChannel : IDeliveryChannel
         catch (ParseException)
         {
             // The Frontend checks addresses when subscribing; one stored before it checked as it does now.
-            return DeliveryResult.GaveUp(0, "not a valid email address", "invalid-address",
+            return DeliveryResult.NotAttempted("not a valid email address", "invalid-address",
                 new DeliveryRefusal("invalid-address", "The endpoint is not a valid email address."));
         }
 
         using (mail)
         {
-            return await _caller.CallAsync(static (call, token) => call.Mailer.SendAsync(call.Mail, token), (Mailer: _mailer, Mail: mail), cancellationToken);
+            return await _caller.CallAsync(static (call, token) => call.Mailer.SendAsync(call.Mail, token), (Mailer: _mailer, Mail: mail), plan, cancellationToken);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Notify.Shared.Configuration;
+using Notify.Shared.Messages;
 using Notify.Shared.Resilience;
 using Polly;
 using Polly.Timeout;
@@ -14,18 +15,18 @@ namespace Notify.Sender.Channels.Providers;
 /// </summary>
 internal sealed partial class ProviderCaller
 {
-    private static readonly ResiliencePropertyKey<int> AttemptsKey = new("notify.attempts");
-
     private readonly ResiliencePipeline<ProviderAttempt> _pipeline;
     private readonly ProviderRateLimiter _rate;
     private readonly TimeSpan _attemptTimeout;
     private readonly string _channel;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
 
     public ProviderCaller(string channel, ProviderChannelOptions options, TimeProvider timeProvider, ILogger logger)
     {
         _channel = channel;
         _logger = logger;
+        _timeProvider = timeProvider;
         _attemptTimeout = options.AttemptTimeout;
         _rate = new ProviderRateLimiter(options.MaxPerSecond, timeProvider);
         _pipeline = RetryPipeline.Build(
@@ -52,42 +53,67 @@ internal sealed partial class ProviderCaller
             timeProvider);
     }
 
-    /// <summary>Runs <paramref name="attempt"/> until accepted, refused for good, or out of attempts.</summary>
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until accepted, refused for good, or out of the attempts
+    /// <paramref name="plan"/> allows in this call (the channel's MaxAttempts when null).
+    /// </summary>
     /// <param name="attempt">One call; returns its classification and throws only when cancelled.</param>
     public async Task<DeliveryResult> CallAsync<TState>(
-        Func<TState, CancellationToken, Task<ProviderAttempt>> attempt, TState state, CancellationToken cancellationToken)
+        Func<TState, CancellationToken, Task<ProviderAttempt>> attempt, TState state, RetryPlan? plan, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        plan?.AttachTo(context);
+        var call = new Call<TState>(_rate, attempt, state, plan?.FirstAttempt ?? 1, _timeProvider, cancellationToken);
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(
                 static async (context, call) =>
                 {
-                    context.Properties.Set(AttemptsKey, context.Properties.GetValue(AttemptsKey, 0) + 1);
-
                     // The rate limit is waited for inside the attempt, before the call, so every retry
                     // waits its turn too; the attempt's timeout runs from the attempt's start, wait included.
-                    await call.Rate.WaitAsync(context.CancellationToken);
-                    return Outcome.FromResult(await call.Attempt(call.State, context.CancellationToken));
+                    var number = call.Begin();
+                    var startedAt = call.Clock.GetUtcNow();
+                    try
+                    {
+                        await call.Rate.WaitAsync(context.CancellationToken);
+                        var result = await call.Attempt(call.State, context.CancellationToken);
+                        call.History.Add(DeliveryAttempt.Of(number, startedAt, result.Status));
+                        return Outcome.FromResult(result);
+                    }
+                    catch (OperationCanceledException) when (!call.CallerToken.IsCancellationRequested)
+                    {
+                        // The attempt's own timeout: Polly turns it into a TimeoutRejectedException.
+                        call.History.Add(DeliveryAttempt.Of(number, startedAt, "timed out"));
+                        throw;
+                    }
                 },
                 context,
-                (Rate: _rate, Attempt: attempt, State: state));
+                call);
 
-            var attempts = context.Properties.GetValue(AttemptsKey, 0);
             cancellationToken.ThrowIfCancellationRequested();
-            return outcome switch
+            var result = outcome switch
             {
-                { Exception: TimeoutRejectedException } => DeliveryResult.GaveUp(attempts, $"timed out after {_attemptTimeout.TotalSeconds:0.#}s", "timeout"),
+                { Exception: TimeoutRejectedException } => DeliveryResult.GaveUp(call.Attempts, $"timed out after {_attemptTimeout.TotalSeconds:0.#}s", "timeout"),
                 { Exception: { } exception } => throw exception,
-                { Result: { Outcome: ProviderOutcome.Accepted } accepted } => DeliveryResult.Success(attempts, accepted.Status),
-                { Result: var failed } => DeliveryResult.GaveUp(attempts, failed.Status, CodeOf(failed.Status), failed.Refusal),
+                { Result: { Outcome: ProviderOutcome.Accepted } accepted } => DeliveryResult.Success(call.Attempts, accepted.Status),
+                { Result: var failed } => DeliveryResult.GaveUp(call.Attempts, failed.Status, CodeOf(failed.Status), failed.Refusal) with
+                {
+                    Permanent = failed.Outcome == ProviderOutcome.Permanent,
+                    RetryAfter = failed.RetryAfter,
+                },
             };
+            return result with { History = call.History };
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    /// <inheritdoc cref="CallAsync{TState}(Func{TState, CancellationToken, Task{ProviderAttempt}}, TState, RetryPlan?, CancellationToken)"/>
+    public Task<DeliveryResult> CallAsync<TState>(
+        Func<TState, CancellationToken, Task<ProviderAttempt>> attempt, TState state, CancellationToken cancellationToken) =>
+        CallAsync(attempt, state, null, cancellationToken);
 
     /// <summary>"smtp:451" from "smtp:451", "twilio:20429" from "twilio:20429 HTTP 429", "http:503" from "HTTP 503".</summary>
     private static string CodeOf(string status)
@@ -98,6 +124,27 @@ internal sealed partial class ProviderCaller
 
     private static string Describe(Outcome<ProviderAttempt> outcome) =>
         outcome.Exception is TimeoutRejectedException ? "timed out" : outcome.Result.Status;
+
+    /// <summary>One delivery's attempts.</summary>
+    private sealed class Call<TState>(
+        ProviderRateLimiter rate,
+        Func<TState, CancellationToken, Task<ProviderAttempt>> attempt,
+        TState state,
+        int firstAttempt,
+        TimeProvider clock,
+        CancellationToken callerToken)
+    {
+        public ProviderRateLimiter Rate { get; } = rate;
+        public Func<TState, CancellationToken, Task<ProviderAttempt>> Attempt { get; } = attempt;
+        public TState State { get; } = state;
+        public TimeProvider Clock { get; } = clock;
+        public CancellationToken CallerToken { get; } = callerToken;
+        public int Attempts { get; private set; }
+        public List<DeliveryAttempt> History { get; } = [];
+
+        /// <summary>Counts an attempt and returns its number among all attempts of the delivery.</summary>
+        public int Begin() => firstAttempt + Attempts++;
+    }
 
     private static partial class Log
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Notify.Metadata.Model;
 using Notify.Sender.Channels.Providers;
 using Notify.Shared.Messages;
+using Notify.Shared.Resilience;
 using Notify.Shared.Sms;
 
 namespace Notify.Sender.Channels.Sms;
@@ -28,22 +29,23 @@ internal sealed class SmsChannel : IDeliveryChannel
 
     public int? MaxConcurrent => _options.MaxConcurrent;
 
-    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken)
+    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, RetryPlan? plan, CancellationToken cancellationToken)
     {
         if (_options.WhyDisabled is { } disabled)
         {
             // Subscriptions made while SMS was configured outlive a configuration change.
-            return Task.FromResult(DeliveryResult.GaveUp(0, disabled, "channel-off"));
+            return Task.FromResult(DeliveryResult.NotAttempted(disabled, "channel-off"));
         }
 
         var body = SmsBody.For(notification);
         return _caller.CallAsync(
             static (call, token) => call.Twilio.SendAsync(call.To, call.Body, token),
             (Twilio: _twilio, To: subscription.Endpoint, Body: body),
+            plan,
             cancellationToken);
     }
 
     /// <summary>SMS subscriptions are confirmed when made (as in SNS), so none is ever pending.</summary>
     public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
-        Task.FromResult(DeliveryResult.GaveUp(0, "SMS subscriptions are confirmed when made; no confirmation is sent", "not-needed"));
+        Task.FromResult(DeliveryResult.NotAttempted("SMS subscriptions are confirmed when made; no confirmation is sent", "not-needed"));
 }

@@ -11,10 +11,13 @@ internal readonly record struct WebhookAttempt(int StatusCode, TimeSpan? RetryAf
     public bool Succeeded => Refusal is null && StatusCode is >= 200 and <= 299;
 
     /// <summary>
-    /// Worth another attempt: server errors, 408 and 429. Other 4xx will not change by retrying, and a
-    /// 3xx is a failure (redirects are not followed, as in SNS).
+    /// Worth another attempt: anything but a success, a refusal and a 4xx other than 408, 425 and 429 (which
+    /// will not change by retrying). A 3xx is a failure, retried (redirects are not followed, as in SNS).
     /// </summary>
-    public bool IsTransientFailure => Refusal is null && StatusCode is >= 500 or 408 or 429;
+    public bool IsTransientFailure => Refusal is null && !Succeeded && !IsPermanentFailure;
+
+    /// <summary>A refused address, or a 4xx other than 408 (timeout), 425 (too early) and 429 (too many requests).</summary>
+    public bool IsPermanentFailure => Refusal is not null || StatusCode is >= 400 and <= 499 and not (408 or 425 or 429);
 
     public string Status => Refusal is null ? $"HTTP {StatusCode}" : $"refused: {Refusal}";
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Notify.Metadata.Model;
 using Notify.Shared.Links;
 using Notify.Shared.Messages;
+using Notify.Shared.Resilience;
 
 namespace Notify.Sender.Channels.Webhooks;
 
@@ -23,7 +24,7 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
     /// </summary>
     public static string ConfirmationMessageId(string subscriptionId) => $"confirmation-{subscriptionId}";
 
-    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken)
+    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, RetryPlan? plan, CancellationToken cancellationToken)
     {
         if (!TryGetEndpoint(subscription, out var endpoint))
         {
@@ -43,7 +44,7 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJson.Default.WebhookNotificationPayload);
         return sender.SendAsync(
-            new WebhookRequest(endpoint, WebhookHeaders.NotificationType, notification.MessageId, subscription.Id, body),
+            new WebhookRequest(endpoint, WebhookHeaders.NotificationType, notification.MessageId, subscription.Id, body, plan),
             cancellationToken);
     }
 
@@ -68,7 +69,7 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
     }
 
     // The Frontend validates endpoints at subscribe time; this guards against a store edited by hand.
-    private static DeliveryResult InvalidEndpoint => DeliveryResult.GaveUp(0, "the endpoint is not an absolute http(s) URL", "invalid-endpoint");
+    private static DeliveryResult InvalidEndpoint => DeliveryResult.NotAttempted("the endpoint is not an absolute http(s) URL", "invalid-endpoint");
 
     private static bool TryGetEndpoint(Subscription subscription, out Uri endpoint) =>
         Uri.TryCreate(subscription.Endpoint, UriKind.Absolute, out endpoint!)

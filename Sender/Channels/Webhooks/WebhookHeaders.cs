@@ -8,6 +8,9 @@ internal static class WebhookHeaders
     public const string MessageId = "X-Notify-Message-Id";
     public const string SubscriptionId = "X-Notify-Subscription-Id";
 
+    /// <summary>The attempt's number among all attempts of the delivery: 1, 2, … (the message id stays the same).</summary>
+    public const string Attempt = "X-Notify-Attempt";
+
     public const string NotificationType = "Notification";
     public const string ConfirmationType = "SubscriptionConfirmation";
 }

@@ -1,7 +1,10 @@
+using Notify.Shared.Resilience;
+
 namespace Notify.Sender.Channels.Webhooks;
 
 /// <summary>One webhook delivery, serialized once and sent again unchanged on every attempt.</summary>
 /// <param name="MessageType">The <c>X-Notify-Message-Type</c> value, also the body's <c>type</c>.</param>
 /// <param name="MessageId">The <c>X-Notify-Message-Id</c> value: the same on every retry, so receivers can drop duplicates.</param>
 /// <param name="Body">UTF-8 JSON.</param>
-internal sealed record WebhookRequest(Uri Endpoint, string MessageType, string MessageId, string SubscriptionId, byte[] Body);
+/// <param name="Plan">How the attempts are numbered and retried; null for the webhook settings' own retries.</param>
+internal sealed record WebhookRequest(Uri Endpoint, string MessageType, string MessageId, string SubscriptionId, byte[] Body, RetryPlan? Plan = null);

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Notify.Shared.Messages;
 using Notify.Shared.Resilience;
 using Notify.Shared.Webhooks;
 using Polly;
@@ -50,6 +52,7 @@ internal sealed partial class WebhookSender
         try
         {
             context.Properties.Set(CallKey, call);
+            request.Plan?.AttachTo(context);
             outcome = await _pipeline.ExecuteOutcomeAsync(
                 static (context, state) => state.Sender.AttemptAsync(state.Call, context.CancellationToken),
                 context,
@@ -71,7 +74,7 @@ internal sealed partial class WebhookSender
         if (outcome.Exception is null && outcome.Result.Succeeded)
         {
             Log.Delivered(_logger, request.MessageType, request.MessageId, request.SubscriptionId, call.Endpoint, call.Attempts, status);
-            return DeliveryResult.Success(call.Attempts, status);
+            return DeliveryResult.Success(call.Attempts, status) with { History = call.History };
         }
 
         if (outcome.Exception is null && outcome.Result.Refusal is { } refusal)
@@ -79,13 +82,27 @@ internal sealed partial class WebhookSender
             Log.Refused(_logger, request.MessageType, request.MessageId, request.SubscriptionId, call.Endpoint, refusal);
         }
 
-        return DeliveryResult.GaveUp(call.Attempts, status, CodeOf(outcome));
+        return DeliveryResult.GaveUp(call.Attempts, status, CodeOf(outcome)) with
+        {
+            Permanent = outcome.Exception is null && outcome.Result.IsPermanentFailure,
+            RetryAfter = outcome.Exception is null ? outcome.Result.RetryAfter : null,
+            History = call.History,
+        };
     }
 
     /// <summary>One POST. Must not throw (Polly's outcome API): failures come back as outcomes.</summary>
     private async ValueTask<Outcome<WebhookAttempt>> AttemptAsync(Call call, CancellationToken cancellationToken)
     {
         call.Attempts++;
+        var number = call.FirstAttempt + call.Attempts - 1;
+        var startedAt = _timeProvider.GetUtcNow();
+        var outcome = await SendOnceAsync(call, number, cancellationToken);
+        call.History.Add(DeliveryAttempt.Of(number, startedAt, Describe(outcome)));
+        return outcome;
+    }
+
+    private async ValueTask<Outcome<WebhookAttempt>> SendOnceAsync(Call call, int number, CancellationToken cancellationToken)
+    {
         try
         {
             using var content = new ByteArrayContent(call.Request.Body);
@@ -95,6 +112,7 @@ internal sealed partial class WebhookSender
             message.Headers.TryAddWithoutValidation(WebhookHeaders.MessageType, call.Request.MessageType);
             message.Headers.TryAddWithoutValidation(WebhookHeaders.MessageId, call.Request.MessageId);
             message.Headers.TryAddWithoutValidation(WebhookHeaders.SubscriptionId, call.Request.SubscriptionId);
+            message.Headers.TryAddWithoutValidation(WebhookHeaders.Attempt, number.ToString(CultureInfo.InvariantCulture));
 
             using var response = await call.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return Outcome.FromResult(new WebhookAttempt((int)response.StatusCode, RetryAfter(response), null));
@@ -163,6 +181,8 @@ internal sealed partial class WebhookSender
         public HttpClient Client { get; } = client;
         public string Endpoint { get; } = EndpointLabel.For(request.Endpoint);
         public int Attempts { get; set; }
+        public int FirstAttempt { get; } = request.Plan?.FirstAttempt ?? 1;
+        public List<DeliveryAttempt> History { get; } = [];
     }
 
     private static partial class Log

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Notify.Metadata.Model;
 using Notify.Sender.Channels;
 using Notify.Shared.Messages;
+using Notify.Shared.Resilience;
 
 namespace Notify.Tests.Sender.Support;
 
@@ -15,6 +16,7 @@ internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : ID
     private readonly ConcurrentQueue<(string SubscriptionId, bool Confirmation)> _calls = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _started = new();
     private readonly ConcurrentQueue<Notification> _delivered = new();
+    private readonly ConcurrentQueue<RetryPlan?> _plans = new();
 
     public Protocol Protocol => protocol;
 
@@ -49,9 +51,13 @@ internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : ID
     /// <summary>Completes once the subscriber's delivery has begun.</summary>
     public Task WhenStartedAsync(string subscriptionId) => Eventually.Within(Started(subscriptionId).Task);
 
-    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, CancellationToken cancellationToken)
+    /// <summary>The plans the deliveries were called with, one per call.</summary>
+    public IReadOnlyCollection<RetryPlan?> Plans => _plans.ToArray();
+
+    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, RetryPlan? plan, CancellationToken cancellationToken)
     {
         _delivered.Enqueue(notification);
+        _plans.Enqueue(plan);
         return Run(subscription.Id, confirmation: false, cancellationToken);
     }
 
