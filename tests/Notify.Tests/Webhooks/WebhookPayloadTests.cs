@@ -15,7 +15,7 @@ public sealed class WebhookPayloadTests
         var notification = WebhookHarness.Notification(attributes: new Dictionary<string, string> { ["priority"] = "high" });
         var subscription = WebhookHarness.Subscription(server.Url());
 
-        var result = await harness.Channel.DeliverAsync(notification, subscription, CancellationToken.None);
+        var result = await harness.Channel.DeliverAsync(notification, subscription, plan: null, CancellationToken.None);
 
         Assert.True(result.Delivered);
         var request = Assert.Single(server.Requests);
@@ -51,7 +51,7 @@ public sealed class WebhookPayloadTests
         using var harness = WebhookHarness.Create();
 
         await harness.Channel.DeliverAsync(
-            WebhookHarness.Notification(subject: null, attributes: null), WebhookHarness.Subscription(server.Url()), CancellationToken.None);
+            WebhookHarness.Notification(subject: null, attributes: null), WebhookHarness.Subscription(server.Url()), plan: null, CancellationToken.None);
 
         using var body = JsonDocument.Parse(Assert.Single(server.Requests).Body);
         Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("subject").ValueKind);
@@ -106,7 +106,7 @@ public sealed class WebhookPayloadTests
         using var harness = WebhookHarness.Create();
         var subscription = WebhookHarness.Subscription(new Uri("ftp://files.example/drop"));
 
-        var result = await harness.Channel.DeliverAsync(WebhookHarness.Notification(), subscription, CancellationToken.None);
+        var result = await harness.Channel.DeliverAsync(WebhookHarness.Notification(), subscription, plan: null, CancellationToken.None);
 
         Assert.False(result.Delivered);
         Assert.Equal(0, result.Attempts);

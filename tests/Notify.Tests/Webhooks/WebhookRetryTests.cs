@@ -199,7 +199,7 @@ public sealed class WebhookRetryTests
         using var shutdown = new CancellationTokenSource();
         var subscription = WebhookHarness.Subscription(server.Url());
 
-        var delivery = harness.Channel.DeliverAsync(WebhookHarness.Notification(), subscription, shutdown.Token);
+        var delivery = harness.Channel.DeliverAsync(WebhookHarness.Notification(), subscription, plan: null, shutdown.Token);
         await server.NextRequestAsync();
         await shutdown.CancelAsync();
 

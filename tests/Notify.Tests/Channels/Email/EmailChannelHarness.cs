@@ -59,6 +59,7 @@ internal sealed class EmailChannelHarness : IAsyncDisposable
         Channel.DeliverAsync(
             new Notification { MessageId = Guid.NewGuid().ToString("N"), Topic = "orders", Message = message, Timestamp = DateTimeOffset.UnixEpoch },
             Subscription(to),
+            plan: null,
             CancellationToken.None);
 
     /// <summary>

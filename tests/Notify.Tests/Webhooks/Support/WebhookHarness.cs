@@ -98,7 +98,7 @@ internal sealed class WebhookHarness : IDisposable
     };
 
     public Task<DeliveryResult> DeliverAsync(Uri endpoint) =>
-        Channel.DeliverAsync(Notification(), Subscription(endpoint), CancellationToken.None);
+        Channel.DeliverAsync(Notification(), Subscription(endpoint), plan: null, CancellationToken.None);
 
     /// <summary>The next retry delay armed on the clock (attempt-timeout timers are skipped).</summary>
     public async Task<TimeSpan> NextRetryDelayAsync(TimeSpan? attemptTimeout = null)
