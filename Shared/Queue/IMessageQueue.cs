@@ -11,8 +11,10 @@ public interface IMessageQueue
     /// afterwards does not lose them.
     /// </summary>
     /// <remarks>
-    /// Bodies are at most 1 MiB of UTF-8 (<see cref="ArgumentException"/> beyond). After a cancellation
-    /// the messages may or may not be stored; an implementation that knows says so.
+    /// Bodies are at most 1 MiB of UTF-8 (<see cref="ArgumentException"/> beyond); a
+    /// <see cref="OutgoingMessage.Delay"/> is 0 to 15 minutes (<see cref="ArgumentOutOfRangeException"/>
+    /// outside). A message that fails these checks fails the call before any of its messages is stored.
+    /// After a cancellation the messages may or may not be stored; an implementation that knows says so.
     /// </remarks>
     Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
 
@@ -44,14 +46,21 @@ public interface IMessageQueue
     /// </summary>
     Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
 
-    /// <summary>How many messages wait and how many are in flight (approximate, as in SQS).</summary>
+    /// <summary>How many messages wait, are in flight and are delayed (approximate, as in SQS).</summary>
     Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A message to store.</summary>
 /// <param name="Id">A caller-chosen unique id (the Notify message id), kept with the message.</param>
 /// <param name="Body">The payload, at most 1 MiB of text.</param>
-public sealed record OutgoingMessage(string Id, string Body);
+/// <param name="Delay">
+/// How long the message stays hidden from receivers after it is stored: it is durable as soon as the
+/// send completes, but no receive returns it before the delay has passed (how the Sender schedules a
+/// delivery retry). 0 (the default, visible at once) to 15 minutes, SQS's DelaySeconds limit, which holds for
+/// every implementation. SQS counts whole seconds, so its queue rounds a fractional delay up; the
+/// embedded queue keeps milliseconds.
+/// </param>
+public sealed record OutgoingMessage(string Id, string Body, TimeSpan Delay = default);
 
 /// <param name="Id">The id given at send time.</param>
 /// <param name="ReceiptHandle">Names this receipt; used to delete or change visibility. Opaque to callers.</param>
@@ -61,4 +70,8 @@ public sealed record ReceivedMessage(string Id, string ReceiptHandle, string Bod
 
 /// <param name="Waiting">Messages visible now.</param>
 /// <param name="InFlight">Messages received and not yet deleted or visible again.</param>
-public readonly record struct QueueDepth(long Waiting, long InFlight);
+/// <param name="Delayed">
+/// Messages sent with a <see cref="OutgoingMessage.Delay"/> that has not passed yet (never received so far;
+/// SQS's ApproximateNumberOfMessagesDelayed).
+/// </param>
+public readonly record struct QueueDepth(long Waiting, long InFlight, long Delayed);

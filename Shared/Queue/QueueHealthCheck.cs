@@ -8,6 +8,6 @@ internal sealed class QueueHealthCheck(IMessageQueue queue) : IHealthCheck
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var depth = await queue.GetDepthAsync(cancellationToken);
-        return HealthCheckResult.Healthy($"{depth.Waiting} waiting, {depth.InFlight} in flight");
+        return HealthCheckResult.Healthy($"{depth.Waiting} waiting, {depth.InFlight} in flight, {depth.Delayed} delayed");
     }
 }

@@ -14,6 +14,9 @@ internal static class QueueLimits
 
     public static readonly TimeSpan MaxWaitTime = TimeSpan.FromSeconds(20);
 
+    /// <summary>SQS's limit on a message's DelaySeconds.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(15);
+
     /// <summary>The argument checks of <see cref="IMessageQueue.ReceiveAsync"/>.</summary>
     public static void CheckReceive(int maxMessages, TimeSpan visibilityTimeout, TimeSpan waitTime)
     {
@@ -28,5 +31,12 @@ internal static class QueueLimits
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(visibilityTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(visibilityTimeout, MaxVisibilityTimeout);
+    }
+
+    /// <summary>The check of <see cref="OutgoingMessage.Delay"/>, for every message of a send before any is stored.</summary>
+    public static void CheckDelay(TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero, nameof(OutgoingMessage.Delay));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(delay, MaxDelay, nameof(OutgoingMessage.Delay));
     }
 }

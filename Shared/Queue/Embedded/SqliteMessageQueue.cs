@@ -118,6 +118,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
             var message = messages[i] ?? throw new ArgumentException("A message is null.", nameof(messages));
             ArgumentException.ThrowIfNullOrEmpty(message.Id, nameof(messages));
             ArgumentNullException.ThrowIfNull(message.Body, nameof(messages));
+            QueueLimits.CheckDelay(message.Delay);
             // A UTF-16 char takes at most 3 bytes of UTF-8, so most bodies need no count.
             if (message.Body.Length * 3L > QueueLimits.MaxBodyBytes
                 && Encoding.UTF8.GetByteCount(message.Body) > QueueLimits.MaxBodyBytes)
@@ -148,7 +149,8 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
 
     /// <remarks>
     /// Messages sent by this process wake a waiting receive at once; messages sent by another process on
-    /// the same file are seen within <see cref="PollInterval"/>. Cancellation throws
+    /// the same file are seen within <see cref="PollInterval"/>. A message whose send delay or visibility
+    /// timeout ends during the wait is returned when it ends: the wait never outlasts the earliest visible_at. Cancellation throws
     /// <see cref="OperationCanceledException"/>; messages already hidden for a receive that is then
     /// cancelled come back after their visibility timeout.
     /// </remarks>
@@ -250,6 +252,10 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         return changed > 0;
     }
 
+    /// <remarks>
+    /// Hidden rows are told apart by their receive count: one never received is hidden only by its send
+    /// delay; a received one is in flight (a change of visibility keeps it so).
+    /// </remarks>
     private async Task<QueueDepth> GetDepthCoreAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -258,12 +264,13 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         using var count = connection.CreateCommand();
         count.CommandText = """
             SELECT (SELECT COUNT(*) FROM messages WHERE visible_at <= $now),
-                   (SELECT COUNT(*) FROM messages WHERE visible_at > $now)
+                   (SELECT COUNT(*) FROM messages WHERE visible_at > $now AND receive_count > 0),
+                   (SELECT COUNT(*) FROM messages WHERE visible_at > $now AND receive_count = 0)
             """;
         count.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
         await using var reader = await count.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new QueueDepth(reader.GetInt64(0), reader.GetInt64(1));
+        return new QueueDepth(Waiting: reader.GetInt64(0), InFlight: reader.GetInt64(1), Delayed: reader.GetInt64(2));
     }
 
     /// <summary>
@@ -391,11 +398,12 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         var insert = connection.CreateCommand();
         insert.CommandText = """
             INSERT INTO messages (id, body, sent_at, visible_at, receive_count)
-            VALUES ($id, $body, $now, $now, 0)
+            VALUES ($id, $body, $now, $visible_at, 0)
             """;
         insert.Parameters.Add("$id", SqliteType.Text);
         insert.Parameters.Add("$body", SqliteType.Text);
         insert.Parameters.Add("$now", SqliteType.Integer);
+        insert.Parameters.Add("$visible_at", SqliteType.Integer);
         return insert;
     }
 
@@ -414,6 +422,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
             {
                 insert.Parameters["$id"].Value = message.Id;
                 insert.Parameters["$body"].Value = message.Body;
+                insert.Parameters["$visible_at"].Value = now + DelayMilliseconds(message.Delay);
                 insert.ExecuteNonQuery();
             }
         }
@@ -421,7 +430,14 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         transaction.Commit();
     }
 
-    /// <returns>When the earliest message is or becomes visible (unix ms); null when the queue is empty.</returns>
+    // Rounded up, so a message never shows before its delay has passed.
+    private static long DelayMilliseconds(TimeSpan delay) =>
+        (delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+
+    /// <returns>
+    /// When the earliest message is or becomes visible (unix ms), whether hidden by a receive or by its send
+    /// delay; null when the queue is empty.
+    /// </returns>
     private async Task<long?> PeekEarliestVisibleAtAsync(CancellationToken cancellationToken)
     {
         // A reader of its own: an idle long poll never queues behind the writer's fsync.

@@ -19,9 +19,10 @@ namespace Notify.Shared.Queue.Sqs;
 /// Notify's message id travels as the message attribute <see cref="IdAttribute"/>, because SQS picks its
 /// own MessageId. SQS counts message attributes toward its 1 MiB limit, so a body may be 1 MiB less the
 /// size of that attribute (about 50 bytes); SQS also refuses an empty body. Receive counts and send times
-/// are SQS's own (<c>ApproximateReceiveCount</c>, <c>SentTimestamp</c>); visibility and wait times are
-/// sent in whole seconds, rounded up, so a message is never handed out again sooner than asked and a
-/// wait is never cut short. The SDK retries calls (see <see cref="SqsClientFactory"/>); what still fails
+/// are SQS's own (<c>ApproximateReceiveCount</c>, <c>SentTimestamp</c>); visibility, wait and delay times
+/// are sent in whole seconds, rounded up, so a message is never handed out sooner than asked and a wait
+/// is never cut short. A message without a delay is sent without <c>DelaySeconds</c>, so it takes the
+/// queue's own delivery delay (none on the queue Notify creates). The SDK retries calls (see <see cref="SqsClientFactory"/>); what still fails
 /// for want of SQS is thrown as <see cref="DependencyUnavailableException"/>.
 /// </remarks>
 internal sealed partial class SqsMessageQueue : IMessageQueue
@@ -44,6 +45,7 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
     [
         SqsQueueAttributeNames.ApproximateNumberOfMessages,
         SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible,
+        SqsQueueAttributeNames.ApproximateNumberOfMessagesDelayed,
     ];
 
     private readonly IAmazonSQS _sqs;
@@ -202,8 +204,9 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
         var url = await GetQueueUrlAsync(cancellationToken);
         var attributes = await GetAttributesAsync(url, DepthAttributes, cancellationToken);
         return new QueueDepth(
-            Count(attributes, SqsQueueAttributeNames.ApproximateNumberOfMessages),
-            Count(attributes, SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible));
+            Waiting: Count(attributes, SqsQueueAttributeNames.ApproximateNumberOfMessages),
+            InFlight: Count(attributes, SqsQueueAttributeNames.ApproximateNumberOfMessagesNotVisible),
+            Delayed: Count(attributes, SqsQueueAttributeNames.ApproximateNumberOfMessagesDelayed));
 
         static long Count(Dictionary<string, string> attributes, string name) =>
             attributes.TryGetValue(name, out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
@@ -407,6 +410,7 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
 
             ArgumentException.ThrowIfNullOrEmpty(message.Id, nameof(messages));
             ArgumentNullException.ThrowIfNull(message.Body, nameof(messages));
+            QueueLimits.CheckDelay(message.Delay);
             if (message.Body.Length == 0)
             {
                 throw new ArgumentException($"Message {message.Id} has an empty body, which SQS does not store.", nameof(messages));
@@ -431,6 +435,7 @@ internal sealed partial class SqsMessageQueue : IMessageQueue
             {
                 Id = chunk.Count.ToString(CultureInfo.InvariantCulture),
                 MessageBody = message.Body,
+                DelaySeconds = message.Delay > TimeSpan.Zero ? WholeSeconds(message.Delay) : null,
                 MessageAttributes = new Dictionary<string, MessageAttributeValue>(1, StringComparer.Ordinal)
                 {
                     [IdAttribute] = new() { DataType = "String", StringValue = message.Id },

@@ -8,6 +8,7 @@ internal static class SqsQueueAttributeNames
     public const string VisibilityTimeout = "VisibilityTimeout";
     public const string ApproximateNumberOfMessages = "ApproximateNumberOfMessages";
     public const string ApproximateNumberOfMessagesNotVisible = "ApproximateNumberOfMessagesNotVisible";
+    public const string ApproximateNumberOfMessagesDelayed = "ApproximateNumberOfMessagesDelayed";
 
     // Message system attributes.
     public const string All = "All";

@@ -103,7 +103,7 @@ public abstract class MessageQueueContractTests : IAsyncLifetime
         await PassTimeAsync(VisibilityTimeout + TimeSpan.FromSeconds(1));
 
         Assert.Empty(await ReceiveNowAsync(10));
-        Assert.Equal(new QueueDepth(0, 0), await Queue.GetDepthAsync(CancellationToken.None));
+        Assert.Equal(new QueueDepth(Waiting: 0, InFlight: 0, Delayed: 0), await Queue.GetDepthAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -252,10 +252,62 @@ public abstract class MessageQueueContractTests : IAsyncLifetime
         await SendAsync(("m-1", "a"), ("m-2", "b"), ("m-3", "c"));
         Assert.Single(await ReceiveNowAsync(1));
 
-        Assert.Equal(new QueueDepth(Waiting: 2, InFlight: 1), await Queue.GetDepthAsync(CancellationToken.None));
+        Assert.Equal(new QueueDepth(Waiting: 2, InFlight: 1, Delayed: 0), await Queue.GetDepthAsync(CancellationToken.None));
 
         await PassTimeAsync(VisibilityTimeout + TimeSpan.FromSeconds(1));
-        Assert.Equal(new QueueDepth(Waiting: 3, InFlight: 0), await Queue.GetDepthAsync(CancellationToken.None));
+        Assert.Equal(new QueueDepth(Waiting: 3, InFlight: 0, Delayed: 0), await Queue.GetDepthAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Send_WithDelay_IsNotReceivedBeforeTheDelay_AndIsAfterIt()
+    {
+        // Two seconds: whole seconds for SQS, short enough for a server that keeps real time.
+        var delay = TimeSpan.FromSeconds(2);
+        var sinceBeforeSend = Stopwatch.StartNew();
+        await Queue.SendBatchAsync([new OutgoingMessage("m-1", "hello", delay)], CancellationToken.None);
+
+        Assert.Empty(await ReceiveNowAsync(10));
+
+        // A long poll started before the delay ends returns the message once it has passed.
+        var receive = Queue.ReceiveAsync(10, VisibilityTimeout, TimeSpan.FromSeconds(20), CancellationToken.None);
+        var passed = UsesRealTime
+            ? await WaitForAsync(receive, TimeSpan.FromSeconds(20) + Patience, sinceBeforeSend)
+            : await PassTimeUntilCompletedAsync(receive, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(20));
+
+        var message = Assert.Single(await receive);
+        Assert.Equal("m-1", message.Id);
+        Assert.Equal("hello", message.Body);
+        Assert.Equal(1, message.ReceiveCount);
+        Assert.True(passed >= delay, $"Received {passed} after the send, before its delay of {delay}.");
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData((15 * 60 * 1000) + 1)]
+    public async Task Send_WithDelayOutsideZeroToFifteenMinutes_ThrowsArgumentOutOfRange_AndStoresNothing(int delayMs)
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Queue.SendBatchAsync(
+            [new OutgoingMessage("m-1", "a"), new OutgoingMessage("m-2", "b", TimeSpan.FromMilliseconds(delayMs))],
+            CancellationToken.None));
+
+        Assert.Equal(new QueueDepth(Waiting: 0, InFlight: 0, Delayed: 0), await Queue.GetDepthAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetDepth_CountsDelayedMessagesApartFromWaitingAndInFlight()
+    {
+        await Queue.SendBatchAsync(
+            [
+                new OutgoingMessage("m-1", "a"),
+                new OutgoingMessage("m-2", "b", TimeSpan.FromMinutes(10)),
+                new OutgoingMessage("m-3", "c", TimeSpan.FromMinutes(15)),
+            ],
+            CancellationToken.None);
+        Assert.Equal(new QueueDepth(Waiting: 1, InFlight: 0, Delayed: 2), await Queue.GetDepthAsync(CancellationToken.None));
+
+        Assert.Equal("m-1", Assert.Single(await ReceiveNowAsync(10)).Id);
+
+        Assert.Equal(new QueueDepth(Waiting: 0, InFlight: 1, Delayed: 2), await Queue.GetDepthAsync(CancellationToken.None));
     }
 
     protected Task SendAsync(params (string Id, string Body)[] messages) =>
@@ -263,6 +315,13 @@ public abstract class MessageQueueContractTests : IAsyncLifetime
 
     protected Task<IReadOnlyList<ReceivedMessage>> ReceiveNowAsync(int maxMessages) =>
         Queue.ReceiveAsync(maxMessages, VisibilityTimeout, TimeSpan.Zero, CancellationToken.None);
+
+    /// <summary>Waits for a task that real time completes; returns the time on <paramref name="since"/> then.</summary>
+    private static async Task<TimeSpan> WaitForAsync(Task task, TimeSpan limit, Stopwatch since)
+    {
+        await task.WaitAsync(limit);
+        return since.Elapsed;
+    }
 
     /// <summary>Lets time pass in steps until the task completes; returns how much time passed.</summary>
     protected async Task<TimeSpan> PassTimeUntilCompletedAsync(Task task, TimeSpan step, TimeSpan limit)

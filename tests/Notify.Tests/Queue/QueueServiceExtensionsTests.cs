@@ -32,7 +32,7 @@ public sealed class QueueServiceExtensionsTests : IDisposable
         var queue = Assert.IsType<SqliteMessageQueue>(host.Services.GetRequiredService<IMessageQueue>());
         Assert.Equal(_directory.File(Path.Combine("data", "queue.db")), queue.Path);
         await queue.SendBatchAsync([new OutgoingMessage("m-1", "a")], CancellationToken.None);
-        Assert.Equal(new QueueDepth(1, 0), await queue.GetDepthAsync(CancellationToken.None));
+        Assert.Equal(new QueueDepth(Waiting: 1, InFlight: 0, Delayed: 0), await queue.GetDepthAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace Notify.Tests.Queue;
 public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly FakeTimeProvider _clock = new();
+    // Reports the receive's timers, so a test can move the clock to the very millisecond a wait ends.
+    private readonly TimerSignallingTimeProvider _clock = new();
     private readonly List<SqliteMessageQueue> _opened = [];
 
     private string QueuePath => _directory.File("queue.db");
@@ -42,7 +43,7 @@ public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDispos
 
         var reopened = Open(QueuePath);
 
-        Assert.Equal(new QueueDepth(Waiting: 1, InFlight: 1), await reopened.GetDepthAsync(CancellationToken.None));
+        Assert.Equal(new QueueDepth(Waiting: 1, InFlight: 1, Delayed: 0), await reopened.GetDepthAsync(CancellationToken.None));
         _clock.Advance(VisibilityTimeout + TimeSpan.FromSeconds(1));
         var all = await reopened.ReceiveAsync(10, VisibilityTimeout, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(["m-1", "m-2"], all.Select(m => m.Id));
@@ -104,7 +105,7 @@ public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDispos
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => Queue.SendBatchAsync([new OutgoingMessage("m-1", "a")], cancellation.Token));
 
-        Assert.Equal(new QueueDepth(0, 0), await Queue.GetDepthAsync(CancellationToken.None));
+        Assert.Equal(new QueueDepth(Waiting: 0, InFlight: 0, Delayed: 0), await Queue.GetDepthAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDispos
         await Assert.ThrowsAsync<ArgumentException>(
             () => Queue.SendBatchAsync([new OutgoingMessage("m-1", "a"), new OutgoingMessage("m-2", tooLarge)], CancellationToken.None));
 
-        Assert.Equal(new QueueDepth(0, 0), await Queue.GetDepthAsync(CancellationToken.None));
+        Assert.Equal(new QueueDepth(Waiting: 0, InFlight: 0, Delayed: 0), await Queue.GetDepthAsync(CancellationToken.None));
     }
 
     [Theory]
@@ -187,6 +188,61 @@ public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDispos
 
         Assert.Equal("m-1", Assert.Single(await receive).Id);
         Assert.True(passed <= SqliteMessageQueue.PollInterval * 2, $"Seen after {passed}; polls run every {SqliteMessageQueue.PollInterval}.");
+    }
+
+    [Fact]
+    public async Task Send_WithDelay_IsHiddenUntilTheMillisecondItEnds_AndCountedAsDelayedTillThen()
+    {
+        await Queue.SendBatchAsync([new OutgoingMessage("m-1", "a", TimeSpan.FromMilliseconds(1500))], CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1499));
+        Assert.Empty(await ReceiveNowAsync(1));
+        Assert.Equal(new QueueDepth(Waiting: 0, InFlight: 0, Delayed: 1), await Queue.GetDepthAsync(CancellationToken.None));
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(new QueueDepth(Waiting: 1, InFlight: 0, Delayed: 0), await Queue.GetDepthAsync(CancellationToken.None));
+        var message = Assert.Single(await ReceiveNowAsync(1));
+        Assert.Equal(1, message.ReceiveCount);
+        Assert.Equal(new QueueDepth(Waiting: 0, InFlight: 1, Delayed: 0), await Queue.GetDepthAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Send_WithDelayOfAFractionOfAMillisecond_IsHiddenUntilTheNextWholeMillisecond()
+    {
+        await Queue.SendBatchAsync([new OutgoingMessage("m-1", "a", TimeSpan.FromMilliseconds(2) + TimeSpan.FromTicks(1))], CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.Empty(await ReceiveNowAsync(1));
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Single(await ReceiveNowAsync(1));
+    }
+
+    [Fact]
+    public async Task Receive_StartedBeforeADelayEnds_WakesWhenItEnds_AndReturnsTheMessage()
+    {
+        var untilVisible = TimeSpan.FromMilliseconds(600);
+        await Queue.SendBatchAsync([new OutgoingMessage("m-1", "a", untilVisible)], CancellationToken.None);
+
+        var receive = Queue.ReceiveAsync(1, VisibilityTimeout, TimeSpan.FromSeconds(20), CancellationToken.None);
+
+        // The receive polls the file meanwhile; each of its waits ends at the latest when the delay does.
+        var wait = await _clock.NextTimerAsync();
+        while (wait < untilVisible)
+        {
+            Assert.False(receive.IsCompleted);
+            _clock.Advance(wait);
+            untilVisible -= wait;
+            wait = await _clock.NextTimerAsync();
+        }
+
+        Assert.Equal(untilVisible, wait);
+        _clock.Advance(untilVisible - TimeSpan.FromMilliseconds(1));
+        Assert.False(receive.IsCompleted);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        var message = Assert.Single(await receive.WaitAsync(Patience));
+        Assert.Equal("m-1", message.Id);
     }
 
     [Fact]

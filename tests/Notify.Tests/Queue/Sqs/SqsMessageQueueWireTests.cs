@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Amazon.SQS;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,6 +34,46 @@ public sealed class SqsMessageQueueWireTests
         var attribute = entry["MessageAttributes"]![SqsMessageQueue.IdAttribute]!;
         Assert.Equal("String", attribute["DataType"]!.GetValue<string>());
         Assert.Equal("m-1", attribute["StringValue"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SendBatch_SendsEachDelayInWholeSecondsRoundedUp_AndNoDelaySecondsWithoutADelay()
+    {
+        await using var server = await StartAsync();
+
+        await Create(server).SendBatchAsync(
+            [
+                new("m-1", "a"),
+                new("m-2", "b", TimeSpan.FromMilliseconds(1200)),
+                new("m-3", "c", TimeSpan.FromSeconds(3)),
+                new("m-4", "d", TimeSpan.FromMinutes(15)),
+            ],
+            CancellationToken.None);
+
+        var entries = Assert.Single(server.Requests, r => r.Action == "SendMessageBatch").BatchEntries;
+        Assert.Equal([null, "2", "3", "900"], entries.Select(e => e!["DelaySeconds"]?.ToString()));
+    }
+
+    [Fact]
+    public async Task GetDepth_AsksForAndMapsTheWaitingInFlightAndDelayedCounts()
+    {
+        await using var server = await StartAsync(Reply.Ok(new JsonObject
+        {
+            ["Attributes"] = new JsonObject
+            {
+                ["ApproximateNumberOfMessages"] = "5",
+                ["ApproximateNumberOfMessagesNotVisible"] = "3",
+                ["ApproximateNumberOfMessagesDelayed"] = "2",
+            },
+        }).For("GetQueueAttributes"));
+
+        var depth = await Create(server).GetDepthAsync(CancellationToken.None);
+
+        Assert.Equal(new QueueDepth(Waiting: 5, InFlight: 3, Delayed: 2), depth);
+        var request = Assert.Single(server.Requests, r => r.Action == "GetQueueAttributes");
+        Assert.Equal(
+            ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed", "ApproximateNumberOfMessagesNotVisible"],
+            request.Json["AttributeNames"]!.AsArray().Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -93,7 +93,12 @@ internal sealed class ScriptedSqsServer : IAsyncDisposable
         "SendMessageBatch" => Reply.SendBatchWithFailures(request.BatchEntries.Count, "unused", senderFault: false),
         "GetQueueAttributes" => Reply.Ok(new JsonObject
         {
-            ["Attributes"] = new JsonObject { ["ApproximateNumberOfMessages"] = "0", ["ApproximateNumberOfMessagesNotVisible"] = "0" },
+            ["Attributes"] = new JsonObject
+            {
+                ["ApproximateNumberOfMessages"] = "0",
+                ["ApproximateNumberOfMessagesNotVisible"] = "0",
+                ["ApproximateNumberOfMessagesDelayed"] = "0",
+            },
         }),
         _ => Reply.Ok([]),
     };
