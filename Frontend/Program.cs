@@ -2,6 +2,7 @@ using Notify.Frontend.Api;
 using Notify.Frontend.Extensions;
 using Notify.Frontend.Sms;
 using Notify.Shared.Health;
+using Notify.Shared.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddNotifyFrontend();
@@ -9,6 +10,7 @@ builder.AddNotifyFrontend();
 var app = builder.Build();
 app.UseNotifyFrontend();
 app.MapNotifyHealth();
+app.MapNotifyMetrics();
 app.MapTopicsApi();
 app.MapSubscriptionsApi();
 app.MapSubscriptionLinksApi();

@@ -3,6 +3,7 @@ using Notify.Sender;
 using Notify.Sender.Storage;
 using Notify.Shared.Configuration;
 using Notify.Shared.Health;
+using Notify.Shared.Metrics;
 using Notify.Shared.Queue;
 
 // The Sender alone: pulls from the queue and delivers. Scale it out beside any number of Frontends.
@@ -11,6 +12,7 @@ builder.AddNotifyQueue();
 // No in-process cache tier in front of the Redis ring: deliveries follow confirmations and unsubscribes at once.
 builder.AddNotifyMetadata(inProcessTier: false);
 builder.AddNotifySender();
+builder.AddNotifyMetrics();
 // In Embedded mode the Frontend creates the store; until it has, this Sender is unready and receives nothing.
 builder.WaitForEmbeddedStore();
 
@@ -21,4 +23,5 @@ builder.Services.AddOptions<NotifyOptions>().Validate(
 
 var app = builder.Build();
 app.MapNotifyHealth();
+app.MapNotifyMetrics();
 app.Run();

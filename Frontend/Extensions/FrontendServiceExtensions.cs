@@ -16,6 +16,7 @@ using Notify.Sender;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.Shared.Configuration;
 using Notify.Shared.Links;
+using Notify.Shared.Metrics;
 using Notify.Shared.Queue;
 using Notify.Shared.Webhooks;
 
@@ -25,7 +26,7 @@ public static class FrontendServiceExtensions
 {
     /// <summary>
     /// Everything the Frontend needs: the metadata service and the queue for <c>Notify:Mode</c>,
-    /// authentication, dedup, problem answers, health checks, OpenAPI, and the Sender's workers when
+    /// authentication, dedup, problem answers, health checks, OpenAPI, metrics, and the Sender's workers when
     /// <c>Notify:Sender:InProcess</c> (the default in Embedded mode).
     /// </summary>
     public static WebApplicationBuilder AddNotifyFrontend(this WebApplicationBuilder builder)
@@ -71,6 +72,7 @@ public static class FrontendServiceExtensions
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build());
 
         services.AddNotifyOpenApi();
+        builder.AddNotifyMetrics();
 
         if (builder.Configuration.GetValue<bool?>("Notify:Sender:InProcess") ?? mode == NotifyMode.Embedded)
         {

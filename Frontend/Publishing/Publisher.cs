@@ -3,6 +3,7 @@ using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Dedup;
 using Notify.Shared.Ids;
 using Notify.Shared.Messages;
+using Notify.Shared.Metrics;
 using Notify.Shared.Queue;
 
 namespace Notify.Frontend.Publishing;
@@ -13,7 +14,8 @@ namespace Notify.Frontend.Publishing;
 /// accepted after it (see <see cref="IDedupStore"/>), so a crash in between never makes a repeat look
 /// like a duplicate of a message that was not queued.
 /// </summary>
-internal sealed partial class Publisher(IMessageQueue queue, IDedupStore dedup, IOptions<DedupOptions> dedupOptions, TimeProvider clock, ILogger<Publisher> logger)
+internal sealed partial class Publisher(
+    IMessageQueue queue, IDedupStore dedup, IOptions<DedupOptions> dedupOptions, TimeProvider clock, NotifyMetrics metrics, ILogger<Publisher> logger)
 {
     public async Task<PublishResponse> PublishAsync(string topic, PublishRequest request, string? dedupId, CancellationToken cancellationToken)
     {
@@ -46,6 +48,8 @@ internal sealed partial class Publisher(IMessageQueue queue, IDedupStore dedup, 
             throw;
         }
 
+        // Counted once queued: the message is accepted whatever becomes of its dedup claim below.
+        metrics.Published();
         if (key is not null)
         {
             await AcceptClaimAsync(key, messageId);

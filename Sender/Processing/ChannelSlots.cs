@@ -23,6 +23,27 @@ internal sealed class ChannelSlots : IDisposable
 
     public DeliverySlots For(Protocol protocol) => _pools[protocol];
 
+    /// <summary>
+    /// Slots in use per protocol, by its API name (webhook, email, sms): the source to hand to
+    /// <c>NotifyMetrics.ObservePermits</c>. Reads counters only, so a scrape can call it.
+    /// </summary>
+    public IEnumerable<(string Protocol, int InUse)> InUse()
+    {
+        foreach (var (protocol, pool) in _pools)
+        {
+            yield return (NameOf(protocol), pool.InUse);
+        }
+    }
+
+    // Protocol's JSON names, as fixed strings so a scrape allocates none.
+    private static string NameOf(Protocol protocol) => protocol switch
+    {
+        Protocol.Webhook => "webhook",
+        Protocol.Email => "email",
+        Protocol.Sms => "sms",
+        _ => protocol.ToString().ToLowerInvariant(),
+    };
+
     public void Dispose()
     {
         foreach (var pool in _pools.Values)

@@ -10,6 +10,9 @@ internal sealed class DeliverySlots(int capacity, TimeProvider timeProvider) : I
 
     public int Available => _slots.CurrentCount;
 
+    /// <summary>Slots taken now, for <c>notify.sender.permits.in_use</c>.</summary>
+    public int InUse => capacity - _slots.CurrentCount;
+
     /// <summary>Takes a slot, waiting at most <paramref name="wait"/>; false when none freed in time or the token was cancelled.</summary>
     public async ValueTask<bool> TryEnterAsync(TimeSpan wait, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
@@ -21,6 +22,7 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _clock = new();
     private readonly FakeLogCollector _logs = new();
+    private readonly TestMeters _meters = new();
     private SqliteMessageQueue _queue = null!;
     private SqliteDedupStore _dedup = null!;
 
@@ -36,6 +38,7 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         _dedup.Dispose();
+        _meters.Dispose();
         _directory.Dispose();
     }
 
@@ -54,6 +57,19 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
         Assert.False(accepted.Duplicate);
         Assert.Equal(new PublishResponse(accepted.MessageId, Duplicate: true), repeat);
         Assert.Equal(1, (await _queue.GetDepthAsync(default)).Waiting);
+    }
+
+    [Fact]
+    public async Task AcceptedPublishes_AreCounted_DuplicatesAreNot()
+    {
+        using var published = _meters.Collect<long>("notify.messages.published");
+
+        await Publisher(_queue).PublishAsync("orders", Request, "order-7", default);
+        var repeat = await Publisher(_queue).PublishAsync("orders", Request, "order-7", default);
+        await Publisher(_queue).PublishAsync("orders", Request with { DedupId = null }, null, default);
+
+        Assert.True(repeat.Duplicate);
+        Assert.Equal(2, published.GetMeasurementSnapshot().EvaluateAsCounter());
     }
 
     /// <summary>
@@ -103,7 +119,7 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task AcceptThatFails_StillAcceptsThePublish_AndLogsWithoutTheBody()
     {
-        var publisher = new Publisher(_queue, new FailingAccept(_dedup), Options.Create(Settings), _clock, new FakeLogger<Publisher>(_logs));
+        var publisher = new Publisher(_queue, new FailingAccept(_dedup), Options.Create(Settings), _clock, _meters.Metrics, new FakeLogger<Publisher>(_logs));
 
         var accepted = await publisher.PublishAsync("orders", Request, "order-7", default);
 
@@ -115,7 +131,7 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     }
 
     private Publisher Publisher(IMessageQueue queue) =>
-        new(queue, _dedup, Options.Create(Settings), _clock, NullLogger<Publisher>.Instance);
+        new(queue, _dedup, Options.Create(Settings), _clock, _meters.Metrics, NullLogger<Publisher>.Instance);
 
     /// <summary>The real queue, reached only once <paramref name="gate"/> completes (a slow or failing write).</summary>
     private sealed class GatedQueue(IMessageQueue inner, Task gate) : IMessageQueue
