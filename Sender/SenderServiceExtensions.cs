@@ -1,6 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Notify.Metadata.Extensions;
+using Notify.Metadata.Store;
 using Notify.Sender.Channels;
+using Notify.Sender.Delivery;
 using Notify.Sender.Channels.Email;
 using Notify.Sender.Channels.Sms;
 using Notify.Sender.Channels.Webhooks;
@@ -8,6 +11,7 @@ using Notify.Sender.Processing;
 using Notify.Sender.Retrieval;
 using Notify.Shared.Configuration;
 using Notify.Shared.Links;
+using Notify.Shared.Metrics;
 using Notify.Shared.Storage;
 
 namespace Notify.Sender;
@@ -33,6 +37,18 @@ public static class SenderServiceExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PublicLinks>();
+
+        // Where deliveries' retries, dead letters, statuses and stats are kept.
+        builder.AddNotifyDeliveryStore();
+        services.AddNotifyMetricsInstruments();
+        services.TryAddSingleton<DeliverySchedules>();
+        services.TryAddSingleton<SubscriptionPacer>();
+        services.TryAddSingleton<DeliveryWorkQueue>();
+        services.TryAddSingleton<DeliveryLedger>();
+        services.TryAddSingleton<SubscriptionDisabler>();
+        services.TryAddSingleton(sp => new SubscriptionOutcomes(
+            sp.GetRequiredService<IMetadataStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SubscriptionOutcomes>>()));
+        services.TryAddSingleton<DeliveryRunner>();
 
         services.AddWebhookChannel();
         services.AddEmailChannel();

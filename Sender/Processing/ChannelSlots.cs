@@ -31,18 +31,9 @@ internal sealed class ChannelSlots : IDisposable
     {
         foreach (var (protocol, pool) in _pools)
         {
-            yield return (NameOf(protocol), pool.InUse);
+            yield return (protocol.ApiName(), pool.InUse);
         }
     }
-
-    // Protocol's JSON names, as fixed strings so a scrape allocates none.
-    private static string NameOf(Protocol protocol) => protocol switch
-    {
-        Protocol.Webhook => "webhook",
-        Protocol.Email => "email",
-        Protocol.Sms => "sms",
-        _ => protocol.ToString().ToLowerInvariant(),
-    };
 
     public void Dispose()
     {

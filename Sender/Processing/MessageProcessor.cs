@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 using Notify.Sender.Channels;
+using Notify.Sender.Delivery;
 using Notify.Shared.Messages;
+using Notify.Shared.Metrics;
 using Notify.Shared.Queue;
 
 namespace Notify.Sender.Processing;
@@ -27,6 +29,9 @@ internal sealed partial class MessageProcessor : IDisposable
     private readonly ChannelSlots _slots;
     private readonly SubscriptionOutcomes _outcomes;
     private readonly DeliveryTargets _targets;
+    private readonly DeliveryRunner _runner;
+    private readonly DeliveryWorkQueue _workQueue;
+    private readonly DeliveryLedger _ledger;
     private readonly InFlightMessages _inFlight = new();
 
     // Cancelled only when shutdown's drain time is over: what is still running then is handed back.
@@ -36,6 +41,11 @@ internal sealed partial class MessageProcessor : IDisposable
         IMessageQueue queue,
         IMetadataStore store,
         DeliveryChannels channels,
+        DeliveryRunner runner,
+        DeliveryWorkQueue workQueue,
+        DeliveryLedger ledger,
+        SubscriptionOutcomes outcomes,
+        NotifyMetrics metrics,
         IOptions<SenderOptions> options,
         TimeProvider timeProvider,
         ILogger<MessageProcessor> logger)
@@ -47,7 +57,11 @@ internal sealed partial class MessageProcessor : IDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         _slots = new ChannelSlots(channels, _options.MaxConcurrentDeliveries, timeProvider);
-        _outcomes = new SubscriptionOutcomes(store, timeProvider, logger);
+        metrics.ObservePermits(_slots.InUse);
+        _outcomes = outcomes;
+        _runner = runner;
+        _workQueue = workQueue;
+        _ledger = ledger;
         _targets = new DeliveryTargets(store, logger);
     }
 
@@ -123,6 +137,14 @@ internal sealed partial class MessageProcessor : IDisposable
                 return;
             }
 
+            if (envelope.Delivery is { } work && !_workQueue.IsDue(work))
+            {
+                // Not due yet: the queue delays a message at most 15 minutes, so a longer wait hops.
+                await _workQueue.ScheduleAsync(envelope.Notification!, work, CancellationToken.None);
+                await SettleAsync(message, Settlement.Delete);
+                return;
+            }
+
             Settlement settlement;
             await using (VisibilityHeartbeat.Start(_queue, message, _options.VisibilityTimeout, _timeProvider, _logger))
             {
@@ -148,7 +170,9 @@ internal sealed partial class MessageProcessor : IDisposable
         IReadOnlyList<DeliveryTarget> targets;
         try
         {
-            targets = await _targets.ResolveAsync(message.Id, envelope, _abort.Token);
+            targets = envelope.Kind == EnvelopeKind.Delivery
+                ? await WorkTargetAsync(envelope, _abort.Token)
+                : await _targets.ResolveAsync(message.Id, envelope, _abort.Token);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
@@ -185,14 +209,14 @@ internal sealed partial class MessageProcessor : IDisposable
 
         admitted.TrySetResult();
 
-        var tasks = new Task<TaskEnd>[targets.Count];
+        var tasks = new Task<TaskResult>[targets.Count];
         for (var i = 0; i < tasks.Length; i++)
         {
             tasks[i] = DeliverOneAsync(message, targets[i], holdsSlot: i == first);
         }
 
-        var ends = await Task.WhenAll(tasks);
-        var failed = ends.Count(end => end == TaskEnd.Failed);
+        var results = await Task.WhenAll(tasks);
+        var failed = results.Count(result => result.End == TaskEnd.Failed);
         if (failed > 0)
         {
             // An unexpected failure may be passing (it was once a start-up race): the message comes back
@@ -208,14 +232,29 @@ internal sealed partial class MessageProcessor : IDisposable
             return Settlement.Delete;
         }
 
-        var unfinished = ends.Count(end => end == TaskEnd.Cancelled);
-        if (unfinished == 0)
+        var unfinished = results.Count(result => result.End == TaskEnd.Cancelled);
+        if (unfinished > 0)
         {
-            return Settlement.Delete;
+            Log.Unfinished(_logger, unfinished, tasks.Length, message.Id);
+            return Settlement.HandBack;
         }
 
-        Log.Unfinished(_logger, unfinished, tasks.Length, message.Id);
-        return Settlement.HandBack;
+        if (envelope.Kind == EnvelopeKind.Notification)
+        {
+            // Every subscriber's delivery is delivered, scheduled or a dead letter: one status write for them all.
+            var ends = default(MessageOutcomeDelta);
+            foreach (var result in results)
+            {
+                if (result.Delivery is { } end)
+                {
+                    ends += MessageOutcomeDelta.Of(result.Turn!, end);
+                }
+            }
+
+            await _ledger.FanOutEndedAsync(envelope.Notification!, targets.Count, ends, CancellationToken.None);
+        }
+
+        return Settlement.Delete;
     }
 
     private int FirstWithRoom(IReadOnlyList<DeliveryTarget> targets)
@@ -231,8 +270,34 @@ internal sealed partial class MessageProcessor : IDisposable
         return 0;
     }
 
+    /// <summary>
+    /// The target of a delivery received as queue work: its subscription while it is confirmed. A disabled
+    /// subscription's delivery becomes a dead letter (its owner may redrive it after enabling); one whose
+    /// subscription is gone is dropped.
+    /// </summary>
+    private async Task<IReadOnlyList<DeliveryTarget>> WorkTargetAsync(QueueEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var work = envelope.Delivery!;
+        var notification = envelope.Notification!;
+        var subscription = await _store.GetSubscriptionAsync(work.SubscriptionId, cancellationToken);
+        switch (subscription?.Status)
+        {
+            case SubscriptionStatus.Confirmed:
+                return [new DeliveryTarget(subscription, notification, work)];
+
+            case SubscriptionStatus.Disabled:
+                var turn = new DeliveryTurn(notification, subscription, work);
+                await _ledger.DeadLetteredAsync(turn, work.History, "subscription disabled", permanent: true, CancellationToken.None);
+                return [];
+
+            default:
+                await _ledger.DroppedAsync(notification, work, CancellationToken.None);
+                return [];
+        }
+    }
+
     /// <summary>One subscriber's task; never throws.</summary>
-    private async Task<TaskEnd> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
+    private async Task<TaskResult> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
     {
         var subscription = target.Subscription;
         var slots = _slots.For(subscription.Protocol);
@@ -244,58 +309,67 @@ internal sealed partial class MessageProcessor : IDisposable
             }
             catch (OperationCanceledException)
             {
-                return TaskEnd.Cancelled;
+                return TaskResult.Cancelled;
             }
         }
 
         // Stops the delivery if its subscription goes away while it is still being tried.
         var watch = SubscriptionWatch.Start(_store, subscription.Id, _options.SubscriptionRecheckInterval, _timeProvider, _logger);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, watch.Token);
+        DeliveryTurn? turn = null;
         try
         {
-            if (!_channels.TryGet(subscription.Protocol, out var channel))
+            if (target.Notification is { } notification)
             {
-                // Not a crash and not a silent drop: a subscription whose channel this server does not have.
-                Log.NoChannel(_logger, subscription.Protocol, message.Id, subscription.Id);
-                return TaskEnd.Ended;
+                turn = new DeliveryTurn(notification, subscription, target.Work);
+                return new TaskResult(TaskEnd.Ended, turn, await _runner.RunAsync(turn, stop.Token));
             }
 
-            var result = target.Notification is { } notification
-                ? await channel.DeliverAsync(notification, subscription, stop.Token)
-                : await channel.ConfirmAsync(subscription, stop.Token);
-
-            if (result.Delivered)
-            {
-                Log.Delivered(_logger, message.Id, subscription.Id, subscription.Protocol, result.Attempts);
-            }
-            else
-            {
-                Log.GaveUp(_logger, message.Id, subscription.Id, subscription.Protocol, result.Attempts, result.LastStatus);
-            }
-
-            await _outcomes.RecordAsync(message.Id, subscription, confirmation: target.Notification is null, result);
-
-            return TaskEnd.Ended;
+            await ConfirmAsync(message, subscription, stop.Token);
+            return new TaskResult(TaskEnd.Ended, null, null);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            return TaskEnd.Cancelled;
+            return TaskResult.Cancelled;
         }
         catch (OperationCanceledException) when (watch.SubscriptionGone)
         {
             // Deleted, unsubscribed or expired meanwhile: nothing more is owed to it.
-            return TaskEnd.Ended;
+            if (turn?.Work is { } work)
+            {
+                await _ledger.DroppedAsync(turn.Notification, work, CancellationToken.None);
+            }
+
+            return new TaskResult(TaskEnd.Ended, turn, DeliveryEnd.Dropped);
         }
         catch (Exception ex)
         {
             Log.DeliveryFailed(_logger, ex, message.Id, subscription.Id, subscription.Protocol);
-            return TaskEnd.Failed;
+            return TaskResult.Failed;
         }
         finally
         {
             await watch.DisposeAsync();
             slots.Release();
         }
+    }
+
+    /// <summary>Sends a pending subscription's confirmation request: its channel's own retries, no schedule.</summary>
+    private async Task ConfirmAsync(ReceivedMessage message, Subscription subscription, CancellationToken cancellationToken)
+    {
+        if (!_channels.TryGet(subscription.Protocol, out var channel))
+        {
+            Log.NoChannelForConfirmation(_logger, subscription.Protocol, message.Id, subscription.Id);
+            return;
+        }
+
+        var result = await channel.ConfirmAsync(subscription, cancellationToken);
+        if (!result.Delivered)
+        {
+            Log.ConfirmationGivenUp(_logger, message.Id, subscription.Id, subscription.Protocol, result.Attempts, result.LastStatus);
+        }
+
+        await _outcomes.RecordAsync(message.Id, subscription, confirmation: true, result);
     }
 
     private async Task SettleAsync(ReceivedMessage message, Settlement settlement)
@@ -342,6 +416,7 @@ internal sealed partial class MessageProcessor : IDisposable
             {
                 EnvelopeKind.Notification => envelope.Notification is not null,
                 EnvelopeKind.SubscriptionConfirmation => !string.IsNullOrEmpty(envelope.SubscriptionId),
+                EnvelopeKind.Delivery => envelope.Notification is not null && envelope.Delivery is { SubscriptionId.Length: > 0, Attempt: >= 1 },
                 _ => false,
             };
             if (complete)
@@ -366,10 +441,18 @@ internal sealed partial class MessageProcessor : IDisposable
         return false;
     }
 
+    /// <summary>How one subscriber's task ended, and for a delivery, how the delivery's turn ended.</summary>
+    private readonly record struct TaskResult(TaskEnd End, DeliveryTurn? Turn, DeliveryEnd? Delivery)
+    {
+        public static TaskResult Cancelled => new(TaskEnd.Cancelled, null, null);
+
+        public static TaskResult Failed => new(TaskEnd.Failed, null, null);
+    }
+
     /// <summary>How one subscriber's task ended.</summary>
     private enum TaskEnd
     {
-        /// <summary>Delivered, or given up by its channel's own retry policy.</summary>
+        /// <summary>Delivered, scheduled, dead-lettered or dropped; or a confirmation request sent or given up.</summary>
         Ended,
 
         /// <summary>Cancelled by shutdown before it ended.</summary>
@@ -401,21 +484,16 @@ internal sealed partial class MessageProcessor : IDisposable
             EventName = "HandedBackOnStop")]
         public static partial void HandedBackOnStop(ILogger logger, string messageId);
 
-        [LoggerMessage(206, LogLevel.Debug,
-            "Delivered message {MessageId} to subscription {SubscriptionId} ({Protocol}) after {Attempts} attempt(s)",
-            EventName = "Delivered")]
-        public static partial void Delivered(ILogger logger, string messageId, string subscriptionId, Protocol protocol, int attempts);
-
         [LoggerMessage(207, LogLevel.Warning,
-            "Gave up delivering message {MessageId} to subscription {SubscriptionId} ({Protocol}) after {Attempts} attempt(s); last status: {LastStatus}",
-            EventName = "DeliveryGivenUp")]
-        public static partial void GaveUp(
+            "Gave up sending confirmation request {MessageId} to subscription {SubscriptionId} ({Protocol}) after {Attempts} attempt(s); last status: {LastStatus}",
+            EventName = "ConfirmationGivenUp")]
+        public static partial void ConfirmationGivenUp(
             ILogger logger, string messageId, string subscriptionId, Protocol protocol, int attempts, string lastStatus);
 
         [LoggerMessage(208, LogLevel.Warning,
-            "No delivery channel for protocol {Protocol}: gave up delivering message {MessageId} to subscription {SubscriptionId}",
-            EventName = "NoDeliveryChannel")]
-        public static partial void NoChannel(ILogger logger, Protocol protocol, string messageId, string subscriptionId);
+            "No delivery channel for protocol {Protocol}: gave up sending confirmation request {MessageId} to subscription {SubscriptionId}",
+            EventName = "NoConfirmationChannel")]
+        public static partial void NoChannelForConfirmation(ILogger logger, Protocol protocol, string messageId, string subscriptionId);
 
         [LoggerMessage(209, LogLevel.Error,
             "Delivering message {MessageId} to subscription {SubscriptionId} ({Protocol}) failed unexpectedly",

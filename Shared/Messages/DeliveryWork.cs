@@ -23,4 +23,13 @@ public sealed record DeliveryWork
 
     /// <summary>True for a redriven dead letter: its dead letter is removed once it is delivered.</summary>
     public bool Redrive { get; init; }
+
+    /// <summary>
+    /// True once the delivery is counted as retrying (waiting) in its message's status and in the stats: it
+    /// failed an attempt, or waits for its subscription's pace. False for a first attempt or a fresh redrive.
+    /// </summary>
+    public bool Retrying { get; init; }
+
+    /// <summary>The delivery waited for its subscription's pace and holds the turn reserved for <see cref="DueAt"/>.</summary>
+    public bool Paced { get; init; }
 }

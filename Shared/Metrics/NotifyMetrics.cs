@@ -109,7 +109,7 @@ public sealed class NotifyMetrics
         return
         [
             new(depth.Waiting, new KeyValuePair<string, object?>(StateTag, "waiting")),
-            // INTEGRATOR: once QueueDepth has Delayed, add: new(depth.Delayed, new KeyValuePair<string, object?>(StateTag, "delayed")),
+            new(depth.Delayed, new KeyValuePair<string, object?>(StateTag, "delayed")),
             new(depth.InFlight, new KeyValuePair<string, object?>(StateTag, "in_flight")),
         ];
     }

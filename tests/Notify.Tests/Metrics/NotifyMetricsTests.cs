@@ -95,13 +95,14 @@ public sealed class NotifyMetricsTests : IDisposable
         queue.RecordObservableInstruments();
         Assert.Empty(queue.GetMeasurementSnapshot());
 
-        _meters.Metrics.QueueDepthSampled(new QueueDepth(Waiting: 7, InFlight: 2));
-        _meters.Metrics.QueueDepthSampled(new QueueDepth(Waiting: 4, InFlight: 3));
+        _meters.Metrics.QueueDepthSampled(new QueueDepth(Waiting: 7, InFlight: 2, Delayed: 1));
+        _meters.Metrics.QueueDepthSampled(new QueueDepth(Waiting: 4, InFlight: 3, Delayed: 6));
         queue.RecordObservableInstruments();
 
         var latest = queue.GetMeasurementSnapshot();
         Assert.Equal(4, Assert.Single(latest.ContainsTags(new KeyValuePair<string, object?>("state", "waiting"))).Value);
         Assert.Equal(3, Assert.Single(latest.ContainsTags(new KeyValuePair<string, object?>("state", "in_flight"))).Value);
+        Assert.Equal(6, Assert.Single(latest.ContainsTags(new KeyValuePair<string, object?>("state", "delayed"))).Value);
     }
 
     [Fact]

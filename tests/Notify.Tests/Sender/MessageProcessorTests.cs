@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Model;
 using Notify.Sender;
+using Notify.Metadata.Deliveries;
 using Notify.Sender.Channels;
+using Notify.Sender.Delivery;
 using Notify.Sender.Processing;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
@@ -24,9 +26,19 @@ public sealed class MessageProcessorTests : IDisposable
     private readonly ScriptedChannel _webhooks = new();
     private readonly TimerSignallingTimeProvider _clock = new();
     private readonly FakeLogCollector _logs = new();
+    private readonly ProcessorBuilder _parts;
     private MessageProcessor? _processor;
 
-    public void Dispose() => _processor?.Dispose();
+    public MessageProcessorTests()
+    {
+        _parts = new ProcessorBuilder(_clock, _logs);
+    }
+
+    public void Dispose()
+    {
+        _processor?.Dispose();
+        _parts.Dispose();
+    }
 
     [Fact]
     public async Task Notification_FansOutOneDeliveryPerConfirmedSubscriber()
@@ -46,26 +58,36 @@ public sealed class MessageProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Notification_WhenOneSubscriberIsGivenUp_StillDeliversToTheOthersAndIsDeleted()
+    public async Task Notification_WhenOneSubscriberFails_SchedulesItsRetry_DeliversToTheOthers_AndIsDeleted()
     {
-        foreach (var id in new[] { "a", "gives-up", "d" })
+        foreach (var id in new[] { "a", "fails", "d" })
         {
             _store.Add(id);
         }
 
-        _webhooks.GiveUp("gives-up", "HTTP 503");
+        _webhooks.GiveUp("fails", "HTTP 503");
         var message = Notification("m1");
 
         await Processor().AdmitAsync(message, CancellationToken.None);
         await _queue.WhenDeletedAsync(message);
 
-        Assert.Equal(["a", "d", "gives-up"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
-        var gaveUp = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "DeliveryGivenUp");
-        Assert.Equal(LogLevel.Warning, gaveUp.Level);
-        Assert.Contains("m1", gaveUp.Message);
-        Assert.Contains("gives-up", gaveUp.Message);
-        Assert.Contains("Webhook", gaveUp.Message);
-        Assert.Contains("HTTP 503", gaveUp.Message);
+        Assert.Equal(["a", "d", "fails"], _webhooks.Calls.Select(c => c.SubscriptionId).Order());
+        var scheduled = Assert.Single(_logs.GetSnapshot(), e => e.Id.Name == "DeliveryRetryScheduled");
+        Assert.Equal(LogLevel.Information, scheduled.Level);
+        Assert.Contains("m1", scheduled.Message);
+        Assert.Contains("fails", scheduled.Message);
+        Assert.Contains("Webhook", scheduled.Message);
+        Assert.Contains("HTTP 503", scheduled.Message);
+
+        // The retry is queue work of its own, due after the webhook schedule's first wait (5 s).
+        var sent = Assert.Single(_queue.Sent);
+        Assert.Equal(TimeSpan.FromSeconds(5), sent.Delay);
+        var work = EnvelopeJson.Deserialize(sent.Body);
+        Assert.Equal(EnvelopeKind.Delivery, work.Kind);
+        Assert.Equal("m1", work.Notification!.MessageId);
+        Assert.Equal("fails", work.Delivery!.SubscriptionId);
+        Assert.Equal(2, work.Delivery.Attempt);
+        Assert.True(work.Delivery.Retrying);
     }
 
     [Fact]
@@ -535,8 +557,7 @@ public sealed class MessageProcessorTests : IDisposable
             MaxReceiveCount = MaxReceiveCount,
             SubscriptionRecheckInterval = SubscriptionRecheck,
         };
-        _processor = new MessageProcessor(
-            _queue, _store, new DeliveryChannels([_webhooks, .. extraChannels ?? []]), Options.Create(options), _clock, new FakeLogger<MessageProcessor>(_logs));
+        _processor = _parts.Build(_queue, _store, [_webhooks, .. extraChannels ?? []], options);
         return _processor;
     }
 

@@ -18,6 +18,12 @@ public sealed class RetrieverServiceTests : IDisposable
     private readonly InMemoryMetadataStore _store = new();
     private readonly ScriptedChannel _webhooks = new();
     private readonly TimerSignallingTimeProvider _clock = new();
+    private readonly ProcessorBuilder _parts;
+
+    public RetrieverServiceTests()
+    {
+        _parts = new ProcessorBuilder(_clock, _logs);
+    }
     private readonly FakeLogCollector _logs = new();
     private readonly TestHostLifetime _lifetime = new();
     private MessageProcessor? _processor;
@@ -28,6 +34,7 @@ public sealed class RetrieverServiceTests : IDisposable
         _service?.Dispose();
         _processor?.Dispose();
         _lifetime.Dispose();
+        _parts.Dispose();
     }
 
     [Fact]
@@ -158,8 +165,7 @@ public sealed class RetrieverServiceTests : IDisposable
             // Far from every other timer of these tests, which wait for timers by their due time.
             SubscriptionRecheckInterval = TimeSpan.FromHours(1),
         });
-        _processor = new MessageProcessor(
-            _queue, _store, new DeliveryChannels([_webhooks]), options, _clock, new FakeLogger<MessageProcessor>(_logs));
+        _processor = _parts.Build(_queue, _store, [_webhooks], options.Value);
         _service = new RetrieverService(_queue, _processor, options, _clock, _lifetime, new FakeLogger<RetrieverService>(_logs));
         return _service;
     }

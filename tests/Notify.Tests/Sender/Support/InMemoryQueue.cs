@@ -5,14 +5,16 @@ using Notify.Shared.Queue;
 namespace Notify.Tests.Sender.Support;
 
 /// <summary>
-/// A tiny queue double: receives long-poll (real time) over a channel of messages, and every delete
-/// and visibility change is recorded and can be awaited. It does not re-deliver anything.
+/// A tiny queue double: receives long-poll (real time) over a channel of messages, and every send, delete
+/// and visibility change is recorded and can be awaited. It does not re-deliver anything: a test hands a
+/// sent message back with <see cref="Receive"/>.
 /// </summary>
 internal sealed class InMemoryQueue : IMessageQueue
 {
     private readonly Channel<ReceivedMessage> _visible = Channel.CreateUnbounded<ReceivedMessage>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _deleted = new();
     private readonly ConcurrentQueue<(string Handle, TimeSpan Timeout)> _visibilityChanges = new();
+    private readonly ConcurrentQueue<OutgoingMessage> _sent = new();
     private readonly Lock _gate = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _receives;
@@ -34,8 +36,25 @@ internal sealed class InMemoryQueue : IMessageQueue
         return message;
     }
 
-    public Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
+    /// <summary>What was sent, in order.</summary>
+    public IReadOnlyList<OutgoingMessage> Sent => _sent.ToArray();
+
+    public Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            _sent.Enqueue(message);
+        }
+
+        Signal();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> messages have been sent.</summary>
+    public Task WhenSentAsync(int count) => Eventually.Within(WaitUntilAsync(() => _sent.Count >= count));
+
+    /// <summary>Makes a sent message visible, as the queue would once its delay passed.</summary>
+    public ReceivedMessage Receive(OutgoingMessage sent, int receiveCount = 1) => Enqueue(sent.Id, sent.Body, receiveCount);
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(
         int maxMessages, TimeSpan visibilityTimeout, TimeSpan waitTime, CancellationToken cancellationToken)

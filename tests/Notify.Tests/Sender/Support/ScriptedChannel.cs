@@ -30,8 +30,17 @@ internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : ID
 
     public void Answer(string subscriptionId, Func<CancellationToken, Task<DeliveryResult>> answer) => _answers[subscriptionId] = answer;
 
-    public void GiveUp(string subscriptionId, string status, string code = "http:503") =>
-        Answer(subscriptionId, _ => Task.FromResult(DeliveryResult.GaveUp(6, status, code)));
+    /// <summary>Every attempt fails, transiently unless <paramref name="permanent"/>: one attempt per call.</summary>
+    public void GiveUp(string subscriptionId, string status, string code = "http:503", bool permanent = false) =>
+        Answer(subscriptionId, _ => Task.FromResult(DeliveryResult.GaveUp(1, status, code) with { Permanent = permanent }));
+
+    /// <summary>Fails <paramref name="failures"/> calls transiently, then delivers.</summary>
+    public void FailThenDeliver(string subscriptionId, int failures, string status = "HTTP 503")
+    {
+        var left = failures;
+        Answer(subscriptionId, _ => Task.FromResult(
+            Interlocked.Decrement(ref left) >= 0 ? DeliveryResult.GaveUp(1, status, "http:503") : DeliveryResult.Success(1, "HTTP 200")));
+    }
 
     public void Throw(string subscriptionId) =>
         Answer(subscriptionId, _ => Task.FromException<DeliveryResult>(new InvalidOperationException("channel bug")));
