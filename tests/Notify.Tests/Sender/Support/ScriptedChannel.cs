@@ -63,11 +63,21 @@ internal sealed class ScriptedChannel(Protocol protocol = Protocol.Webhook) : ID
     /// <summary>The plans the deliveries were called with, one per call.</summary>
     public IReadOnlyCollection<RetryPlan?> Plans => _plans.ToArray();
 
-    public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, RetryPlan? plan, CancellationToken cancellationToken)
+    /// <summary>The clock of the attempts' times in results' histories.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public async Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, RetryPlan? plan, CancellationToken cancellationToken)
     {
         _delivered.Enqueue(notification);
         _plans.Enqueue(plan);
-        return Run(subscription.Id, confirmation: false, cancellationToken);
+        var result = await Run(subscription.Id, confirmation: false, cancellationToken);
+
+        // As a real channel does: each attempt of the call, numbered from the plan's first.
+        var first = plan?.FirstAttempt ?? 1;
+        var now = Clock.GetUtcNow();
+        return result.History.Count > 0
+            ? result
+            : result with { History = [.. Enumerable.Range(first, result.Attempts).Select(number => DeliveryAttempt.Of(number, now, result.LastStatus))] };
     }
 
     public Task<DeliveryResult> ConfirmAsync(Subscription subscription, CancellationToken cancellationToken) =>
