@@ -164,16 +164,17 @@ public sealed class WebhookRetryTests
     }
 
     [Fact]
-    public async Task Delivery_WhenEndpointRedirects_DoesNotFollowAndGivesUp()
+    public async Task Delivery_WhenEndpointRedirects_DoesNotFollow_AndRetriesTheSameUrl()
     {
-        await using var server = await StartAsync(new Reply(302, Location: "/elsewhere"));
-        using var harness = WebhookHarness.Create();
+        await using var server = await StartAsync(new Reply(302, Location: "/elsewhere"), new Reply(302, Location: "/elsewhere"));
+        using var harness = WebhookHarness.Create(new Dictionary<string, string?> { ["Notify:Webhooks:MaxAttempts"] = "2" });
 
         var (result, _) = await harness.RunThroughRetriesAsync(harness.DeliverAsync(server.Url()));
 
         Assert.False(result.Delivered);
+        Assert.False(result.Permanent);
         Assert.Equal("HTTP 302", result.LastStatus);
-        Assert.Equal("/hooks/orders", Assert.Single(server.Requests).PathAndQuery);
+        Assert.Equal(["/hooks/orders", "/hooks/orders"], server.Requests.Select(r => r.PathAndQuery));
     }
 
     [Fact]
