@@ -230,7 +230,7 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         _tombstones.GetAsync(id, cancellationToken);
 
     public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("SetDisabledAsync");
+        _subscriptions.SetDisabledAsync(id, reason, cancellationToken);
 
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         _subscriptions.SetDeliveryErrorAsync(id, error, cancellationToken);
