@@ -1,3 +1,5 @@
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +25,15 @@ public sealed class ServiceMetadataStore : IDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(service.Settings);
+        if (service.Deployment == Deployment.Aws)
+        {
+            // The processes take the local servers' credentials from their environment; this one is the
+            // test's own process, so its client gets them directly (the registration below keeps it).
+            var settings = service.Settings;
+            builder.Services.AddSingleton<IAmazonDynamoDB>(new AmazonDynamoDBClient(
+                new BasicAWSCredentials(settings["AWS_ACCESS_KEY_ID"], settings["AWS_SECRET_ACCESS_KEY"]),
+                new AmazonDynamoDBConfig { ServiceURL = settings["Notify:Aws:DynamoDbServiceUrl"], AuthenticationRegion = settings["Notify:Aws:Region"] }));
+        }
 
         // As a standalone Sender: no in-process tier, so what it writes is what the ring and the store hold.
         builder.AddNotifyMetadata(inProcessTier: false);
