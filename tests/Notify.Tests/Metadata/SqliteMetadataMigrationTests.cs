@@ -213,7 +213,7 @@ public sealed class SqliteMetadataMigrationTests : IDisposable
     [InlineData(SchemaBeforeDeliveryState)]
     public async Task OldFile_OpenedByManyStoresAtOnce_IsMigratedOnce(string schema)
     {
-        var path = await OldFileAsync(schema, "INSERT INTO topics VALUES ('alerts', 0);");
+        var path = await OldFileAsync(schema, "INSERT INTO topics (name, created_at) VALUES ('alerts', 0);");
 
         var stores = Enumerable.Range(0, 8).Select(_ => new SqliteMetadataStore(path, _clock)).ToArray();
         await Task.WhenAll(stores.Select(store => store.GetSubscriptionAsync("none", default)));
