@@ -22,6 +22,10 @@ internal static class LinkPage
     public static bool IsWanted(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>A confirm link followed after the subscription was disabled: confirming does not enable it.</summary>
+    public static ContentHttpResult Disabled(string topic, string endpoint) =>
+        Page("Subscription disabled", $"{endpoint} is subscribed to the topic \"{topic}\", but deliveries to it were turned off after it refused them. The topic's owner can turn them on again.");
+
     public static ContentHttpResult Confirmed(string topic, string endpoint) =>
         Page("Subscription confirmed", $"{endpoint} now receives the messages of the topic \"{topic}\". Every message carries a link to unsubscribe.");
 

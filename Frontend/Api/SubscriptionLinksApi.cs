@@ -20,7 +20,7 @@ public static class SubscriptionLinksApi
         var links = app.MapGroup("/v1/subscriptions/{id}").WithTags("Subscription links").AllowAnonymous();
         links.MapGet("/confirm", Confirm).WithName("ConfirmSubscription").ProducesLinkPage()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
-            .Documented("Confirm a subscription (link)", "The confirm link sent to the endpoint: no API key, the token is the credential. Confirming again is harmless. 404 once the subscription is gone (unsubscribed, deleted, or expired unconfirmed).");
+            .Documented("Confirm a subscription (link)", "The confirm link sent to the endpoint: no API key, the token is the credential. Confirming again is harmless, and leaves a disabled subscription disabled. 404 once the subscription is gone (unsubscribed, deleted, or expired unconfirmed).");
         links.MapGet("/unsubscribe", Unsubscribe).WithName("Unsubscribe").ProducesLinkPage()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
             .Documented("Unsubscribe (link)", "The unsubscribe link in every message: no API key, the token is the credential. Idempotent: a repeat answers 200 with alreadyUnsubscribed: true (for 30 days).");
@@ -59,7 +59,14 @@ public static class SubscriptionLinksApi
             return await GoneAsync(id, token, isConfirm: true, store, cancellationToken);
         }
 
-        return LinkPage.IsWanted(request) ? LinkPage.Confirmed(confirmed.Topic, confirmed.Endpoint) : TypedResults.Ok(SubscriptionResponse.From(confirmed));
+        if (LinkPage.IsWanted(request))
+        {
+            return confirmed.Status == SubscriptionStatus.Disabled
+                ? LinkPage.Disabled(confirmed.Topic, confirmed.Endpoint)
+                : LinkPage.Confirmed(confirmed.Topic, confirmed.Endpoint);
+        }
+
+        return TypedResults.Ok(SubscriptionResponse.From(confirmed));
     }
 
     /// <summary>Deletes the subscription; a repeat (or a click after it was deleted) answers 200 saying it already was.</summary>

@@ -7,6 +7,7 @@ using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
+using Notify.Metadata.Deliveries;
 using Notify.Metadata.Expiry;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
@@ -26,9 +27,10 @@ public static class SubscriptionsApi
         ofTopic.MapPost("", Subscribe).WithName("Subscribe").ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .Documented(
                 "Subscribe an endpoint",
-                "Subscribes a webhook URL, an email address or an SMS number to the topic (201, Location: /v1/subscriptions/{id}), optionally with a filter policy. " +
+                "Subscribes a webhook URL, an email address or an SMS number to the topic (201, Location: /v1/subscriptions/{id}), optionally with a filter policy and a delivery policy " +
+                $"(retrySeconds: up to {RetrySchedule.MaxRetries} waits of 0 to {RetrySchedule.MaxWaitSeconds} s before each retry; maxPerSecond: {DeliveryPolicy.MinRate} to {DeliveryPolicy.MaxRate} deliveries a second). " +
                 "Webhooks and email start pending, are sent a confirmation request, and are deleted if not confirmed within Notify:Subscriptions:PendingExpiry (3 days); SMS is confirmed at once. " +
-                "Idempotent: the same protocol and endpoint answer 200 with the existing subscription (and send a pending one's confirmation request again); 409 when it exists with another filter policy.");
+                "Idempotent: the same protocol and endpoint answer 200 with the existing subscription (and send a pending one's confirmation request again); 409 when it exists with another filter policy or delivery policy.");
         ofTopic.MapGet("", ListSubscriptions).WithName("ListSubscriptions").ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("List a topic's subscriptions", "The topic's subscriptions in creation order, a page at a time: pass nextCursor back as cursor for the next page.");
 
@@ -41,12 +43,21 @@ public static class SubscriptionsApi
         all.MapGet("/{id}", GetSubscription).WithName("GetSubscription").ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Get a subscription", "The subscription, with its status, its filter policy, and the last delivery error (for a pending one: why its confirmation request did not arrive).");
         all.MapPatch("/{id}", UpdateSubscription).WithName("UpdateSubscription").ProducesProblems(StatusCodes.Status404NotFound)
-            .Documented("Change a subscription's settings", "A JSON merge patch (RFC 7396) of its settings: filterPolicy. A field left out stays as it is; null removes it.");
+            .Documented(
+                "Change a subscription's settings",
+                "A JSON merge patch (RFC 7396) of its settings: filterPolicy and deliveryPolicy. A field left out stays as it is; null removes it. " +
+                "deliveryPolicy merges member by member: {\"deliveryPolicy\": {\"maxPerSecond\": 5}} changes the rate and keeps retrySeconds; {\"deliveryPolicy\": {\"retrySeconds\": null}} returns to the protocol's schedule; {\"deliveryPolicy\": null} removes both.");
         all.MapDelete("/{id}", DeleteSubscription).WithName("DeleteSubscription").ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Delete a subscription", "Deletes the subscription: nothing more is sent to its endpoint, not even a delivery already being retried.");
         all.MapPost("/{id}/confirmation", ResendConfirmation).WithName("ResendConfirmation")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
-            .Documented("Send the confirmation request again", "Queues the confirmation request of a pending subscription again (202). 409 when it is already confirmed.");
+            .Documented("Send the confirmation request again", "Queues the confirmation request of a pending subscription again (202). 409 when it is already confirmed (or disabled).");
+        all.MapPost("/{id}/enable", EnableSubscription).WithName("EnableSubscription")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .Documented(
+                "Enable a disabled subscription",
+                "Makes a disabled subscription confirmed again (its disabledReason removed), so it receives the topic's messages from now on; messages published while it was disabled are not sent. " +
+                "200 with the subscription; an already confirmed one is returned unchanged. 409 when it is pending: it must be confirmed first.");
         return app;
     }
 
@@ -77,6 +88,11 @@ public static class SubscriptionsApi
         if (SettingsRule.FilterPolicy(request.FilterPolicy, out var filterPolicy) is { } policyProblem)
         {
             return Problems.Invalid("filterPolicy", policyProblem);
+        }
+
+        if (DeliveryPolicyRule.Apply(request.DeliveryPolicy, current: null, out var deliveryPolicy) is { } deliveryProblem)
+        {
+            return Problems.Invalid(deliveryProblem.Field, deliveryProblem.Problem);
         }
 
         var protocol = request.Protocol;
@@ -114,6 +130,7 @@ public static class SubscriptionsApi
             ConfirmedAt = confirmedAtOnce ? now : null,
             ExpiresAt = confirmedAtOnce ? null : now + subscriptions.Value.PendingExpiry,
             FilterPolicy = filterPolicy,
+            DeliveryPolicy = deliveryPolicy,
         };
 
         Subscription subscription;
@@ -131,6 +148,12 @@ public static class SubscriptionsApi
         {
             return Problems.Status(StatusCodes.Status409Conflict,
                 $"{endpoint} is already subscribed to '{name}' (subscription {subscription.Id}) with {(subscription.FilterPolicy is null ? "no filter policy" : "another filter policy")}; change it with PATCH /v1/subscriptions/{subscription.Id}.");
+        }
+
+        if (!created && subscription.DeliveryPolicy != deliveryPolicy)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict,
+                $"{endpoint} is already subscribed to '{name}' (subscription {subscription.Id}) with {(subscription.DeliveryPolicy is null ? "no delivery policy" : "another delivery policy")}; change it with PATCH /v1/subscriptions/{subscription.Id}.");
         }
 
         if (subscription.Status == SubscriptionStatus.Pending)
@@ -195,7 +218,12 @@ public static class SubscriptionsApi
             return Problems.Invalid("filterPolicy", problem);
         }
 
-        var updated = await store.UpdateSubscriptionAsync(id, new SubscriptionSettings(filterPolicy), cancellationToken);
+        if (DeliveryPolicyRule.Apply(patch.DeliveryPolicy, current.DeliveryPolicy, out var deliveryPolicy) is { } deliveryProblem)
+        {
+            return Problems.Invalid(deliveryProblem.Field, deliveryProblem.Problem);
+        }
+
+        var updated = await store.UpdateSubscriptionAsync(id, new SubscriptionSettings(filterPolicy, deliveryPolicy), cancellationToken);
         return updated is null ? Problems.SubscriptionNotFound(id) : TypedResults.Ok(await SubscriptionViews.ResponseAsync(store, updated, cancellationToken));
     }
 
@@ -213,13 +241,34 @@ public static class SubscriptionsApi
             return Problems.SubscriptionNotFound(id);
         }
 
-        if (subscription.Status == SubscriptionStatus.Confirmed)
+        if (subscription.Status != SubscriptionStatus.Pending)
         {
-            return Problems.Status(StatusCodes.Status409Conflict, $"Subscription '{id}' is already confirmed; it needs no confirmation request.");
+            return Problems.Status(StatusCodes.Status409Conflict, subscription.Status == SubscriptionStatus.Disabled
+                ? $"Subscription '{id}' is confirmed but disabled; it needs no confirmation request: enable it with POST /v1/subscriptions/{id}/enable."
+                : $"Subscription '{id}' is already confirmed; it needs no confirmation request.");
         }
 
         await publisher.RequestConfirmationAsync(id, cancellationToken);
         return TypedResults.Accepted($"/v1/subscriptions/{id}", await SubscriptionViews.ResponseAsync(store, subscription, cancellationToken));
+    }
+
+    /// <summary>200 with the subscription enabled (or already confirmed); 409 while it is pending, which only its confirm link ends.</summary>
+    internal static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> EnableSubscription(
+        string id, IMetadataStore store, CancellationToken cancellationToken)
+    {
+        var subscription = await store.SetDisabledAsync(id, reason: null, cancellationToken);
+        if (subscription is null)
+        {
+            return Problems.SubscriptionNotFound(id);
+        }
+
+        if (subscription.Status == SubscriptionStatus.Pending)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict,
+                $"Subscription '{id}' is pending: it must be confirmed first, with the link sent to its endpoint (POST /v1/subscriptions/{id}/confirmation sends it again).");
+        }
+
+        return TypedResults.Ok(await SubscriptionViews.ResponseAsync(store, subscription, cancellationToken));
     }
 
     private static string NewToken() =>

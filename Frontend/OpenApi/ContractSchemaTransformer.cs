@@ -65,6 +65,20 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
             Replace(schema, "filterPolicy", policy);
         }
 
+        if (schema.Properties.ContainsKey("deliveryPolicy"))
+        {
+            // Null: none (answers), or remove it (requests); a request's limits are the API's own.
+            Replace(schema, "deliveryPolicy", DeliveryPolicySchema(withLimits: type != typeof(SubscriptionResponse)));
+            if (type == typeof(UpdateSubscriptionRequest))
+            {
+                schema.Examples = [new JsonObject
+                {
+                    ["filterPolicy"] = new JsonObject { ["region"] = new JsonArray("eu", "us") },
+                    ["deliveryPolicy"] = new JsonObject { ["maxPerSecond"] = 5 },
+                }];
+            }
+        }
+
         if (type == typeof(ProblemDetails) || type == typeof(HttpValidationProblemDetails))
         {
             // Every problem Notify writes has these (ProblemTitles, and a detail from every writer).
@@ -111,6 +125,47 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         },
         Examples = [new JsonObject { ["region"] = new JsonArray("eu", "us"), ["amount"] = new JsonArray(new JsonObject { ["numeric"] = new JsonArray(">", 100) }) }],
     };
+
+    /// <summary>
+    /// A delivery policy: its two optional members, each nullable (in a merge patch null returns a member to
+    /// the protocol's default), with the limits <see cref="DeliveryPolicyRule"/> checks when in a request.
+    /// </summary>
+    private static OpenApiSchema DeliveryPolicySchema(bool withLimits)
+    {
+        var retrySeconds = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array | JsonSchemaType.Null,
+            Description = "The waits in seconds before each retry after the first attempt, in order (empty: no retry); null or absent for the protocol's schedule.",
+            Items = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+        };
+        var maxPerSecond = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Number | JsonSchemaType.Null,
+            Format = "double",
+            Description = "The most deliveries per second to this subscription; deliveries over it wait their turn and are never dropped. Null or absent for no limit of its own.",
+        };
+        if (withLimits)
+        {
+            retrySeconds.MaxItems = Metadata.Deliveries.RetrySchedule.MaxRetries;
+            var wait = (OpenApiSchema)retrySeconds.Items;
+            wait.Minimum = "0";
+            wait.Maximum = Metadata.Deliveries.RetrySchedule.MaxWaitSeconds.ToString(CultureInfo.InvariantCulture);
+            maxPerSecond.Minimum = Metadata.Model.DeliveryPolicy.MinRate.ToString(CultureInfo.InvariantCulture);
+            maxPerSecond.Maximum = Metadata.Model.DeliveryPolicy.MaxRate.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object | JsonSchemaType.Null,
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                [DeliveryPolicyRule.RetrySecondsField] = retrySeconds,
+                [DeliveryPolicyRule.MaxPerSecondField] = maxPerSecond,
+            },
+            AdditionalPropertiesAllowed = false,
+            Examples = [new JsonObject { ["retrySeconds"] = new JsonArray(5, 60, 300), ["maxPerSecond"] = 10 }],
+        };
+    }
 
     /// <summary>Puts <paramref name="replacement"/> in place of a property's schema, keeping its description.</summary>
     private static void Replace(OpenApiSchema schema, string property, OpenApiSchema replacement)

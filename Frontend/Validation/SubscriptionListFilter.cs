@@ -6,14 +6,14 @@ namespace Notify.Frontend.Validation;
 
 /// <summary>
 /// The query of <c>GET /v1/subscriptions</c>: <c>topic</c>, <c>protocol</c> and <c>status</c>, each optional.
-/// The store keeps pending and confirmed; <c>opted-out</c> is an SMS number's own record, so that status (and
+/// The store keeps pending, confirmed and disabled; <c>opted-out</c> is an SMS number's own record, so that status (and
 /// <c>confirmed</c>, which excludes it) is applied to each page after it is read.
 /// </summary>
 internal sealed record SubscriptionListFilter(SubscriptionQuery Query, SubscriptionState? Status)
 {
     public static readonly IReadOnlyList<string> Protocols = ["webhook", "email", "sms"];
 
-    public static readonly IReadOnlyList<string> Statuses = ["pending", "confirmed", "opted-out"];
+    public static readonly IReadOnlyList<string> Statuses = ["pending", "confirmed", "opted-out", "disabled"];
 
     /// <exception cref="InvalidRequestException">A parameter is not one of its values.</exception>
     public static SubscriptionListFilter Parse(string? topic, string? protocol, string? status)
@@ -39,6 +39,7 @@ internal sealed record SubscriptionListFilter(SubscriptionQuery Query, Subscript
             "pending" => SubscriptionState.Pending,
             "confirmed" => SubscriptionState.Confirmed,
             "opted-out" => SubscriptionState.OptedOut,
+            "disabled" => SubscriptionState.Disabled,
             _ => Invalid<SubscriptionState>(errors, "status", status, Statuses),
         };
 
@@ -51,6 +52,7 @@ internal sealed record SubscriptionListFilter(SubscriptionQuery Query, Subscript
         {
             SubscriptionState.Pending => new SubscriptionQuery(topic, protocolValue, SubscriptionStatus.Pending),
             SubscriptionState.Confirmed => new SubscriptionQuery(topic, protocolValue, SubscriptionStatus.Confirmed),
+            SubscriptionState.Disabled => new SubscriptionQuery(topic, protocolValue, SubscriptionStatus.Disabled),
 
             // Only SMS subscriptions can be opted out, and only confirmed ones are (SMS is confirmed when made).
             SubscriptionState.OptedOut => new SubscriptionQuery(topic, protocolValue ?? Protocol.Sms, SubscriptionStatus.Confirmed),

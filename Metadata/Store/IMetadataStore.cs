@@ -62,12 +62,14 @@ public interface IMetadataStore
 
     /// <summary>
     /// Marks the subscription confirmed (idempotent) and clears its expiry; null when there is no such
-    /// subscription, or it expired before being confirmed.
+    /// subscription, or it expired before being confirmed. A disabled subscription stays disabled (only
+    /// <see cref="SetDisabledAsync"/> enables it).
     /// </summary>
     Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces all the subscription's mutable settings with <paramref name="settings"/>; returns the updated
+    /// Replaces all the subscription's mutable settings (filter policy, delivery policy) with
+    /// <paramref name="settings"/>; returns the updated
     /// subscription, null when there is none. Concurrent updates are last-writer-wins for the whole settings
     /// record. The Sender's fan-out list sees the change at once in this process.
     /// </summary>

@@ -43,7 +43,8 @@ internal sealed partial class DeliveryTargets(IMetadataStore store, ILogger logg
         }
 
         var pending = await store.GetSubscriptionAsync(envelope.SubscriptionId!, cancellationToken);
-        if (pending is null || pending.Status == SubscriptionStatus.Confirmed)
+        // A disabled subscription was confirmed before it was disabled: it needs no confirmation either.
+        if (pending is null || pending.Status != SubscriptionStatus.Pending)
         {
             Log.ConfirmationNotNeeded(logger, messageId, envelope.SubscriptionId!, pending is null ? "gone (deleted, unsubscribed or expired)" : "already confirmed");
             return [];

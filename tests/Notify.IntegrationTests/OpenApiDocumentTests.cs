@@ -57,9 +57,17 @@ public sealed class OpenApiDocumentTests(ServiceFixture fixture) : IClassFixture
         Assert.Empty(Required(schemas, "PublishRequest"));
         Assert.Empty(Required(schemas, "UpdateTopicRequest"));
         Assert.DoesNotContain("defaultMessage", schemas.GetProperty("PublishRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["id", "topic", "protocol", "endpoint", "status", "createdAt"], Required(schemas, "SubscriptionResponse"));
+        Assert.Equal(["id", "topic", "protocol", "endpoint", "status", "createdAt", "deliveryPolicy"], Required(schemas, "SubscriptionResponse"));
         Assert.Equal(["webhook", "email", "sms"], Values(schemas, "Protocol"));
-        Assert.Equal(["pending", "confirmed", "opted-out", "unsubscribed"], Values(schemas, "SubscriptionState"));
+        Assert.Equal(["pending", "confirmed", "opted-out", "unsubscribed", "disabled"], Values(schemas, "SubscriptionState"));
+
+        foreach (var request in new[] { "SubscribeRequest", "UpdateSubscriptionRequest" })
+        {
+            var policy = schemas.GetProperty(request).GetProperty("properties").GetProperty("deliveryPolicy").GetProperty("properties");
+            var retry = policy.GetProperty("retrySeconds");
+            Assert.Equal((20, 0, 86_400), (retry.GetProperty("maxItems").GetInt32(), retry.GetProperty("items").GetProperty("minimum").GetInt32(), retry.GetProperty("items").GetProperty("maximum").GetInt32()));
+            Assert.Equal((0.01, 10_000.0), (policy.GetProperty("maxPerSecond").GetProperty("minimum").GetDouble(), policy.GetProperty("maxPerSecond").GetProperty("maximum").GetDouble()));
+        }
 
         var name = schemas.GetProperty("CreateTopicRequest").GetProperty("properties").GetProperty("name");
         Assert.Equal(("^[A-Za-z0-9_-]+$", 1, 256), (name.GetProperty("pattern").GetString(), name.GetProperty("minLength").GetInt32(), name.GetProperty("maxLength").GetInt32()));

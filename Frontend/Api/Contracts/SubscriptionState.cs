@@ -17,4 +17,7 @@ public enum SubscriptionState
 
     [JsonStringEnumMemberName("unsubscribed")]
     Unsubscribed,
+
+    [JsonStringEnumMemberName("disabled")]
+    Disabled,
 }

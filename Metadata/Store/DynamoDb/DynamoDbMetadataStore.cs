@@ -16,8 +16,9 @@ namespace Notify.Metadata.Store.DynamoDb;
 /// <item>topic: <c>topic#{name} / topic</c> with its creation time, its display name when set, and a random
 /// <em>incarnation</em>;</item>
 /// <item>subscription: <c>subs#{incarnation}#{topic} / sub#{protocol}#{sha256(endpoint)}</c>, the whole
-/// subscription, with its filter policy and last delivery error when set (UpdateItems conditional on the
-/// id, as confirming is). Its key is the uniqueness of (topic, protocol, endpoint), so an idempotent
+/// subscription, with its filter policy, delivery policy, last delivery error and disabled reason when set
+/// (UpdateItems conditional on the id, as confirming is; disabling and enabling also on the status they
+/// change from). Its key is the uniqueness of (topic, protocol, endpoint), so an idempotent
 /// subscribe is one <c>attribute_not_exists</c> put; the local index <c>subscriptions-by-id</c> orders the
 /// partition by subscription id, which is creation order. While pending with an expiry it carries the TTL
 /// attribute <c>ttl</c>;</item>
@@ -230,7 +231,7 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         _tombstones.GetAsync(id, cancellationToken);
 
     public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("SetDisabledAsync");
+        _subscriptions.SetDisabledAsync(id, reason, cancellationToken);
 
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         _subscriptions.SetDeliveryErrorAsync(id, error, cancellationToken);

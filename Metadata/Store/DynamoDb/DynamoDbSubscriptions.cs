@@ -117,20 +117,100 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
             return null;
         }
 
+        // A disabled subscription stays disabled: the update skips it, and it is returned as it is.
         return await UpdateAsync(
             pointer,
             id,
             "SET #status = :confirmed, #confirmedAt = if_not_exists(#confirmedAt, :confirmedAt) REMOVE #expiresAt, #ttl",
             new() { ["#confirmedAt"] = MetadataKeys.ConfirmedAt, ["#ttl"] = MetadataKeys.TimeToLive },
-            new() { [":confirmedAt"] = N(now.ToUnixTimeMilliseconds()) },
+            new() { [":confirmedAt"] = N(now.ToUnixTimeMilliseconds()), [":disabled"] = S(StoredNames.Of(SubscriptionStatus.Disabled)) },
             liveAt,
-            cancellationToken);
+            cancellationToken,
+            extraCondition: "#status <> :disabled")
+            ?? await GetDisabledAsync(id, cancellationToken);
     }
 
-    public Task<Subscription?> UpdateAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
-        settings.FilterPolicy is { } filterPolicy
-            ? UpdateAsync(id, "SET #policy = :policy", new() { ["#policy"] = MetadataKeys.FilterPolicy }, new() { [":policy"] = S(filterPolicy) }, cancellationToken)
-            : UpdateAsync(id, "REMOVE #policy", new() { ["#policy"] = MetadataKeys.FilterPolicy }, [], cancellationToken);
+    /// <summary>All the settings in one update expression: each is set when given and removed when null.</summary>
+    public Task<Subscription?> UpdateAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, string>
+        {
+            ["#policy"] = MetadataKeys.FilterPolicy,
+            ["#retry"] = MetadataKeys.RetrySeconds,
+            ["#rate"] = MetadataKeys.MaxPerSecond,
+        };
+        var values = new Dictionary<string, AttributeValue>();
+        var set = new List<string>();
+        var remove = new List<string>();
+        Assign("#policy", ":policy", settings.FilterPolicy is { } filterPolicy ? S(filterPolicy) : null);
+        Assign("#retry", ":retry", settings.DeliveryPolicy?.RetrySeconds is { } retry ? RetryList(retry) : null);
+        Assign("#rate", ":rate", settings.DeliveryPolicy?.MaxPerSecond is { } rate ? N(rate) : null);
+        var expression = string.Join(' ', new[]
+        {
+            set.Count > 0 ? "SET " + string.Join(", ", set) : null,
+            remove.Count > 0 ? "REMOVE " + string.Join(", ", remove) : null,
+        }.OfType<string>());
+        return UpdateAsync(id, expression, names, values, cancellationToken);
+
+        void Assign(string name, string placeholder, AttributeValue? value)
+        {
+            if (value is null)
+            {
+                remove.Add(name);
+                return;
+            }
+
+            set.Add($"{name} = {placeholder}");
+            values[placeholder] = value;
+        }
+    }
+
+    /// <summary>
+    /// Disables a confirmed subscription, or enables a disabled one: the update is conditional on the status
+    /// it changes from, and when that condition fails (already so, pending, or gone) the subscription is
+    /// returned as it is.
+    /// </summary>
+    public async Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken)
+    {
+        if (await table.GetPointerAsync(id, cancellationToken) is not { } pointer)
+        {
+            return null;
+        }
+
+        var names = new Dictionary<string, string>
+        {
+            ["#code"] = MetadataKeys.DisabledCode,
+            ["#detail"] = MetadataKeys.DisabledDetail,
+            ["#at"] = MetadataKeys.DisabledAt,
+        };
+        var updated = reason is null
+            ? await UpdateAsync(
+                pointer,
+                id,
+                "SET #status = :to REMOVE #code, #detail, #at",
+                names,
+                new() { [":from"] = S(StoredNames.Of(SubscriptionStatus.Disabled)), [":to"] = S(StoredNames.Of(SubscriptionStatus.Confirmed)) },
+                clock.GetUtcNow(),
+                cancellationToken,
+                extraCondition: "#status = :from")
+            : await UpdateAsync(
+                pointer,
+                id,
+                "SET #status = :to, #code = :code, #detail = :detail, #at = :at",
+                names,
+                new()
+                {
+                    [":from"] = S(StoredNames.Of(SubscriptionStatus.Confirmed)),
+                    [":to"] = S(StoredNames.Of(SubscriptionStatus.Disabled)),
+                    [":code"] = S(reason.Code),
+                    [":detail"] = S(reason.Detail),
+                    [":at"] = N(reason.At.ToUnixTimeMilliseconds()),
+                },
+                clock.GetUtcNow(),
+                cancellationToken,
+                extraCondition: "#status = :from");
+        return updated ?? await GetAsync(id, cancellationToken);
+    }
 
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken)
     {
@@ -265,7 +345,8 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
     /// null when there is no such live subscription. Conditional on the id and on the subscription not having
     /// expired at <paramref name="liveAt"/>: a subscription deleted since its lookup was read is neither changed
     /// nor recreated, a later subscription of the same endpoint (another id) is not touched by the old one's
-    /// link or delivery error, and an expired one cannot be confirmed.
+    /// link or delivery error, and an expired one cannot be confirmed. <paramref name="extraCondition"/>, when
+    /// given, must hold too (its names and values in <paramref name="names"/> and <paramref name="values"/>).
     /// </summary>
     private async Task<Subscription?> UpdateAsync(
         Pointer pointer,
@@ -274,14 +355,15 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
         Dictionary<string, string> names,
         Dictionary<string, AttributeValue> values,
         DateTimeOffset liveAt,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? extraCondition = null)
     {
         LiveSubscription.BindHeld(names, values, id, liveAt);
         var update = table.TryUpdateAsync(new UpdateItemRequest
         {
             Key = pointer.SubscriptionKey,
             UpdateExpression = expression,
-            ConditionExpression = LiveSubscription.HeldCondition,
+            ConditionExpression = extraCondition is null ? LiveSubscription.HeldCondition : $"{LiveSubscription.HeldCondition} AND {extraCondition}",
             ExpressionAttributeNames = names,
             ExpressionAttributeValues = values,
         }, cancellationToken);
@@ -290,6 +372,10 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
         var updated = await update;
         return await live && updated is not null ? ReadSubscription(updated) : null;
     }
+
+    /// <summary>Subscription <paramref name="id"/> when it is disabled; null otherwise.</summary>
+    private async Task<Subscription?> GetDisabledAsync(string id, CancellationToken cancellationToken) =>
+        await GetAsync(id, cancellationToken) is { Status: SubscriptionStatus.Disabled } disabled ? disabled : null;
 
     private static bool Holds(Dictionary<string, AttributeValue> item, string id) =>
         item.TryGetValue(MetadataKeys.SubscriptionId, out var value) && value.S == id;

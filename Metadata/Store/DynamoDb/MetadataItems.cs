@@ -77,6 +77,23 @@ internal static class MetadataItems
             item[MetadataKeys.ExpiresAt] = N(expiresAt.ToUnixTimeMilliseconds());
         }
 
+        if (subscription.DeliveryPolicy?.RetrySeconds is { } retrySeconds)
+        {
+            item[MetadataKeys.RetrySeconds] = RetryList(retrySeconds);
+        }
+
+        if (subscription.DeliveryPolicy?.MaxPerSecond is { } maxPerSecond)
+        {
+            item[MetadataKeys.MaxPerSecond] = N(maxPerSecond);
+        }
+
+        if (subscription.DisabledReason is { } reason)
+        {
+            item[MetadataKeys.DisabledCode] = S(reason.Code);
+            item[MetadataKeys.DisabledDetail] = S(reason.Detail);
+            item[MetadataKeys.DisabledAt] = N(reason.At.ToUnixTimeMilliseconds());
+        }
+
         AddTimeToLive(item, subscription);
         return item;
     }
@@ -97,7 +114,30 @@ internal static class MetadataItems
             : null,
         FilterPolicy = item.TryGetValue(MetadataKeys.FilterPolicy, out var filterPolicy) ? filterPolicy.S : null,
         ExpiresAt = item.TryGetValue(MetadataKeys.ExpiresAt, out var expiresAt) ? Time(expiresAt) : null,
+        DeliveryPolicy = ReadDeliveryPolicy(item),
+        DisabledReason = item.TryGetValue(MetadataKeys.DisabledCode, out var disabledCode)
+            ? new DeliveryError(disabledCode.S, item[MetadataKeys.DisabledDetail].S, Time(item[MetadataKeys.DisabledAt]))
+            : null,
     };
+
+    /// <summary>A retry schedule as a list of numbers; an empty list (no retry) is a schedule too.</summary>
+    public static AttributeValue RetryList(IReadOnlyList<int> seconds) =>
+        new() { L = [.. seconds.Select(s => N(s))] };
+
+    /// <summary>A rate as a number attribute, written so that it reads back as the same double.</summary>
+    public static AttributeValue N(double value) => new() { N = value.ToString("R", CultureInfo.InvariantCulture) };
+
+    /// <summary>A policy stored with neither member is no policy, as in the SQLite store.</summary>
+    private static DeliveryPolicy? ReadDeliveryPolicy(Dictionary<string, AttributeValue> item)
+    {
+        IReadOnlyList<int>? retry = item.TryGetValue(MetadataKeys.RetrySeconds, out var list)
+            ? [.. (list.L ?? []).Select(v => int.Parse(v.N, CultureInfo.InvariantCulture))]
+            : null;
+        double? rate = item.TryGetValue(MetadataKeys.MaxPerSecond, out var number)
+            ? double.Parse(number.N, CultureInfo.InvariantCulture)
+            : null;
+        return retry is null && rate is null ? null : new DeliveryPolicy(retry, rate);
+    }
 
     public static Dictionary<string, AttributeValue> LookupItem(Subscription subscription, string incarnation)
     {

@@ -48,6 +48,17 @@ internal static class MetadataKeys
     /// <summary>A subscription's filter policy, JSON text (S): absent when it has none.</summary>
     public const string FilterPolicy = "filterPolicy";
 
+    /// <summary>A subscription's own retry schedule (L of N, possibly empty): absent when it has none.</summary>
+    public const string RetrySeconds = "retrySeconds";
+
+    /// <summary>A subscription's own delivery rate limit, per second (N): absent when it has none.</summary>
+    public const string MaxPerSecond = "maxPerSecond";
+
+    /// <summary>Why a disabled subscription was disabled: present only while its status is disabled.</summary>
+    public const string DisabledCode = "disabledCode";
+    public const string DisabledDetail = "disabledDetail";
+    public const string DisabledAt = "disabledAt";
+
     /// <summary>When a pending subscription expires unless confirmed (N, Unix milliseconds as every time here): absent once confirmed.</summary>
     public const string ExpiresAt = "expiresAt";
 

@@ -27,7 +27,12 @@ internal static class SqliteMetadataSchema
         delivery_error_detail TEXT,
         delivery_error_at INTEGER,
         filter_policy TEXT,
-        expires_at INTEGER
+        expires_at INTEGER,
+        retry_seconds TEXT,
+        max_per_second REAL,
+        disabled_code TEXT,
+        disabled_detail TEXT,
+        disabled_at INTEGER
         """;
 
     private const string Tables = $"""
@@ -64,8 +69,9 @@ internal static class SqliteMetadataSchema
     /// <summary>
     /// Columns that files of earlier versions lack (the CREATE TABLE above is skipped for them). Nullable,
     /// as SQLite requires of a column added without a default: existing rows read null, which is what they
-    /// mean (no delivery error yet, no display name, no filter policy, no expiry). The tombstone table is
-    /// newer than all of them, so its CREATE TABLE (with <see cref="SubscriptionFields"/>) holds them all.
+    /// mean (no delivery error yet, no display name, no filter policy, no expiry, no delivery policy, not
+    /// disabled). The tombstone table is newer than the first of them, so only the later ones (delivery
+    /// policy, disabled reason) are added to it as well.
     /// </summary>
     private static readonly (string Table, string Name, string Type)[] AddedColumns =
     [
@@ -75,6 +81,18 @@ internal static class SqliteMetadataSchema
         ("subscriptions", "filter_policy", "TEXT"),
         ("subscriptions", "expires_at", "INTEGER"),
         ("topics", "display_name", "TEXT"),
+        .. SubscriptionColumnsOfDeliveryState("subscriptions"),
+        .. SubscriptionColumnsOfDeliveryState("deleted_subscriptions"),
+    ];
+
+    /// <summary>The columns of a subscription's delivery policy and disabled reason, added to both of its tables.</summary>
+    private static (string Table, string Name, string Type)[] SubscriptionColumnsOfDeliveryState(string table) =>
+    [
+        (table, "retry_seconds", "TEXT"),
+        (table, "max_per_second", "REAL"),
+        (table, "disabled_code", "TEXT"),
+        (table, "disabled_detail", "TEXT"),
+        (table, "disabled_at", "INTEGER"),
     ];
 
     public static async Task ApplyAsync(SqliteDatabase database, CancellationToken cancellationToken)

@@ -166,23 +166,47 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         return await ReadSubscriptionsAsync(command, cancellationToken);
     }
 
-    // Confirming twice keeps the first confirmation time.
+    // Confirming twice keeps the first confirmation time; a disabled subscription stays disabled.
     public Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         UpdateSubscriptionAsync(
             id,
-            "status = 'confirmed', confirmed_at = COALESCE(confirmed_at, $now), expires_at = NULL",
+            "status = CASE status WHEN 'disabled' THEN status ELSE 'confirmed' END, confirmed_at = COALESCE(confirmed_at, $now), expires_at = NULL",
             command => command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds()),
             cancellationToken);
 
     public Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
         UpdateSubscriptionAsync(
             id,
-            "filter_policy = $filterPolicy",
-            command => command.Parameters.AddWithValue("$filterPolicy", Nullable(settings.FilterPolicy)),
+            "filter_policy = $filterPolicy, retry_seconds = $retrySeconds, max_per_second = $maxPerSecond",
+            command =>
+            {
+                command.Parameters.AddWithValue("$filterPolicy", Nullable(settings.FilterPolicy));
+                AddDeliveryPolicy(command, settings.DeliveryPolicy);
+            },
             cancellationToken);
 
-    public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("SetDisabledAsync");
+    public async Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await _file.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Only a confirmed subscription is disabled and only a disabled one enabled; anything else (already
+        // so, or pending) is left as it is, and the SELECT returns the subscription as it now is either way.
+        command.CommandText = reason is null
+            ? $"""
+                UPDATE subscriptions SET status = 'confirmed', disabled_code = NULL, disabled_detail = NULL, disabled_at = NULL
+                WHERE id = $id AND status = 'disabled';
+                SELECT {SubscriptionColumns} FROM subscriptions WHERE id = $id AND {Live};
+                """
+            : $"""
+                UPDATE subscriptions SET status = 'disabled', disabled_code = $disabledCode, disabled_detail = $disabledDetail, disabled_at = $disabledAt
+                WHERE id = $id AND status = 'confirmed';
+                SELECT {SubscriptionColumns} FROM subscriptions WHERE id = $id AND {Live};
+                """;
+        command.Parameters.AddWithValue("$id", id);
+        AddDisabledReason(command, reason);
+        AddLiveAt(command, _clock.GetUtcNow());
+        return await ReadSubscriptionAsync(command, cancellationToken);
+    }
 
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         UpdateSubscriptionAsync(

@@ -16,15 +16,17 @@ internal static class SqliteRows
     /// <summary>The columns of a subscription, in <c>subscriptions</c> and <c>deleted_subscriptions</c> alike.</summary>
     public const string SubscriptionColumns =
         "id, topic, protocol, endpoint, status, confirm_token, unsubscribe_token, created_at, confirmed_at, " +
-        "delivery_error_code, delivery_error_detail, delivery_error_at, filter_policy, expires_at";
+        "delivery_error_code, delivery_error_detail, delivery_error_at, filter_policy, expires_at, " +
+        "retry_seconds, max_per_second, disabled_code, disabled_detail, disabled_at";
 
     /// <summary>The parameters <see cref="AddSubscription"/> sets, in the order of <see cref="SubscriptionColumns"/>.</summary>
     public const string SubscriptionValues =
         "$id, $topic, $protocol, $endpoint, $status, $confirm, $unsubscribe, $created, $confirmed, " +
-        "$errorCode, $errorDetail, $errorAt, $filterPolicy, $expiresAt";
+        "$errorCode, $errorDetail, $errorAt, $filterPolicy, $expiresAt, " +
+        "$retrySeconds, $maxPerSecond, $disabledCode, $disabledDetail, $disabledAt";
 
     /// <summary>The index of a column selected right after <see cref="SubscriptionColumns"/>.</summary>
-    public const int AfterSubscriptionColumns = 14;
+    public const int AfterSubscriptionColumns = 19;
 
     /// <summary>
     /// True for a subscription that has not expired at <c>$liveAt</c> (see <see cref="AddLiveAt"/>): the
@@ -49,6 +51,23 @@ internal static class SqliteRows
         AddDeliveryError(command, subscription.LastDeliveryError);
         command.Parameters.AddWithValue("$filterPolicy", Nullable(subscription.FilterPolicy));
         command.Parameters.AddWithValue("$expiresAt", Nullable(subscription.ExpiresAt?.ToUnixTimeMilliseconds()));
+        AddDeliveryPolicy(command, subscription.DeliveryPolicy);
+        AddDisabledReason(command, subscription.DisabledReason);
+    }
+
+    /// <summary>Sets <c>$retrySeconds</c> and <c>$maxPerSecond</c>, each null when the policy does not set it.</summary>
+    public static void AddDeliveryPolicy(SqliteCommand command, DeliveryPolicy? policy)
+    {
+        command.Parameters.AddWithValue("$retrySeconds", Nullable(policy?.RetrySeconds is { } seconds ? StoredNames.OfRetrySeconds(seconds) : null));
+        command.Parameters.AddWithValue("$maxPerSecond", Nullable(policy?.MaxPerSecond));
+    }
+
+    /// <summary>Sets <c>$disabledCode</c>, <c>$disabledDetail</c> and <c>$disabledAt</c>, all null for none.</summary>
+    public static void AddDisabledReason(SqliteCommand command, DeliveryError? reason)
+    {
+        command.Parameters.AddWithValue("$disabledCode", Nullable(reason?.Code));
+        command.Parameters.AddWithValue("$disabledDetail", Nullable(reason?.Detail));
+        command.Parameters.AddWithValue("$disabledAt", Nullable(reason?.At.ToUnixTimeMilliseconds()));
     }
 
     /// <summary>Sets <c>$errorCode</c>, <c>$errorDetail</c> and <c>$errorAt</c>, all null for no error.</summary>
@@ -81,7 +100,17 @@ internal static class SqliteRows
         LastDeliveryError = reader.IsDBNull(9) ? null : new DeliveryError(reader.GetString(9), reader.GetString(10), Time(reader, 11)),
         FilterPolicy = reader.IsDBNull(12) ? null : reader.GetString(12),
         ExpiresAt = reader.IsDBNull(13) ? null : Time(reader, 13),
+        DeliveryPolicy = ReadDeliveryPolicy(reader, 14, 15),
+        DisabledReason = reader.IsDBNull(16) ? null : new DeliveryError(reader.GetString(16), reader.GetString(17), Time(reader, 18)),
     };
+
+    /// <summary>A policy stored with neither member set is no policy: both columns null read as null.</summary>
+    private static DeliveryPolicy? ReadDeliveryPolicy(DbDataReader reader, int retryOrdinal, int rateOrdinal)
+    {
+        var retry = reader.IsDBNull(retryOrdinal) ? null : StoredNames.ParseRetrySeconds(reader.GetString(retryOrdinal));
+        double? rate = reader.IsDBNull(rateOrdinal) ? null : reader.GetDouble(rateOrdinal);
+        return retry is null && rate is null ? null : new DeliveryPolicy(retry, rate);
+    }
 
     /// <summary>The single subscription the command returns, or null when it returns none.</summary>
     public static async Task<Subscription?> ReadSubscriptionAsync(SqliteCommand command, CancellationToken cancellationToken)

@@ -23,6 +23,9 @@ public sealed class NotifyService : IAsyncDisposable
 
     public Deployment Deployment { get; }
 
+    /// <summary>The configuration every process of this service runs with.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
     public string DataDirectory { get; }
 
     /// <summary>The Frontend process.</summary>

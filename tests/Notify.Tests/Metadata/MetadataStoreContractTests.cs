@@ -290,7 +290,7 @@ public abstract partial class MetadataStoreContractTests
     }
 
     protected static Subscription NewSubscription(string topic, string endpoint, Protocol protocol = Protocol.Webhook,
-        DateTimeOffset? expiresAt = null, string? filterPolicy = null) => new()
+        DateTimeOffset? expiresAt = null, string? filterPolicy = null, DeliveryPolicy? deliveryPolicy = null) => new()
     {
         Id = Notify.Shared.Ids.SortableId.New(TimeProvider.System),
         Topic = topic,
@@ -302,5 +302,6 @@ public abstract partial class MetadataStoreContractTests
         CreatedAt = Now,
         ExpiresAt = expiresAt,
         FilterPolicy = filterPolicy,
+        DeliveryPolicy = deliveryPolicy,
     };
 }

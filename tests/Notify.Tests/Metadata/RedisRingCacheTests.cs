@@ -88,6 +88,25 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         Assert.Equal(error.At.Offset, cached![0].LastDeliveryError!.At.Offset);
     }
 
+    [Fact]
+    public async Task SubscriberList_RoundTrips_WithDeliveryPoliciesAndDisabledReasons()
+    {
+        var gone = new DeliveryError("http:410", "Gone", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        IReadOnlyList<Subscription> subscribers =
+        [
+            Subscriber("a", SubscriptionStatus.Confirmed, Protocol.Webhook) with { DeliveryPolicy = new DeliveryPolicy([0, 5, 86_400], 0.25) },
+            Subscriber("b", SubscriptionStatus.Confirmed, Protocol.Webhook) with { DeliveryPolicy = new DeliveryPolicy([], null) },
+            Subscriber("c", SubscriptionStatus.Disabled, Protocol.Sms) with { DisabledReason = gone },
+        ];
+
+        await _cache.FillAsync("subscribers:paced", subscribers);
+        var (found, cached) = await _cache.TryGetAsync<IReadOnlyList<Subscription>>("subscribers:paced", default);
+
+        Assert.True(found);
+        Assert.Equal(subscribers, cached);
+        Assert.Equal(SubscriptionStatus.Disabled, cached![2].Status);
+    }
+
     /// <summary>An entry written before subscriptions had delivery errors (a rolling upgrade) still reads.</summary>
     [Fact]
     public async Task SubscriberList_WrittenWithoutDeliveryErrors_ReadsAsHavingNone()

@@ -57,6 +57,56 @@ public sealed class SqliteMetadataMigrationTests : IDisposable
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>The metadata tables as the version before delivery policies and disabled subscriptions created them.</summary>
+    private const string SchemaBeforeDeliveryState = """
+        CREATE TABLE topics (
+            name TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL,
+            display_name TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE subscriptions (
+            id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL REFERENCES topics(name) ON DELETE CASCADE,
+            protocol TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            status TEXT NOT NULL,
+            confirm_token TEXT NOT NULL,
+            unsubscribe_token TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            confirmed_at INTEGER,
+            delivery_error_code TEXT,
+            delivery_error_detail TEXT,
+            delivery_error_at INTEGER,
+            filter_policy TEXT,
+            expires_at INTEGER,
+            UNIQUE (topic, protocol, endpoint)
+        ) WITHOUT ROWID;
+        CREATE INDEX subscriptions_by_topic ON subscriptions (topic, id);
+        CREATE TABLE sms_opt_outs (
+            phone_number TEXT PRIMARY KEY,
+            opted_out_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE deleted_subscriptions (
+            id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL,
+            protocol TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            status TEXT NOT NULL,
+            confirm_token TEXT NOT NULL,
+            unsubscribe_token TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            confirmed_at INTEGER,
+            delivery_error_code TEXT,
+            delivery_error_detail TEXT,
+            delivery_error_at INTEGER,
+            filter_policy TEXT,
+            expires_at INTEGER,
+            deleted_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX deleted_subscriptions_by_time ON deleted_subscriptions (deleted_at);
+        CREATE INDEX subscriptions_by_expiry ON subscriptions (expires_at) WHERE expires_at IS NOT NULL;
+        """;
+
     private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
 
@@ -123,13 +173,47 @@ public sealed class SqliteMetadataMigrationTests : IDisposable
         Assert.Equal([filtered], (await reopened.ListAllSubscriptionsAsync(new SubscriptionQuery(), 10, null, default)).Items);
     }
 
+    /// <summary>
+    /// A file made by the version before delivery state gains the delivery policy and disabled reason columns
+    /// in both subscription tables at open: old rows and tombstones read as having neither, rows take them.
+    /// </summary>
+    [Fact]
+    public async Task FileWithoutDeliveryState_IsMigratedAtOpen()
+    {
+        var path = await OldFileAsync(SchemaBeforeDeliveryState, """
+            INSERT INTO topics VALUES ('alerts', 0, NULL);
+            INSERT INTO subscriptions VALUES ('01old', 'alerts', 'webhook', 'https://hooks.example/a', 'confirmed', 'c', 'u', 0, 1000, NULL, NULL, NULL, NULL, NULL);
+            INSERT INTO deleted_subscriptions VALUES ('00gone', 'alerts', 'webhook', 'https://hooks.example/z', 'confirmed', 'c', 'u', 0, 1000, NULL, NULL, NULL, NULL, NULL, 0);
+            """);
+        var policy = new DeliveryPolicy([1, 2], 3.5);
+        var gone = new DeliveryError("410", "Gone", DateTimeOffset.FromUnixTimeMilliseconds(2000));
+
+        var store = new SqliteMetadataStore(path, _clock);
+        var old = await store.GetSubscriptionAsync("01old", default);
+        var tombstone = await store.GetDeletedSubscriptionAsync("00gone", default);
+        await store.UpdateSubscriptionAsync("01old", new SubscriptionSettings(null, policy), default);
+        var disabled = await store.SetDisabledAsync("01old", gone, default);
+        var deleted = await store.DeleteSubscriptionAsync("01old", DateTimeOffset.FromUnixTimeMilliseconds(3000), default);
+
+        Assert.NotNull(old);
+        Assert.Null(old.DeliveryPolicy);
+        Assert.Null(old.DisabledReason);
+        Assert.Null(tombstone!.Subscription.DeliveryPolicy);
+        Assert.Equal(old with { DeliveryPolicy = policy, Status = SubscriptionStatus.Disabled, DisabledReason = gone }, disabled);
+        Assert.Equal(disabled, deleted);
+
+        var reopened = new SqliteMetadataStore(path, _clock);
+        Assert.Equal(new DeletedSubscription(disabled!, DateTimeOffset.FromUnixTimeMilliseconds(3000)), await reopened.GetDeletedSubscriptionAsync("01old", default));
+    }
+
     /// <summary>A Sender and a Frontend process may open the same old file at once: one migrates, neither fails.</summary>
     [Theory]
     [InlineData(SchemaBeforeDeliveryErrors)]
     [InlineData(SchemaBeforeSettingsAndExpiry)]
+    [InlineData(SchemaBeforeDeliveryState)]
     public async Task OldFile_OpenedByManyStoresAtOnce_IsMigratedOnce(string schema)
     {
-        var path = await OldFileAsync(schema, "INSERT INTO topics VALUES ('alerts', 0);");
+        var path = await OldFileAsync(schema, "INSERT INTO topics (name, created_at) VALUES ('alerts', 0);");
 
         var stores = Enumerable.Range(0, 8).Select(_ => new SqliteMetadataStore(path, _clock)).ToArray();
         await Task.WhenAll(stores.Select(store => store.GetSubscriptionAsync("none", default)));

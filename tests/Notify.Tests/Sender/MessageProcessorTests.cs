@@ -47,6 +47,7 @@ public sealed class MessageProcessorTests : IDisposable
         _store.Add("b");
         _store.Add("c");
         _store.Add("pending", status: SubscriptionStatus.Pending);
+        _store.Add("disabled", status: SubscriptionStatus.Disabled);
         _store.Add("other-topic", topic: "invoices");
         var message = Notification("m1");
 
@@ -294,13 +295,14 @@ public sealed class MessageProcessorTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Confirmation_ForADeletedOrConfirmedSubscription_IsDeletedWithoutSending(bool exists)
+    [InlineData(null)]
+    [InlineData(SubscriptionStatus.Confirmed)]
+    [InlineData(SubscriptionStatus.Disabled)]
+    public async Task Confirmation_ForADeletedConfirmedOrDisabledSubscription_IsDeletedWithoutSending(SubscriptionStatus? status)
     {
-        if (exists)
+        if (status is { } existing)
         {
-            _store.Add("done", status: SubscriptionStatus.Confirmed);
+            _store.Add("done", status: existing);
         }
 
         var message = Confirmation("c1", "done");

@@ -72,10 +72,16 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
         });
 
     public Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
-        Answer(() => Change(id, s => s with { FilterPolicy = settings.FilterPolicy }));
+        Answer(() => Change(id, s => s with { FilterPolicy = settings.FilterPolicy, DeliveryPolicy = settings.DeliveryPolicy }));
 
+    // Only a confirmed subscription is disabled and only a disabled one enabled; others are returned as they are.
     public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("SetDisabledAsync");
+        Answer(() => Change(id, s => (s.Status, reason) switch
+        {
+            (SubscriptionStatus.Confirmed, not null) => s with { Status = SubscriptionStatus.Disabled, DisabledReason = reason },
+            (SubscriptionStatus.Disabled, null) => s with { Status = SubscriptionStatus.Confirmed, DisabledReason = null },
+            _ => s,
+        }));
 
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         Answer(() => Change(id, s => s with { LastDeliveryError = error }));
