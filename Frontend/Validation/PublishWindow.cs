@@ -48,7 +48,7 @@ internal static partial class PublishWindow
 
         // RFC 3339 requires the offset; a time without one would be read in the server's zone.
         if (Rfc3339().IsMatch(value)
-            && DateTimeOffset.TryParse(value.Replace(' ', 'T'), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+            && DateTimeOffset.TryParse(value.ToUpperInvariant().Replace(' ', 'T'), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
         {
             return time;
         }
