@@ -18,6 +18,9 @@ public sealed record DependencyGuard(string Dependency, Func<Exception, Cancella
     /// <summary>The dedup table in DynamoDB.</summary>
     public static DependencyGuard DedupTable { get; } = new(DependencyNames.DedupTable, AwsOutage.IsOutage);
 
+    /// <summary>The deliveries table in DynamoDB (dead letters, retries, outcomes, stats).</summary>
+    public static DependencyGuard DeliveriesTable { get; } = new(DependencyNames.DeliveriesTable, AwsOutage.IsOutage);
+
     public async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         try

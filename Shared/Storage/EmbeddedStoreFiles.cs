@@ -9,6 +9,9 @@ public static class EmbeddedStoreFiles
     /// <summary>Topics and subscriptions.</summary>
     public const string Metadata = "metadata.db";
 
+    /// <summary>Dead letters, scheduled retries, message outcomes and delivery stats (created on first use).</summary>
+    public const string Deliveries = "deliveries.db";
+
     /// <summary>True when <paramref name="directory"/> holds a Notify store: both files a Sender needs exist.</summary>
     public static bool ExistIn(string directory) =>
         File.Exists(Path.Combine(directory, Queue)) && File.Exists(Path.Combine(directory, Metadata));
