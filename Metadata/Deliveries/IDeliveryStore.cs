@@ -40,7 +40,11 @@ public interface IDeliveryStore
     /// <summary>Forgets a scheduled retry once its delivery ended (delivered or dead-lettered). Idempotent.</summary>
     Task DeleteRetryAsync(string subscriptionId, string messageId, CancellationToken cancellationToken);
 
-    /// <summary>The retries waiting for one message (the retrying part of its status), at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// The retries waiting for one message (the retrying part of its status), at most <paramref name="limit"/>,
+    /// in no promised order. DynamoDB reads them from a global index, which may miss a retry recorded a
+    /// moment ago (eventual consistency); SQLite's are exact.
+    /// </summary>
     Task<IReadOnlyList<ScheduledRetry>> ListRetriesOfMessageAsync(string messageId, int limit, CancellationToken cancellationToken);
 
     /// <summary>The earliest next attempt among a subscription's waiting retries; null when none waits.</summary>
@@ -75,7 +79,7 @@ public interface IDeliveryStore
     Task DeleteStatsAsync(StatsScope scope, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes expired dead letters and message statuses, and stats buckets older than twice the window;
+    /// Deletes expired dead letters, scheduled retries and message statuses, and stats buckets older than twice the window;
     /// returns how many it deleted. Reads ignore expired items already; an engine that expires items by
     /// itself (DynamoDB's TTL) may delete nothing here.
     /// </summary>

@@ -90,6 +90,7 @@ public static class MetadataServiceExtensions
 
     private static void AddDynamoDbStore(IServiceCollection services)
     {
+        var first = !services.Any(d => d.ServiceType == typeof(DynamoDbMetadataStore));
         services.AddNotifyAwsOptions();
         services.TryAddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
         services.TryAddSingleton<DynamoDbTables>();
@@ -98,11 +99,13 @@ public static class MetadataServiceExtensions
             new GuardedMetadataStore(sp.GetRequiredService<DynamoDbMetadataStore>(), DependencyGuard.DynamoDb),
             sp.GetRequiredService<IMetadataCache>()));
 
-        // Before the server takes calls, the tables exist (or the start stops naming the missing one).
-        if (!services.Any(d => d.ImplementationType == typeof(DynamoDbStartup)))
+        // Before the server takes calls, the tables exist (or the start stops naming the missing one). The
+        // delivery store registers its table and this start-up check too, before or after this.
+        if (first)
         {
             services.AddSingleton(sp => TableDefinitions.Metadata(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
-            services.AddHostedService<DynamoDbStartup>();
         }
+
+        services.AddHostedService<DynamoDbStartup>();
     }
 }

@@ -1,0 +1,73 @@
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Notify.Metadata.Deliveries;
+using Notify.Metadata.Deliveries.DynamoDb;
+using Notify.Metadata.Deliveries.Embedded;
+using Notify.Metadata.Store.DynamoDb;
+using Notify.Shared.Configuration;
+using Notify.Shared.Dependencies;
+using Notify.Shared.Storage;
+
+namespace Notify.Metadata.Extensions;
+
+public static class DeliveryServiceExtensions
+{
+    /// <summary>
+    /// Registers the delivery store chosen by <c>Notify:Mode</c> (<c>deliveries.db</c> in the data directory, or
+    /// the DynamoDB table <c>{prefix}deliveries</c>, checked and created at start like the metadata table) as
+    /// <see cref="IDeliveryStore"/>, whose outages are <see cref="DependencyUnavailableException"/>;
+    /// <see cref="DeliveryOptions"/> (<c>Notify:Delivery</c>, validated at start); the in-memory
+    /// <see cref="DeliveryCounters"/> and the service that flushes them; and the sweep of expired records.
+    /// Safe to call twice (a Frontend and an in-process Sender in one process): the first call decides.
+    /// </summary>
+    public static IHostApplicationBuilder AddNotifyDeliveryStore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddNotifyOptions();
+        services.AddOptions<DeliveryOptions>()
+            .BindConfiguration(DeliveryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(StoreAvailability.Available());
+
+        if (NotifyOptions.ModeIn(builder.Configuration) == NotifyMode.Aws)
+        {
+            AddDynamoDbStore(services);
+        }
+        else
+        {
+            services.TryAddSingleton(sp => new SqliteDeliveryStore(
+                Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
+                sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton<IDeliveryStore>(sp => new GuardedDeliveryStore(sp.GetRequiredService<SqliteDeliveryStore>(), DependencyGuard.DataFiles));
+        }
+
+        services.TryAddSingleton<DeliveryCounters>();
+
+        // AddHostedService adds each type once, however often this runs.
+        services.AddHostedService<DeliveryCountersFlusher>();
+        services.AddHostedService<DeliveryExpirySweeper>();
+        return builder;
+    }
+
+    private static void AddDynamoDbStore(IServiceCollection services)
+    {
+        var first = !services.Any(d => d.ServiceType == typeof(DynamoDbDeliveryStore));
+        services.AddNotifyAwsOptions();
+        services.TryAddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
+        services.TryAddSingleton<DynamoDbDeliveryStore>();
+        services.TryAddSingleton<IDeliveryStore>(sp => new GuardedDeliveryStore(sp.GetRequiredService<DynamoDbDeliveryStore>(), DependencyGuard.DeliveriesTable));
+        if (first)
+        {
+            // Checked (and created with Notify:Aws:CreateResources) at start with the metadata table.
+            services.AddSingleton(sp => DeliveriesTable.For(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
+        }
+
+        services.TryAddSingleton<DynamoDbTables>();
+        services.AddHostedService<DynamoDbStartup>();
+    }
+}
