@@ -29,7 +29,9 @@ public abstract class DeliveryStateApiTests(Deployment deployment) : IAsyncLifet
     private IDeliveryStore _store = null!;
     private IDisposable? _storeClient;
 
-    private HttpClient Http => _notify.Client.Http;
+    protected HttpClient Http => _notify.Client.Http;
+
+    protected IDeliveryStore Store => _store;
 
     public async Task InitializeAsync()
     {
@@ -311,14 +313,14 @@ public abstract class DeliveryStateApiTests(Deployment deployment) : IAsyncLifet
         await ProblemAssert.IsProblemAsync(await http.SendAsync(request), 401, "Authorization: Bearer");
     }
 
-    private async Task<string> SubscribeSmsAsync(string topic, string number)
+    protected async Task<string> SubscribeSmsAsync(string topic, string number)
     {
         await _notify.Client.CreateTopicAsync(topic);
         return (await _notify.Client.SubscribeAsync(topic, "sms", number)).GetProperty("id").GetString()!;
     }
 
     /// <summary>Message <c>m{index}</c>, published <paramref name="index"/> minutes after <see cref="Published"/>, dead-lettered an hour later.</summary>
-    private static DeadLetter Letter(string subscriptionId, string topic, int index, int attempts, bool permanent)
+    protected static DeadLetter Letter(string subscriptionId, string topic, int index, int attempts, bool permanent)
     {
         var publishedAt = Published.AddMinutes(index);
         var notification = new Notification
@@ -351,10 +353,10 @@ public abstract class DeliveryStateApiTests(Deployment deployment) : IAsyncLifet
     private async Task<HttpResponseMessage> PostRedriveAsync(string id, string body) =>
         await Http.PostAsync($"v1/subscriptions/{id}/dead-letters/redrive", new StringContent(body, Encoding.UTF8, "application/json"));
 
-    private async Task<JsonElement> RedriveAsync(string id, string body) => await NotifyClient.ExpectJsonAsync(await PostRedriveAsync(id, body), 202);
+    protected async Task<JsonElement> RedriveAsync(string id, string body) => await NotifyClient.ExpectJsonAsync(await PostRedriveAsync(id, body), 202);
 
     /// <summary>The delivery work in the embedded queue, read straight from queue.db (nothing receives it: no Sender runs).</summary>
-    private async Task<List<QueueEnvelope>> QueuedDeliveriesAsync()
+    protected async Task<List<QueueEnvelope>> QueuedDeliveriesAsync()
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -400,6 +402,25 @@ public abstract class DeliveryStateApiTests(Deployment deployment) : IAsyncLifet
     private static string Q(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("O"));
 }
 
-public sealed class EmbeddedDeliveryStateApiTests() : DeliveryStateApiTests(Deployment.Embedded);
+public sealed class EmbeddedDeliveryStateApiTests() : DeliveryStateApiTests(Deployment.Embedded)
+{
+    /// <summary>One call redrives at most 1,000 and says so; its cursor redrives the rest, not the same again. (Embedded only: 1,001 writes to dynalite would take long.)</summary>
+    [Fact]
+    public async Task Redrive_OfMoreThanACallTakes_ContinuesWithItsCursor()
+    {
+        var id = await SubscribeSmsAsync("dl-many", "+15550100010");
+        foreach (var chunk in Enumerable.Range(0, 1001).Chunk(50))
+        {
+            await Task.WhenAll(chunk.Select(i => Store.PutDeadLetterAsync(Letter(id, "dl-many", i, attempts: 1, permanent: false), CancellationToken.None)));
+        }
+
+        var first = await RedriveAsync(id, "{}");
+        Assert.Equal((1000, true), (first.GetProperty("redriven").GetInt32(), first.GetProperty("more").GetBoolean()));
+        var rest = await RedriveAsync(id, JsonSerializer.Serialize(new { cursor = first.GetProperty("nextCursor").GetString() }));
+        Assert.Equal((1, false), (rest.GetProperty("redriven").GetInt32(), rest.GetProperty("more").GetBoolean()));
+        Assert.Equal(JsonValueKind.Null, rest.GetProperty("nextCursor").ValueKind);
+        Assert.Equal(1001, (await QueuedDeliveriesAsync()).Select(w => w.Notification!.MessageId).Distinct().Count());
+    }
+}
 
 public sealed class AwsDeliveryStateApiTests() : DeliveryStateApiTests(Deployment.Aws);
