@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Audit;
 using Notify.Frontend.Auth;
+using Notify.Frontend.DeadLetters;
 using Notify.Frontend.Dedup;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
@@ -34,6 +35,9 @@ public static class FrontendServiceExtensions
         builder.AddNotifyMetadata();
         builder.Services.AddSubscriptionExpiry();
         builder.AddNotifyQueue();
+
+        // Dead letters, message status and stats: read (and redriven) by the API, written by the Sender.
+        builder.AddNotifyDeliveryStore();
         var mode = NotifyOptions.ModeIn(builder.Configuration);
         if (mode == NotifyMode.Embedded)
         {
@@ -53,6 +57,7 @@ public static class FrontendServiceExtensions
         services.AddHostedService<AdminKeyStartup>();
         services.AddNotifyDedup(builder.Configuration);
         services.AddSingleton<Publisher>();
+        services.AddSingleton<DeadLetterRedrive>();
 
         // Inbound SMS checks Twilio's signature over the public URL Twilio called.
         services.TryAddSingleton(TimeProvider.System);

@@ -18,6 +18,13 @@ namespace Notify.Frontend.Json;
 [JsonSerializable(typeof(UnsubscribedResponse))]
 [JsonSerializable(typeof(PublishRequest))]
 [JsonSerializable(typeof(PublishResponse))]
+[JsonSerializable(typeof(ListResponse<DeadLetterResponse>))]
+[JsonSerializable(typeof(DeadLetterDetailResponse))]
+[JsonSerializable(typeof(RedriveRequest))]
+[JsonSerializable(typeof(RedriveResponse))]
+[JsonSerializable(typeof(TopicStatsResponse))]
+[JsonSerializable(typeof(SubscriptionStatsResponse))]
+[JsonSerializable(typeof(MessageStatusResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

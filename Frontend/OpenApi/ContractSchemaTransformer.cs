@@ -19,6 +19,9 @@ namespace Notify.Frontend.OpenApi;
 /// </summary>
 internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
 {
+    /// <summary>The redrive fields that select by publish time, which messageIds does not go with.</summary>
+    private static readonly string[] RedriveWindowFields = ["from", "to", "cursor"];
+
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
@@ -39,6 +42,10 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         else if (type == typeof(SubscribeRequest))
         {
             schema.Examples = [new JsonObject { ["protocol"] = "webhook", ["endpoint"] = "https://example.com/hooks/orders" }];
+        }
+        else if (type == typeof(RedriveRequest))
+        {
+            DescribeRedrive(schema);
         }
         else if (type == typeof(UpdateTopicRequest))
         {
@@ -206,6 +213,42 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         }
 
         return concrete;
+    }
+
+    /// <summary>
+    /// All, some by id, or a window on publish time: ids go alone. Null is not documented for any field
+    /// (leave a field out instead), and a cursor is never empty.
+    /// </summary>
+    private static void DescribeRedrive(OpenApiSchema schema)
+    {
+        foreach (var name in schema.Properties!.Keys.ToList())
+        {
+            schema.Properties[name] = WithoutNull(schema.Properties[name]);
+        }
+
+        if (schema.Properties["messageIds"] is OpenApiSchema ids)
+        {
+            ids.MinItems = 1;
+            ids.MaxItems = RedriveLimits.MaxMessageIds;
+            ids.Items = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 };
+        }
+
+        if (schema.Properties["cursor"] is OpenApiSchema cursor)
+        {
+            cursor.MinLength = 1;
+        }
+
+        schema.Not = new OpenApiSchema
+        {
+            AnyOf = RedriveWindowFields.Select(IOpenApiSchema (other) => new OpenApiSchema { Required = new HashSet<string> { "messageIds", other } }).ToList(),
+        };
+        schema.Description = "Which dead letters to deliver again: {} for all, messageIds for some, from and to for those published in [from, to). messageIds goes without from, to and cursor.";
+        schema.Examples =
+        [
+            new JsonObject(),
+            new JsonObject { ["messageIds"] = new JsonArray("0190f5c3b7a27d1e9c4b2a7f3e1d0c9b") },
+            new JsonObject { ["from"] = "2026-12-01T00:00:00Z", ["to"] = "2026-12-02T00:00:00Z" },
+        ];
     }
 
     private static void DescribePublish(OpenApiSchema schema)

@@ -24,7 +24,7 @@ internal sealed class ParametersTransformer : IOpenApiOperationTransformer
     {
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
-            if (parameter.Name is not "id")
+            if (parameter.Name is not ("id" or "messageId"))
             {
                 // Every other parameter has rules, and a request that breaks one is answered 400.
                 await ProblemResponses.AddAsync(operation, context, StatusCodes.Status400BadRequest, cancellationToken);
@@ -68,6 +68,17 @@ internal sealed class ParametersTransformer : IOpenApiOperationTransformer
                     break;
                 case (ParameterLocation.Path, "id"):
                     parameter.Description = "The subscription's id.";
+                    break;
+                case (ParameterLocation.Path, "messageId"):
+                    parameter.Description = "The message's id, as publish answered it.";
+                    break;
+                case (ParameterLocation.Query, "from"):
+                    parameter.Description = "Only messages published at or after this time (RFC 3339, with its offset).";
+                    parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" };
+                    break;
+                case (ParameterLocation.Query, "to"):
+                    parameter.Description = "Only messages published before this time (RFC 3339, with its offset); after from.";
+                    parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" };
                     break;
                 case (ParameterLocation.Header, ApiHeaders.IdempotencyKey):
                     parameter.Description = "A dedup id (as the body's dedupId): a repeat within the dedup window is answered with the first messageId and not delivered again.";

@@ -69,6 +69,20 @@ public sealed class OpenApiDocumentTests(ServiceFixture fixture) : IClassFixture
             Assert.Equal((0.01, 10_000.0), (policy.GetProperty("maxPerSecond").GetProperty("minimum").GetDouble(), policy.GetProperty("maxPerSecond").GetProperty("maximum").GetDouble()));
         }
 
+        // Delivery state: every count and time is always there; what may be absent is not required.
+        Assert.Equal(["messageId", "topic", "publishedAt", "attempts", "lastError", "permanent", "deadLetteredAt", "expiresAt"], Required(schemas, "DeadLetterResponse"));
+        Assert.Equal(["messageId", "topic", "publishedAt", "attempts", "lastError", "permanent", "deadLetteredAt", "expiresAt", "attemptLog", "message"], Required(schemas, "DeadLetterDetailResponse"));
+        Assert.Equal(["message", "timestamp"], Required(schemas, "DeadLetterMessageResponse"));
+        Assert.Empty(Required(schemas, "RedriveRequest"));
+        Assert.Equal(["redriven", "more", "nextCursor"], Required(schemas, "RedriveResponse"));
+        Assert.Equal(["published", "delivered", "retrying", "deadLettered", "disabledSubscriptions", "lastHour"], Required(schemas, "TopicStatsResponse"));
+        Assert.Equal(["published", "delivered", "retrying", "deadLettered", "lastHour"], Required(schemas, "SubscriptionStatsResponse"));
+        Assert.Equal(["messageId", "topic", "publishedAt", "subscribers", "delivered", "retrying", "deadLettered", "retries"], Required(schemas, "MessageStatusResponse"));
+        var messageIds = schemas.GetProperty("RedriveRequest").GetProperty("properties").GetProperty("messageIds");
+        Assert.Equal((1, 100), (messageIds.GetProperty("minItems").GetInt32(), messageIds.GetProperty("maxItems").GetInt32()));
+        Assert.Equal(3, schemas.GetProperty("RedriveRequest").GetProperty("not").GetProperty("anyOf").GetArrayLength());
+        Assert.Equal("date-time", schemas.GetProperty("RedriveRequest").GetProperty("properties").GetProperty("from").GetProperty("format").GetString());
+
         var name = schemas.GetProperty("CreateTopicRequest").GetProperty("properties").GetProperty("name");
         Assert.Equal(("^[A-Za-z0-9_-]+$", 1, 256), (name.GetProperty("pattern").GetString(), name.GetProperty("minLength").GetInt32(), name.GetProperty("maxLength").GetInt32()));
         var subject = schemas.GetProperty("PublishRequest").GetProperty("properties").GetProperty("subject");

@@ -37,6 +37,10 @@ const CROSS_FIELD_RULES = [
   ['ListTopics', 'cursor', null, 'a cursor is valid only if this listing produced it'],
   ['ListSubscriptions', 'cursor', null, 'a cursor is valid only if this listing produced it'],
   ['ListAllSubscriptions', 'cursor', null, 'a cursor is valid only if this listing produced it'],
+  ['ListDeadLetters', 'cursor', null, 'a cursor is valid only if this listing produced it'],
+  ['RedriveDeadLetters', 'cursor', null, 'a cursor is valid only if the redrive of this selection produced it'],
+  ['ListDeadLetters', 'to', /after from/, 'to must be after from'],
+  ['RedriveDeadLetters', 'to', /after from/, 'to must be after from'],
   ['*', '*', /lone surrogate/, 'text must be Unicode (I-JSON, RFC 7493): an unpaired surrogate escape is valid JSON syntax that no schema keyword refuses (a pattern would also refuse pairs in UTF-16 languages)'],
 ];
 

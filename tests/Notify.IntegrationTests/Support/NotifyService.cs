@@ -28,6 +28,9 @@ public sealed class NotifyService : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>A setting the processes were started with (null when not set): for a test that opens their storage itself.</summary>
+    public string? Setting(string key) => _settings.GetValueOrDefault(key);
+
     /// <summary>The Frontend process.</summary>
     public NotifyProcess Process { get; private set; } = null!;
 
