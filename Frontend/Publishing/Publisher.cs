@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Dedup;
+using Notify.Metadata.Deliveries;
 using Notify.Shared.Ids;
 using Notify.Shared.Messages;
 using Notify.Shared.Metrics;
@@ -15,7 +16,13 @@ namespace Notify.Frontend.Publishing;
 /// like a duplicate of a message that was not queued.
 /// </summary>
 internal sealed partial class Publisher(
-    IMessageQueue queue, IDedupStore dedup, IOptions<DedupOptions> dedupOptions, TimeProvider clock, NotifyMetrics metrics, ILogger<Publisher> logger)
+        IMessageQueue queue,
+    IDedupStore dedup,
+    IOptions<DedupOptions> dedupOptions,
+    TimeProvider clock,
+    NotifyMetrics metrics,
+    DeliveryCounters counters,
+    ILogger<Publisher> logger)
 {
     public async Task<PublishResponse> PublishAsync(string topic, PublishRequest request, string? dedupId, CancellationToken cancellationToken)
     {
@@ -50,6 +57,7 @@ internal sealed partial class Publisher(
 
         // Counted once queued: the message is accepted whatever becomes of its dedup claim below.
         metrics.Published();
+        counters.Add(StatsScope.Topic(topic), new DeliveryCounts(Published: 1, 0, 0, 0, 0));
         if (key is not null)
         {
             await AcceptClaimAsync(key, messageId);

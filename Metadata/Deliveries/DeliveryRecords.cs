@@ -96,6 +96,13 @@ public sealed record CountsDelta(StatsScope Scope, DateTimeOffset Minute, Delive
 /// <summary>A scope's stats, as <see cref="IDeliveryStore.GetStatsAsync"/> reads them.</summary>
 public sealed record DeliveryStats(DeliveryCounts Total, DeliveryCounts LastHour, LastOutcome? LastSuccess, LastOutcome? LastFailure)
 {
+    /// <summary>
+    /// When the scope's current run of failures began: the first failure after its last success (as far as
+    /// the flushes tell: a flush carries a minute's latest failure), null when its latest outcome is a success
+    /// or it never failed. What <c>Notify:Delivery:DisableAfter</c> is measured from.
+    /// </summary>
+    public DateTimeOffset? FailingSince { get; init; }
+
     /// <summary>The span of <see cref="LastHour"/>.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 

@@ -65,7 +65,9 @@ public interface IDeliveryStore
     /// <summary>
     /// Adds each delta's counts to its scope's totals and to its scope's bucket for <see cref="CountsDelta.Minute"/>
     /// (kept at least <see cref="DeliveryStats.Window"/>), and moves the scope's last success / failure forward
-    /// (a later time wins; an earlier one is ignored). One call per flush of the in-memory counters.
+    /// (a later time wins; an earlier one is ignored). A success later than <see cref="DeliveryStats.FailingSince"/>
+    /// clears it; a failure later than the delta's success starts it when it is not set. One call per flush of
+    /// the in-memory counters.
     /// </summary>
     Task AddCountsAsync(IReadOnlyList<CountsDelta> deltas, CancellationToken cancellationToken);
 

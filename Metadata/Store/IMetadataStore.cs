@@ -100,7 +100,8 @@ public interface IMetadataStore
     /// <summary>
     /// Disables a confirmed subscription (status <see cref="SubscriptionStatus.Disabled"/>, with
     /// <paramref name="reason"/>), or, with null, enables a disabled one again (status
-    /// <see cref="SubscriptionStatus.Confirmed"/>, reason cleared). Idempotent; a pending subscription is
+    /// <see cref="SubscriptionStatus.Confirmed"/>, reason cleared, <see cref="Subscription.ConfirmedAt"/> now: the
+    /// time from which <c>Notify:Delivery:DisableAfter</c> counts again). Idempotent; a pending subscription is
     /// returned unchanged. Returns the subscription as it now is, null when there is none. A disabled
     /// subscription is not in <see cref="GetConfirmedSubscriptionsAsync"/>.
     /// </summary>

@@ -28,23 +28,24 @@ internal sealed partial class SubscriptionDisabler(
                 clock.GetUtcNow()),
             cancellationToken);
 
-    /// <summary>After a failed delivery: disables the subscription when nothing has got through for DisableAfter.</summary>
+    /// <summary>
+    /// After a failed delivery: disables the subscription when its deliveries have failed without a success
+    /// since at least DisableAfter ago (the stats' <see cref="DeliveryStats.FailingSince"/>), counting from its
+    /// confirmation (or its latest enabling) at the earliest.
+    /// </summary>
     public async Task CheckFailingAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var since = subscription.ConfirmedAt ?? subscription.CreatedAt;
-        if (now - since < _disableAfter)
+        var confirmed = subscription.ConfirmedAt ?? subscription.CreatedAt;
+        if (now - confirmed < _disableAfter)
         {
             return;
         }
 
+        DateTimeOffset? failingSince;
         try
         {
-            var stats = await deliveries.GetStatsAsync(StatsScope.Subscription(subscription.Id), now, cancellationToken);
-            if (stats.LastSuccess is { } success && success.At > since)
-            {
-                since = success.At;
-            }
+            failingSince = (await deliveries.GetStatsAsync(StatsScope.Subscription(subscription.Id), now, cancellationToken)).FailingSince;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -52,13 +53,19 @@ internal sealed partial class SubscriptionDisabler(
             return;
         }
 
+        if (failingSince is not { } since)
+        {
+            return;
+        }
+
+        since = since > confirmed ? since : confirmed;
         if (now - since >= _disableAfter)
         {
             await DisableAsync(
                 subscription,
                 new DeliveryError(
                     "failing",
-                    $"No delivery has succeeded since {since:u} ({_disableAfter.TotalDays:0.##} days or more), so no more messages are sent; " +
+                    $"Every delivery has failed since {since:u} ({_disableAfter.TotalDays:0.##} days or more), so no more messages are sent; " +
                     $"fix the endpoint, then enable the subscription again with POST /v1/subscriptions/{subscription.Id}/enable.",
                     now),
                 cancellationToken);

@@ -46,6 +46,7 @@ internal static class DeliveryKeys
     public const string LastSuccessError = "lastSuccessError";
     public const string LastFailureAt = "lastFailureAt";
     public const string LastFailureError = "lastFailureError";
+    public const string FailingSince = "failingSince";
 
     public static string DeadLettersOf(string subscriptionId) => "dl#" + subscriptionId;
 

@@ -61,6 +61,51 @@ public sealed partial class DynamoDbDeliveryStore
         {
             yield return MoveForwardAsync(delta.Scope, LastFailureAt, LastFailureError, failure, cancellationToken);
         }
+
+        if (delta.LastSuccess is not null || delta.LastFailure is not null)
+        {
+            yield return MoveFailingSinceAsync(delta.Scope, delta.LastSuccess?.At, delta.LastFailure?.At, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A success later than the run of failures' start ends it (a conditional REMOVE); then a failure later
+    /// than that success starts a run unless one is going on (<c>if_not_exists</c>). In that order, in one task.
+    /// </summary>
+    private async Task MoveFailingSinceAsync(StatsScope scope, DateTimeOffset? success, DateTimeOffset? failure, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, string> { ["#since"] = DeliveryKeys.FailingSince };
+        if (success is { } successAt)
+        {
+            try
+            {
+                await _client.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = _table,
+                    Key = Total(scope),
+                    UpdateExpression = "REMOVE #since",
+                    ConditionExpression = "#since < :at",
+                    ExpressionAttributeNames = new(names),
+                    ExpressionAttributeValues = new() { [":at"] = Time(successAt) },
+                }, cancellationToken);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // No run of failures, or one that began after this success.
+            }
+        }
+
+        if (failure is { } failureAt && (success is null || failureAt > success))
+        {
+            await _client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _table,
+                Key = Total(scope),
+                UpdateExpression = "SET #since = if_not_exists(#since, :at)",
+                ExpressionAttributeNames = new(names),
+                ExpressionAttributeValues = new() { [":at"] = Time(failureAt) },
+            }, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -134,7 +179,10 @@ public sealed partial class DynamoDbDeliveryStore
             return lastHour.IsZero ? DeliveryStats.None : new DeliveryStats(default, lastHour, null, null);
         }
 
-        return new DeliveryStats(CountsOf(total), lastHour, LastOf(total, LastSuccessAt, LastSuccessError), LastOf(total, LastFailureAt, LastFailureError));
+        return new DeliveryStats(CountsOf(total), lastHour, LastOf(total, LastSuccessAt, LastSuccessError), LastOf(total, LastFailureAt, LastFailureError))
+        {
+            FailingSince = total.ContainsKey(DeliveryKeys.FailingSince) ? TimeOf(total, DeliveryKeys.FailingSince) : null,
+        };
     }
 
     public async Task DeleteStatsAsync(StatsScope scope, CancellationToken cancellationToken)

@@ -57,7 +57,8 @@ internal static class SqliteDeliverySchema
             last_success_at INTEGER,
             last_success_error TEXT,
             last_failure_at INTEGER,
-            last_failure_error TEXT
+            last_failure_error TEXT,
+            failing_since INTEGER
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS stats_minutes (
             scope TEXT NOT NULL,

@@ -8,9 +8,10 @@ public sealed partial class SqliteDeliveryStore
     // Later wins: a flush of an older process that arrives after a newer one never moves a time back.
     private const string AddTotals = """
         INSERT INTO stats_totals (scope, published, delivered, retried, retrying, dead_lettered,
-            last_success_at, last_success_error, last_failure_at, last_failure_error)
+            last_success_at, last_success_error, last_failure_at, last_failure_error, failing_since)
         VALUES ($scope, $published, $delivered, $retried, $retrying, $deadLettered,
-            $successAt, $successError, $failureAt, $failureError)
+            $successAt, $successError, $failureAt, $failureError,
+            CASE WHEN $failureAt > coalesce($successAt, -1) THEN $failureAt END)
         ON CONFLICT (scope) DO UPDATE SET
             published = published + excluded.published,
             delivered = delivered + excluded.delivered,
@@ -20,7 +21,14 @@ public sealed partial class SqliteDeliveryStore
             last_success_at = CASE WHEN excluded.last_success_at > coalesce(last_success_at, -1) THEN excluded.last_success_at ELSE last_success_at END,
             last_success_error = CASE WHEN excluded.last_success_at > coalesce(last_success_at, -1) THEN excluded.last_success_error ELSE last_success_error END,
             last_failure_at = CASE WHEN excluded.last_failure_at > coalesce(last_failure_at, -1) THEN excluded.last_failure_at ELSE last_failure_at END,
-            last_failure_error = CASE WHEN excluded.last_failure_at > coalesce(last_failure_at, -1) THEN excluded.last_failure_error ELSE last_failure_error END
+            last_failure_error = CASE WHEN excluded.last_failure_at > coalesce(last_failure_at, -1) THEN excluded.last_failure_error ELSE last_failure_error END,
+            failing_since = CASE
+                -- A failure after the delta's success: the run goes on, or starts (a success older than the run does not end it).
+                WHEN $failureAt > coalesce($successAt, -1)
+                    THEN CASE WHEN failing_since IS NOT NULL AND coalesce($successAt, -1) <= failing_since THEN failing_since ELSE $failureAt END
+                -- A success after the run began ends it.
+                WHEN $successAt > coalesce(failing_since, -1) THEN NULL
+                ELSE failing_since END
         """;
 
     private const string AddMinute = """
@@ -79,7 +87,7 @@ public sealed partial class SqliteDeliveryStore
         var (first, last) = StatsMinutes.WindowBefore(now);
         command.CommandText = """
             SELECT published, delivered, retried, retrying, dead_lettered,
-                last_success_at, last_success_error, last_failure_at, last_failure_error
+                last_success_at, last_success_error, last_failure_at, last_failure_error, failing_since
             FROM stats_totals WHERE scope = $scope;
             SELECT coalesce(sum(published), 0), coalesce(sum(delivered), 0), coalesce(sum(retried), 0),
                 coalesce(sum(retrying), 0), coalesce(sum(dead_lettered), 0)
@@ -97,9 +105,10 @@ public sealed partial class SqliteDeliveryStore
         var total = ReadCounts(reader);
         var success = reader.IsDBNull(5) ? null : new LastOutcome(Time(reader.GetInt64(5)), reader.IsDBNull(6) ? null : reader.GetString(6));
         var failure = reader.IsDBNull(7) ? null : new LastOutcome(Time(reader.GetInt64(7)), reader.IsDBNull(8) ? null : reader.GetString(8));
+        DateTimeOffset? failingSince = reader.IsDBNull(9) ? null : Time(reader.GetInt64(9));
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new DeliveryStats(total, ReadCounts(reader), success, failure);
+        return new DeliveryStats(total, ReadCounts(reader), success, failure) { FailingSince = failingSince };
     }
 
     public async Task DeleteStatsAsync(StatsScope scope, CancellationToken cancellationToken)

@@ -187,9 +187,14 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
             ? await UpdateAsync(
                 pointer,
                 id,
-                "SET #status = :to REMOVE #code, #detail, #at",
-                names,
-                new() { [":from"] = S(StoredNames.Of(SubscriptionStatus.Disabled)), [":to"] = S(StoredNames.Of(SubscriptionStatus.Confirmed)) },
+                "SET #status = :to, #confirmedAt = :now REMOVE #code, #detail, #at",
+                new(names) { ["#confirmedAt"] = MetadataKeys.ConfirmedAt },
+                new()
+                {
+                    [":from"] = S(StoredNames.Of(SubscriptionStatus.Disabled)),
+                    [":to"] = S(StoredNames.Of(SubscriptionStatus.Confirmed)),
+                    [":now"] = N(clock.GetUtcNow().ToUnixTimeMilliseconds()),
+                },
                 clock.GetUtcNow(),
                 cancellationToken,
                 extraCondition: "#status = :from")

@@ -193,7 +193,7 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         // so, or pending) is left as it is, and the SELECT returns the subscription as it now is either way.
         command.CommandText = reason is null
             ? $"""
-                UPDATE subscriptions SET status = 'confirmed', disabled_code = NULL, disabled_detail = NULL, disabled_at = NULL
+                UPDATE subscriptions SET status = 'confirmed', confirmed_at = $liveAt, disabled_code = NULL, disabled_detail = NULL, disabled_at = NULL
                 WHERE id = $id AND status = 'disabled';
                 SELECT {SubscriptionColumns} FROM subscriptions WHERE id = $id AND {Live};
                 """

@@ -16,7 +16,8 @@ public sealed class ProviderCallerTests
 
         var result = await caller.CallAsync((queue, _) => Task.FromResult(queue.Dequeue()), answers, CancellationToken.None);
 
-        Assert.Equal(DeliveryResult.Success(3, "HTTP 201"), result);
+        Assert.Equal(DeliveryResult.Success(3, "HTTP 201"), result.WithoutHistory());
+        Assert.Equal([(1, "HTTP 503"), (2, "HTTP 429"), (3, "HTTP 201")], result.History.Select(a => (a.Number, a.Outcome)));
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public sealed class ProviderCallerTests
         var result = await caller.CallAsync((_, _) => { calls++; return Task.FromResult(ProviderAttempt.Transient("HTTP 500")); }, 0, CancellationToken.None);
 
         Assert.Equal(3, calls);
-        Assert.Equal(DeliveryResult.GaveUp(3, "HTTP 500", "http:500"), result);
+        Assert.Equal(DeliveryResult.GaveUp(3, "HTTP 500", "http:500"), result.WithoutHistory());
     }
 
     [Fact]

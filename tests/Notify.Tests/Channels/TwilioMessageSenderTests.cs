@@ -169,7 +169,7 @@ public sealed class TwilioMessageSenderTests : IClassFixture<TwilioServer>
 
         var result = await caller.CallAsync(static (s, token) => s.SendAsync(To, "hello", token), sender, CancellationToken.None);
 
-        Assert.Equal(DeliveryResult.GaveUp(1, "timed out after 0.3s", "timeout"), result);
+        Assert.Equal(DeliveryResult.GaveUp(1, "timed out after 0.3s", "timeout"), result.WithoutHistory());
         Assert.True(Assert.Single(await _twilio.WaitForSentAsync(r => r.Form["To"] == To, 1, TimeSpan.FromSeconds(30), "the timed-out request")).Abandoned);
     }
 

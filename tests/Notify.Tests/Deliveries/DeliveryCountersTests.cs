@@ -36,7 +36,12 @@ public sealed class DeliveryCountersTests : IDisposable
         await _counters.FlushAsync(default);
 
         var orders = await _store.GetStatsAsync(Orders, Now, default);
-        Assert.Equal(new DeliveryStats(new DeliveryCounts(1, 1, 1, 1, 0), new DeliveryCounts(1, 1, 1, 1, 0), new LastOutcome(Now.AddSeconds(2), null), new LastOutcome(Now.AddSeconds(3), "HTTP 500")), orders);
+        Assert.Equal(
+            new DeliveryStats(new DeliveryCounts(1, 1, 1, 1, 0), new DeliveryCounts(1, 1, 1, 1, 0), new LastOutcome(Now.AddSeconds(2), null), new LastOutcome(Now.AddSeconds(3), "HTTP 500"))
+            {
+                FailingSince = Now.AddSeconds(3),
+            },
+            orders);
         Assert.Equal(new DeliveryCounts(0, 1, 0, 0, 0), (await _store.GetStatsAsync(Subscription, Now, default)).Total);
     }
 
@@ -72,7 +77,12 @@ public sealed class DeliveryCountersTests : IDisposable
         await counters.FlushAsync(default);
 
         var stats = await store.GetStatsAsync(Orders, Now, default);
-        Assert.Equal(new DeliveryStats(new DeliveryCounts(2, 1, 1, 1, 0), new DeliveryCounts(2, 1, 1, 1, 0), new LastOutcome(Now, null), new LastOutcome(Now.AddSeconds(1), "HTTP 500")), stats);
+        Assert.Equal(
+            new DeliveryStats(new DeliveryCounts(2, 1, 1, 1, 0), new DeliveryCounts(2, 1, 1, 1, 0), new LastOutcome(Now, null), new LastOutcome(Now.AddSeconds(1), "HTTP 500"))
+            {
+                FailingSince = Now.AddSeconds(1),
+            },
+            stats);
     }
 
     [Fact]

@@ -71,6 +71,30 @@ public abstract partial class DeliveryStoreContractTests
     }
 
     [Fact]
+    public async Task FailingSince_IsTheFirstFailureAfterTheLastSuccess()
+    {
+        LastOutcome Failure(int minutes) => new(Now.AddMinutes(minutes), "HTTP 500");
+        LastOutcome Success(int minutes) => new(Now.AddMinutes(minutes), null);
+        async Task<DateTimeOffset?> AfterAsync(LastOutcome? success, LastOutcome? failure)
+        {
+            await Store.AddCountsAsync([Delta(Orders, Now, default, success, failure)], default);
+            return (await Store.GetStatsAsync(Orders, Now, default)).FailingSince;
+        }
+
+        Assert.Null(await AfterAsync(Success(1), null));
+        Assert.Equal(Now.AddMinutes(2), await AfterAsync(null, Failure(2)));
+        Assert.Equal(Now.AddMinutes(2), await AfterAsync(null, Failure(5)));
+
+        // A success older than the run (a late flush of another process) does not end it.
+        Assert.Equal(Now.AddMinutes(2), await AfterAsync(Success(1), Failure(6)));
+
+        // A later success ends it; a failure after that success in the same flush starts the next.
+        Assert.Null(await AfterAsync(Success(7), null));
+        Assert.Equal(Now.AddMinutes(9), await AfterAsync(Success(8), Failure(9)));
+        Assert.Null(await AfterAsync(Success(11), Failure(10)));
+    }
+
+    [Fact]
     public async Task DeleteStats_ForgetsTheScope_AndOnlyIt()
     {
         var subscription = StatsScope.Subscription("sub-a");

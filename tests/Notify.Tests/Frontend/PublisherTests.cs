@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Dedup;
 using Notify.Frontend.Publishing;
+using Notify.Metadata.Deliveries;
+using Notify.Metadata.Deliveries.Embedded;
 using Notify.Shared.Queue;
 using Notify.Shared.Queue.Embedded;
 using Notify.Tests.Support;
@@ -25,11 +27,15 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     private readonly TestMeters _meters = new();
     private SqliteMessageQueue _queue = null!;
     private SqliteDedupStore _dedup = null!;
+    private SqliteDeliveryStore _deliveries = null!;
+    private DeliveryCounters _counters = null!;
 
     public Task InitializeAsync()
     {
         _queue = new SqliteMessageQueue(_directory.File("queue.db"), _clock, NullLogger<SqliteMessageQueue>.Instance);
         _dedup = new SqliteDedupStore(_directory.File("dedup.db"), Options.Create(Settings), _clock);
+        _deliveries = new SqliteDeliveryStore(_directory.File("deliveries.db"), _clock);
+        _counters = new DeliveryCounters(_deliveries, _clock);
         return Task.CompletedTask;
     }
 
@@ -70,6 +76,12 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
 
         Assert.True(repeat.Duplicate);
         Assert.Equal(2, published.GetMeasurementSnapshot().EvaluateAsCounter());
+
+        // The topic's stats count them too, once the in-memory counters are flushed.
+        await _counters.FlushAsync(default);
+        var stats = await _deliveries.GetStatsAsync(StatsScope.Topic("orders"), _clock.GetUtcNow(), default);
+        Assert.Equal(2, stats.Total.Published);
+        Assert.Equal(2, stats.LastHour.Published);
     }
 
     /// <summary>
@@ -119,7 +131,7 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task AcceptThatFails_StillAcceptsThePublish_AndLogsWithoutTheBody()
     {
-        var publisher = new Publisher(_queue, new FailingAccept(_dedup), Options.Create(Settings), _clock, _meters.Metrics, new FakeLogger<Publisher>(_logs));
+        var publisher = new Publisher(_queue, new FailingAccept(_dedup), Options.Create(Settings), _clock, _meters.Metrics, _counters, new FakeLogger<Publisher>(_logs));
 
         var accepted = await publisher.PublishAsync("orders", Request, "order-7", default);
 
@@ -131,7 +143,7 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
     }
 
     private Publisher Publisher(IMessageQueue queue) =>
-        new(queue, _dedup, Options.Create(Settings), _clock, _meters.Metrics, NullLogger<Publisher>.Instance);
+        new(queue, _dedup, Options.Create(Settings), _clock, _meters.Metrics, _counters, NullLogger<Publisher>.Instance);
 
     /// <summary>The real queue, reached only once <paramref name="gate"/> completes (a slow or failing write).</summary>
     private sealed class GatedQueue(IMessageQueue inner, Task gate) : IMessageQueue

@@ -96,15 +96,24 @@ public abstract partial class MetadataStoreContractTests
     }
 
     [Fact]
-    public async Task SetDisabled_Null_EnablesADisabledSubscription_BackIntoTheFanOutList()
+    public async Task SetDisabled_Null_EnablesADisabledSubscription_BackIntoTheFanOutList_ConfirmedAgainNow()
     {
         await Store.CreateTopicAsync("orders", Now, default);
         var (pending, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
-        var confirmed = (await Store.ConfirmSubscriptionAsync(pending.Id, Now, default))!;
+        await Store.ConfirmSubscriptionAsync(pending.Id, Now, default);
         await Store.SetDisabledAsync(pending.Id, Gone, default);
         Assert.Empty(await Store.GetConfirmedSubscriptionsAsync("orders", default)); // now cached
 
+        // Enabling counts as confirming again: DisableAfter counts from then, not from the first confirmation.
+        Clock.Advance(TimeSpan.FromDays(6));
         var enabled = await Store.SetDisabledAsync(pending.Id, null, default);
+
+        var confirmed = pending with
+        {
+            Status = SubscriptionStatus.Confirmed,
+            ConfirmedAt = Clock.GetUtcNow(),
+            ExpiresAt = null,
+        };
 
         Assert.Equal(confirmed, enabled);
         Assert.Equal(confirmed, await Store.GetSubscriptionAsync(pending.Id, default));

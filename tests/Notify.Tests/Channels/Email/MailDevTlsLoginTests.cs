@@ -38,8 +38,8 @@ public sealed class MailDevTlsLoginTests : IAsyncLifetime, IDisposable
         await using var email = Harness(("Notify:Email:Username", User), ("Notify:Email:Password", Password));
         var to = $"{Guid.NewGuid():N}@example.com";
 
-        Assert.Equal(DeliveryResult.Success(1, "SMTP 250"), await email.DeliverAsync(to));
-        Assert.Equal(DeliveryResult.Success(1, "SMTP 250"), await email.DeliverAsync(to));
+        Assert.Equal(DeliveryResult.Success(1, "SMTP 250"), (await email.DeliverAsync(to)).WithoutHistory());
+        Assert.Equal(DeliveryResult.Success(1, "SMTP 250"), (await email.DeliverAsync(to)).WithoutHistory());
 
         Assert.Equal(2, (await _mail.WaitForEmailsAsync(m => m.To.Contains(to), 2, Patience, "both emails")).Count);
         Assert.Contains(email.Logs.GetSnapshot(), e => e.Id.Name == "SmtpTestOnlyCertificateTrusted");

@@ -79,7 +79,7 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
         Answer(() => Change(id, s => (s.Status, reason) switch
         {
             (SubscriptionStatus.Confirmed, not null) => s with { Status = SubscriptionStatus.Disabled, DisabledReason = reason },
-            (SubscriptionStatus.Disabled, null) => s with { Status = SubscriptionStatus.Confirmed, DisabledReason = null },
+            (SubscriptionStatus.Disabled, null) => s with { Status = SubscriptionStatus.Confirmed, DisabledReason = null, ConfirmedAt = _clock.GetUtcNow() },
             _ => s,
         }));
 
