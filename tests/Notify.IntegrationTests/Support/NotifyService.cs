@@ -49,6 +49,13 @@ public sealed class NotifyService : IAsyncDisposable
         ["Notify:Webhooks:MaxDelay"] = "00:00:02",
         ["Notify:Webhooks:AttemptTimeout"] = "00:00:05",
         ["Notify:Sender:VisibilityTimeout"] = "00:00:05",
+
+        // Deliveries: six attempts within about four seconds, made in process (InProcessRetryLimit is
+        // 10 s); tests of scheduled retries set their own schedule and limit.
+        ["Notify:Delivery:Webhook:RetrySeconds"] = "0,1,1,1,1",
+        ["Notify:Delivery:Email:RetrySeconds"] = "0,1,1,1",
+        ["Notify:Delivery:Sms:RetrySeconds"] = "0,1,1,1",
+        ["Notify:Delivery:StatsFlushInterval"] = "00:00:00.200",
         ["Notify:Sender:WaitTime"] = "00:00:01",
 
         // Email and SMS are on, so subscribing by either is accepted; tests that deliver point them at
