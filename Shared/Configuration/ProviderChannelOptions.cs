@@ -19,13 +19,16 @@ public abstract class ProviderChannelOptions
     [Range(1, 1_000)]
     public int MaxConcurrent { get; set; } = 4;
 
-    /// <summary>Attempts per delivery, the first included, before a transient failure is given up.</summary>
+    /// <summary>
+    /// Attempts of a confirmation email, the first included, before a transient failure is given up.
+    /// Notifications follow their retry schedule instead (<c>Notify:Delivery:Email:RetrySeconds</c>, <c>Sms</c>).
+    /// </summary>
     /// <value>The default is 5.</value>
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>
-    /// The base of Polly's exponential backoff with jitter: the first two retries wait about this long
+    /// For confirmation emails, the base of Polly's exponential backoff with jitter: the first two retries wait about this long
     /// (their median), each later one about twice as long as the one before; every wait is random, from
     /// zero to about twice its median.
     /// </summary>

@@ -19,13 +19,16 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Attempts per delivery, the first included, before the delivery is given up.</summary>
+    /// <summary>
+    /// Attempts of a confirmation request, the first included, before it is given up. Notifications follow
+    /// their retry schedule instead (<c>Notify:Delivery:Webhook:RetrySeconds</c>).
+    /// </summary>
     /// <value>The default is 6 attempts.</value>
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 6;
 
     /// <summary>
-    /// The base of Polly's exponential backoff with jitter: the first two retries wait about this long
+    /// For confirmation requests, the base of Polly's exponential backoff with jitter: the first two retries wait about this long
     /// (their median), each later one about twice as long as the one before; every wait is random, from
     /// zero to about twice its median.
     /// </summary>
