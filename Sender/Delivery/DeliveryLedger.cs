@@ -191,7 +191,7 @@ internal sealed partial class DeliveryLedger(
 
     private static partial class Log
     {
-        [LoggerMessage(230, LogLevel.Warning,
+        [LoggerMessage(253, LogLevel.Warning,
             "Could not write the {What} of message {MessageId} ({Owner}); the delivery itself is not affected, its status may lag",
             EventName = "DeliveryStatusWriteFailed")]
         public static partial void StatusWriteFailed(ILogger logger, Exception exception, string what, string messageId, string owner);

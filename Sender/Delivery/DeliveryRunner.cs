@@ -133,7 +133,7 @@ internal sealed partial class DeliveryRunner(
             EventName = "NoDeliveryChannel")]
         public static partial void NoChannel(ILogger logger, Protocol protocol, string messageId, string subscriptionId);
 
-        [LoggerMessage(222, LogLevel.Information,
+        [LoggerMessage(250, LogLevel.Information,
             "Message {MessageId} to subscription {SubscriptionId} ({Protocol}): attempt {Attempt} failed ({LastStatus}); attempt {Next} is scheduled in {Wait}",
             EventName = "DeliveryRetryScheduled")]
         public static partial void RetryScheduled(

@@ -90,17 +90,17 @@ internal sealed partial class SubscriptionDisabler(
 
     private static partial class Log
     {
-        [LoggerMessage(240, LogLevel.Warning,
+        [LoggerMessage(254, LogLevel.Warning,
             "Disabled subscription {SubscriptionId} of topic {Topic} ({Reason}); it receives nothing until enabled again",
             EventName = "SubscriptionDisabled")]
         public static partial void Disabled(ILogger logger, string subscriptionId, string topic, string reason);
 
-        [LoggerMessage(241, LogLevel.Error,
+        [LoggerMessage(255, LogLevel.Error,
             "Could not disable subscription {SubscriptionId} ({Reason}); the next failed delivery tries again",
             EventName = "DisableFailed")]
         public static partial void DisableFailed(ILogger logger, Exception exception, string subscriptionId, string reason);
 
-        [LoggerMessage(242, LogLevel.Warning,
+        [LoggerMessage(256, LogLevel.Warning,
             "Could not read the delivery stats of subscription {SubscriptionId} to see whether it has failed too long; the next failure looks again",
             EventName = "FailingCheckFailed")]
         public static partial void CheckFailed(ILogger logger, Exception exception, string subscriptionId);

@@ -1,5 +1,6 @@
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
+using Notify.Sender.Delivery;
 using Notify.Shared.Messages;
 
 namespace Notify.Sender.Processing;
@@ -7,14 +8,20 @@ namespace Notify.Sender.Processing;
 /// <summary>
 /// Who a received message goes to: for a notification, the topic's confirmed subscribers, less SMS numbers
 /// that opted out and subscriptions whose filter policy the message does not match; for a confirmation
-/// request, its subscription while it is still pending.
+/// request, its subscription while it is still pending; for a delivery's later turn, its subscription while
+/// it is confirmed.
 /// </summary>
-internal sealed partial class DeliveryTargets(IMetadataStore store, ILogger logger)
+internal sealed partial class DeliveryTargets(IMetadataStore store, DeliveryLedger ledger, ILogger logger)
 {
     private readonly FilterPolicies _policies = new(logger);
 
     public async Task<IReadOnlyList<DeliveryTarget>> ResolveAsync(string messageId, QueueEnvelope envelope, CancellationToken cancellationToken)
     {
+        if (envelope.Kind == EnvelopeKind.Delivery)
+        {
+            return await WorkTargetAsync(envelope, cancellationToken);
+        }
+
         if (envelope.Kind == EnvelopeKind.Notification)
         {
             var notification = envelope.Notification!;
@@ -51,6 +58,32 @@ internal sealed partial class DeliveryTargets(IMetadataStore store, ILogger logg
         }
 
         return [new DeliveryTarget(pending, null)];
+    }
+
+    /// <summary>
+    /// The target of a delivery received as queue work: its subscription while it is confirmed. A disabled
+    /// subscription's delivery becomes a dead letter (its owner may redrive it after enabling); one whose
+    /// subscription is gone is dropped.
+    /// </summary>
+    private async Task<IReadOnlyList<DeliveryTarget>> WorkTargetAsync(QueueEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var work = envelope.Delivery!;
+        var notification = envelope.Notification!;
+        var subscription = await store.GetSubscriptionAsync(work.SubscriptionId, cancellationToken);
+        switch (subscription?.Status)
+        {
+            case SubscriptionStatus.Confirmed:
+                return [new DeliveryTarget(subscription, notification, work)];
+
+            case SubscriptionStatus.Disabled:
+                var turn = new DeliveryTurn(notification, subscription, work);
+                await ledger.DeadLetteredAsync(turn, work.History, "subscription disabled", permanent: true, CancellationToken.None);
+                return [];
+
+            default:
+                await ledger.DroppedAsync(notification, work, CancellationToken.None);
+                return [];
+        }
     }
 
     /// <summary>Drops SMS subscribers whose number replied STOP: one read per message that has SMS subscribers.</summary>

@@ -27,7 +27,7 @@ internal sealed partial class MessageProcessor : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MessageProcessor> _logger;
     private readonly ChannelSlots _slots;
-    private readonly SubscriptionOutcomes _outcomes;
+    private readonly ConfirmationSender _confirmations;
     private readonly DeliveryTargets _targets;
     private readonly DeliveryRunner _runner;
     private readonly DeliveryWorkQueue _workQueue;
@@ -58,11 +58,11 @@ internal sealed partial class MessageProcessor : IDisposable
         _logger = logger;
         _slots = new ChannelSlots(channels, _options.MaxConcurrentDeliveries, timeProvider);
         metrics.ObservePermits(_slots.InUse);
-        _outcomes = outcomes;
+        _confirmations = new ConfirmationSender(channels, outcomes, logger);
         _runner = runner;
         _workQueue = workQueue;
         _ledger = ledger;
-        _targets = new DeliveryTargets(store, logger);
+        _targets = new DeliveryTargets(store, ledger, logger);
     }
 
     /// <summary>Messages received and not yet deleted, handed back or left.</summary>
@@ -170,9 +170,7 @@ internal sealed partial class MessageProcessor : IDisposable
         IReadOnlyList<DeliveryTarget> targets;
         try
         {
-            targets = envelope.Kind == EnvelopeKind.Delivery
-                ? await WorkTargetAsync(envelope, _abort.Token)
-                : await _targets.ResolveAsync(message.Id, envelope, _abort.Token);
+            targets = await _targets.ResolveAsync(message.Id, envelope, _abort.Token);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
@@ -270,32 +268,6 @@ internal sealed partial class MessageProcessor : IDisposable
         return 0;
     }
 
-    /// <summary>
-    /// The target of a delivery received as queue work: its subscription while it is confirmed. A disabled
-    /// subscription's delivery becomes a dead letter (its owner may redrive it after enabling); one whose
-    /// subscription is gone is dropped.
-    /// </summary>
-    private async Task<IReadOnlyList<DeliveryTarget>> WorkTargetAsync(QueueEnvelope envelope, CancellationToken cancellationToken)
-    {
-        var work = envelope.Delivery!;
-        var notification = envelope.Notification!;
-        var subscription = await _store.GetSubscriptionAsync(work.SubscriptionId, cancellationToken);
-        switch (subscription?.Status)
-        {
-            case SubscriptionStatus.Confirmed:
-                return [new DeliveryTarget(subscription, notification, work)];
-
-            case SubscriptionStatus.Disabled:
-                var turn = new DeliveryTurn(notification, subscription, work);
-                await _ledger.DeadLetteredAsync(turn, work.History, "subscription disabled", permanent: true, CancellationToken.None);
-                return [];
-
-            default:
-                await _ledger.DroppedAsync(notification, work, CancellationToken.None);
-                return [];
-        }
-    }
-
     /// <summary>One subscriber's task; never throws.</summary>
     private async Task<TaskResult> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
     {
@@ -325,7 +297,7 @@ internal sealed partial class MessageProcessor : IDisposable
                 return new TaskResult(TaskEnd.Ended, turn, await _runner.RunAsync(turn, stop.Token));
             }
 
-            await ConfirmAsync(message, subscription, stop.Token);
+            await _confirmations.SendAsync(message.Id, subscription, stop.Token);
             return new TaskResult(TaskEnd.Ended, null, null);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -352,24 +324,6 @@ internal sealed partial class MessageProcessor : IDisposable
             await watch.DisposeAsync();
             slots.Release();
         }
-    }
-
-    /// <summary>Sends a pending subscription's confirmation request: its channel's own retries, no schedule.</summary>
-    private async Task ConfirmAsync(ReceivedMessage message, Subscription subscription, CancellationToken cancellationToken)
-    {
-        if (!_channels.TryGet(subscription.Protocol, out var channel))
-        {
-            Log.NoChannelForConfirmation(_logger, subscription.Protocol, message.Id, subscription.Id);
-            return;
-        }
-
-        var result = await channel.ConfirmAsync(subscription, cancellationToken);
-        if (!result.Delivered)
-        {
-            Log.ConfirmationGivenUp(_logger, message.Id, subscription.Id, subscription.Protocol, result.Attempts, result.LastStatus);
-        }
-
-        await _outcomes.RecordAsync(message.Id, subscription, confirmation: true, result);
     }
 
     private async Task SettleAsync(ReceivedMessage message, Settlement settlement)
@@ -483,17 +437,6 @@ internal sealed partial class MessageProcessor : IDisposable
             "Stopping: message {MessageId} was waiting for a delivery slot and is handed back to the queue",
             EventName = "HandedBackOnStop")]
         public static partial void HandedBackOnStop(ILogger logger, string messageId);
-
-        [LoggerMessage(207, LogLevel.Warning,
-            "Gave up sending confirmation request {MessageId} to subscription {SubscriptionId} ({Protocol}) after {Attempts} attempt(s); last status: {LastStatus}",
-            EventName = "ConfirmationGivenUp")]
-        public static partial void ConfirmationGivenUp(
-            ILogger logger, string messageId, string subscriptionId, Protocol protocol, int attempts, string lastStatus);
-
-        [LoggerMessage(208, LogLevel.Warning,
-            "No delivery channel for protocol {Protocol}: gave up sending confirmation request {MessageId} to subscription {SubscriptionId}",
-            EventName = "NoConfirmationChannel")]
-        public static partial void NoChannelForConfirmation(ILogger logger, Protocol protocol, string messageId, string subscriptionId);
 
         [LoggerMessage(209, LogLevel.Error,
             "Delivering message {MessageId} to subscription {SubscriptionId} ({Protocol}) failed unexpectedly",
