@@ -60,7 +60,13 @@ internal sealed partial class DeliveryRunner(
         if (channels.TryGet(subscription.Protocol, out var channel))
         {
             // A paced subscription makes no retry in process: each attempt must wait its turn.
-            var inProcess = subscription.DeliveryPolicy?.MaxPerSecond is null ? _inProcessLimit : TimeSpan.Zero;
+            var inProcess = _inProcessLimit;
+            if (subscription.DeliveryPolicy?.MaxPerSecond is { } pace)
+            {
+                inProcess = TimeSpan.Zero;
+                await pacer.WaitToSendAsync(subscription.Id, pace, stop);
+            }
+
             result = await channel.DeliverAsync(turn.Notification, subscription, new SchedulePlan(schedule, turn.Attempt, inProcess), stop);
         }
         else
