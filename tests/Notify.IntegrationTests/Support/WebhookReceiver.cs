@@ -16,6 +16,9 @@ public sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, st
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 
     public string Type => Json.GetProperty("type").GetString()!;
+
+    /// <summary>When the request arrived (its headers and body read), on the test's clock: for tests of delivery timing.</summary>
+    public DateTimeOffset ArrivedAt { get; init; } = DateTimeOffset.UtcNow;
 }
 
 /// <summary>
@@ -69,7 +72,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var request = new ReceivedWebhook(
                 context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                body);
+                body)
+            {
+                ArrivedAt = DateTimeOffset.UtcNow,
+            };
             receiver._received.Enqueue(request);
             receiver._arrived.Release();
             if (receiver.Hold(request))
