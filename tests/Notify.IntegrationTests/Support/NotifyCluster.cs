@@ -27,13 +27,19 @@ public sealed class NotifyCluster : IAsyncDisposable
 
     public List<NotifyClient> Clients { get; } = [];
 
-    public static async Task<NotifyCluster> StartAsync(int frontends = 2, int senders = 2)
+    /// <summary>Starts the servers and the processes; the settings in <paramref name="overrides"/> win over the test settings.</summary>
+    public static async Task<NotifyCluster> StartAsync(int frontends = 2, int senders = 2, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var servers = new AwsServers();
         await servers.InitializeAsync();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "notify-it", Guid.NewGuid().ToString("N"));
         var settings = NotifyService.TestSettings(dataDirectory);
         foreach (var (key, value) in servers.Settings(NotifyService.UniqueResourcePrefix()))
+        {
+            settings[key] = value;
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
         }
