@@ -221,6 +221,76 @@ public sealed class DeliveryStateTests : IDisposable
     }
 
     [Fact]
+    public async Task Gone_DisablesTheSubscription_WithTheReason()
+    {
+        _store.Add("s1");
+        _webhooks.GiveUp("s1", "HTTP 410", "http:410", permanent: true);
+        var message = Notification("m1");
+
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
+
+        var subscription = await _store.GetSubscriptionAsync("s1", CancellationToken.None);
+        Assert.Equal(SubscriptionStatus.Disabled, subscription!.Status);
+        Assert.Equal("http:410", subscription.DisabledReason!.Code);
+        Assert.Contains("POST /v1/subscriptions/s1/enable", subscription.DisabledReason.Detail, StringComparison.Ordinal);
+        Assert.NotNull(await Deliveries.GetDeadLetterAsync("s1", "m1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FailingWithoutASuccessForDisableAfter_DisablesTheSubscription()
+    {
+        _store.Add("s1");
+        _webhooks.GiveUp("s1", "HTTP 503");
+        var first = Notification("m1");
+        await Processor().AdmitAsync(first, CancellationToken.None);
+        await _queue.WhenDeletedAsync(first);
+        await _parts.Counters.FlushAsync(CancellationToken.None);
+
+        // Just short of DisableAfter since the run of failures began: still on.
+        _clock.Advance(TimeSpan.FromDays(5) - TimeSpan.FromSeconds(1));
+        var second = Notification("m2");
+        await Processor().AdmitAsync(second, CancellationToken.None);
+        await _queue.WhenDeletedAsync(second);
+        Assert.Equal(SubscriptionStatus.Confirmed, (await _store.GetSubscriptionAsync("s1", CancellationToken.None))!.Status);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var third = Notification("m3");
+        await Processor().AdmitAsync(third, CancellationToken.None);
+        await _queue.WhenDeletedAsync(third);
+
+        var subscription = await _store.GetSubscriptionAsync("s1", CancellationToken.None);
+        Assert.Equal(SubscriptionStatus.Disabled, subscription!.Status);
+        Assert.Equal("failing", subscription.DisabledReason!.Code);
+    }
+
+    [Fact]
+    public async Task ASuccessInTheMeantime_StartsTheCountAgain()
+    {
+        _store.Add("s1");
+        _webhooks.GiveUp("s1", "HTTP 503");
+        var first = Notification("m1");
+        await Processor().AdmitAsync(first, CancellationToken.None);
+        await _queue.WhenDeletedAsync(first);
+        await _parts.Counters.FlushAsync(CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromDays(3));
+        _webhooks.Answer("s1", _ => Task.FromResult(Notify.Sender.Channels.DeliveryResult.Success(1, "HTTP 200")));
+        var delivered = Notification("m2");
+        await Processor().AdmitAsync(delivered, CancellationToken.None);
+        await _queue.WhenDeletedAsync(delivered);
+        await _parts.Counters.FlushAsync(CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromDays(3));
+        _webhooks.GiveUp("s1", "HTTP 503");
+        var third = Notification("m3");
+        await Processor().AdmitAsync(third, CancellationToken.None);
+        await _queue.WhenDeletedAsync(third);
+
+        Assert.Equal(SubscriptionStatus.Confirmed, (await _store.GetSubscriptionAsync("s1", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task ShortWaits_AreRetriedInProcess_LongOnesScheduled()
     {
         _parts.Options.Webhook.RetrySeconds = "0,2,30";
