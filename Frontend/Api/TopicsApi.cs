@@ -5,6 +5,7 @@ using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Validation;
+using Notify.Metadata.Deliveries;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 
@@ -80,10 +81,19 @@ public static class TopicsApi
         return updated is null ? Problems.TopicNotFound(name) : TypedResults.Ok(TopicResponse.From(updated));
     }
 
-    /// <summary>Deletes the topic and its subscriptions; messages still queued for it are dropped by the Sender.</summary>
+    /// <summary>
+    /// Deletes the topic and its subscriptions; messages still queued for it are dropped by the Sender. Its
+    /// stats go too, so a topic created again under the name starts from zero.
+    /// </summary>
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteTopic(
-        string name, IMetadataStore store, CancellationToken cancellationToken)
+        string name, IMetadataStore store, IDeliveryStore deliveries, CancellationToken cancellationToken)
     {
-        return await store.DeleteTopicAsync(name, cancellationToken) ? TypedResults.NoContent() : Problems.TopicNotFound(name);
+        if (!await store.DeleteTopicAsync(name, cancellationToken))
+        {
+            return Problems.TopicNotFound(name);
+        }
+
+        await deliveries.DeleteStatsAsync(StatsScope.Topic(name), cancellationToken);
+        return TypedResults.NoContent();
     }
 }

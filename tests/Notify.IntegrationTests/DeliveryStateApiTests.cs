@@ -256,6 +256,11 @@ public abstract class DeliveryStateApiTests(Deployment deployment) : IAsyncLifet
         Assert.Equal((0, 0, 0, 0, 0), Counts(none, withDisabled: false));
         Assert.False(none.TryGetProperty("lastSuccessAt", out _) || none.TryGetProperty("nextAttemptAt", out _) || none.TryGetProperty("lastError", out _));
 
+        // A topic deleted and created again under its name starts from zero.
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync("v1/topics/stats")).StatusCode);
+        await _notify.Client.CreateTopicAsync("stats");
+        Assert.Equal((0, 0, 0, 0, 0), Counts(await GetJsonAsync("v1/topics/stats/stats"), withDisabled: true));
+
         await ProblemAssert.IsProblemAsync(await Http.GetAsync("v1/topics/nothing/stats"), 404, "nothing");
         await ProblemAssert.IsProblemAsync(await Http.GetAsync("v1/topics/bad%20name/stats"), 400, "name");
         await ProblemAssert.IsProblemAsync(await Http.GetAsync("v1/subscriptions/nobody/stats"), 404, "nobody");
