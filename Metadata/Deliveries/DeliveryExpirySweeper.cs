@@ -1,47 +1,28 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Notify.Metadata.Expiry;
 using Notify.Shared.Storage;
 
 namespace Notify.Metadata.Deliveries;
 
 /// <summary>
 /// Deletes expired dead letters, retries and message statuses and old stats buckets every
-/// <see cref="Interval"/>. Reads already ignore them; this keeps the store from growing. It starts once the
-/// store is there (<see cref="StoreAvailability"/>: a standalone Sender must not create the data files a
-/// Frontend creates). One failed sweep is logged and the next one tries again.
+/// <see cref="Interval"/>. It starts once the store is there (<see cref="StoreAvailability"/>: a standalone
+/// Sender must not create the data files a Frontend creates).
 /// </summary>
 internal sealed partial class DeliveryExpirySweeper(
-    IDeliveryStore store, StoreAvailability availability, TimeProvider clock, ILogger<DeliveryExpirySweeper> logger) : BackgroundService
+    IDeliveryStore store, StoreAvailability availability, TimeProvider clock, ILogger<DeliveryExpirySweeper> logger)
+    : StoreSweeper(Interval, clock)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await availability.WaitAsync(stoppingToken);
-            using var timer = new PeriodicTimer(Interval, clock);
-            do
-            {
-                try
-                {
-                    var deleted = await store.DeleteExpiredAsync(clock.GetUtcNow(), stoppingToken);
-                    if (deleted > 0)
-                    {
-                        Log.Swept(logger, deleted);
-                    }
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    Log.SweepFailed(logger, ex);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task BeforeFirstSweepAsync(CancellationToken cancellationToken) => availability.WaitAsync(cancellationToken);
+
+    protected override Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.DeleteExpiredAsync(now, cancellationToken);
+
+    protected override void Swept(int count) => Log.Swept(logger, count);
+
+    protected override void SweepFailed(Exception exception) => Log.SweepFailed(logger, exception);
 
     private static partial class Log
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Store;
@@ -7,38 +6,18 @@ namespace Notify.Metadata.Expiry;
 
 /// <summary>
 /// Deletes expired pending subscriptions and unsubscribe records older than their retention, every
-/// <see cref="SubscriptionOptions.SweepInterval"/>. Reads already ignore them; this keeps the store from
-/// growing with them. One failed sweep is logged and the next one tries again.
+/// <see cref="SubscriptionOptions.SweepInterval"/>.
 /// </summary>
 internal sealed partial class ExpirySweeper(
-    IMetadataStore store, IOptions<SubscriptionOptions> options, TimeProvider clock, ILogger<ExpirySweeper> logger) : BackgroundService
+    IMetadataStore store, IOptions<SubscriptionOptions> options, TimeProvider clock, ILogger<ExpirySweeper> logger)
+    : StoreSweeper(options.Value.SweepInterval, clock)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    var deleted = await store.DeleteExpiredAsync(clock.GetUtcNow(), stoppingToken);
-                    if (deleted > 0)
-                    {
-                        Log.Swept(logger, deleted);
-                    }
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    Log.SweepFailed(logger, ex);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.DeleteExpiredAsync(now, cancellationToken);
+
+    protected override void Swept(int count) => Log.Swept(logger, count);
+
+    protected override void SweepFailed(Exception exception) => Log.SweepFailed(logger, exception);
 
     private static partial class Log
     {

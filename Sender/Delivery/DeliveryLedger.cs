@@ -168,10 +168,9 @@ internal sealed partial class DeliveryLedger(
 
     private void Count(DeliveryTurn turn, DeliveryCounts counts, LastOutcome? success, LastOutcome? failure)
     {
-        var subscriptionCounts = counts;
-        var topicCounts = counts with { Published = 0 };
-        counters.Add(StatsScope.Subscription(turn.Subscription.Id), subscriptionCounts, success, failure);
-        counters.Add(StatsScope.Topic(turn.Notification.Topic), topicCounts, success, failure);
+        // A topic's published count is its publishes, counted by the Frontend; a subscription's, the deliveries made to it.
+        counters.Add(StatsScope.Subscription(turn.Subscription.Id), counts, success, failure);
+        counters.Add(StatsScope.Topic(turn.Notification.Topic), counts with { Published = 0 }, success, failure);
     }
 
     private Task BestEffortAsync(DeliveryTurn turn, string what, Func<Task> write) =>

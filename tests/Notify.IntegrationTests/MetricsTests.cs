@@ -1,4 +1,3 @@
-using System.Globalization;
 using Notify.IntegrationTests.Support;
 using Xunit.Abstractions;
 
@@ -25,7 +24,8 @@ public sealed class MetricsTests(ITestOutputHelper output)
             Assert.True(repeat.GetProperty("duplicate").GetBoolean());
 
             using var anonymous = new HttpClient { BaseAddress = notify.Process.BaseAddress };
-            var scrape = await ScrapeUntilAsync(anonymous, text => Value(text, "notify_messages_published_total") == 2, "2 messages published");
+            var scrape = await MetricsScrape.UntilAsync(
+                notify.Process.BaseAddress, text => MetricsScrape.Value(text, "notify_messages_published_total") == 2, "2 messages published", Patience);
             Assert.Contains("http_server_request_duration_seconds", scrape, StringComparison.Ordinal);
 
             // The API still needs its key, and the document describes the API only.
@@ -52,10 +52,11 @@ public sealed class MetricsTests(ITestOutputHelper output)
             using var ready = await anonymous.GetAsync("readyz");
             Assert.Equal(200, (int)ready.StatusCode);
             // The queue's gauge appears once the sampler has looked; the readiness probe above is an ASP.NET Core request.
-            var scrape = await ScrapeUntilAsync(
-                anonymous,
+            var scrape = await MetricsScrape.UntilAsync(
+                sender.BaseAddress,
                 text => text.Contains("notify_queue_messages{", StringComparison.Ordinal) && text.Contains("http_server_request_duration_seconds", StringComparison.Ordinal),
-                "the queue gauge and an HTTP server metric");
+                "the queue gauge and an HTTP server metric",
+                Patience);
             Assert.Contains("state=\"waiting\"", scrape, StringComparison.Ordinal);
             Assert.Contains("state=\"in_flight\"", scrape, StringComparison.Ordinal);
         }
@@ -77,49 +78,5 @@ public sealed class MetricsTests(ITestOutputHelper output)
         Assert.Equal(404, (int)response.StatusCode);
         using var ready = await anonymous.GetAsync("readyz");
         Assert.Equal(200, (int)ready.StatusCode);
-    }
-
-    /// <summary>
-    /// Scrapes until <paramref name="condition"/> holds: the exporter may answer from a scrape it cached a
-    /// moment ago, and the queue is sampled every few seconds.
-    /// </summary>
-    private static async Task<string> ScrapeUntilAsync(HttpClient http, Func<string, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            using var response = await http.GetAsync("metrics");
-            Assert.Equal(200, (int)response.StatusCode);
-            Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-            var text = await response.Content.ReadAsStringAsync();
-            if (condition(text))
-            {
-                return text;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"/metrics never showed {what}; last scrape:\n{text}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
-    /// <summary>The value of an unlabelled-or-labelled sample line <c>name{...} value [timestamp]</c>; null when absent.</summary>
-    private static double? Value(string scrape, string name)
-    {
-        foreach (var line in scrape.Split('\n'))
-        {
-            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not ('{' or ' '))
-            {
-                continue;
-            }
-
-            var rest = line[name.Length] == '{' ? line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..] : line[name.Length..];
-            return double.Parse(rest.Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        }
-
-        return null;
     }
 }

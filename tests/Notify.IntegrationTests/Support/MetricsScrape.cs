@@ -7,7 +7,8 @@ public static class MetricsScrape
 {
     /// <summary>
     /// Scrapes <paramref name="baseAddress"/> until <paramref name="condition"/> holds: the exporter may answer
-    /// from a scrape it cached a moment ago. Asked every 200 ms; after <paramref name="patience"/> it fails with the last scrape.
+    /// from a scrape it cached a moment ago, and the queue is sampled every few seconds. Each answer must be a
+    /// 200 in Prometheus's text format. Asked every 200 ms; after <paramref name="patience"/> it fails with the last scrape.
     /// </summary>
     public static async Task<string> UntilAsync(Uri baseAddress, Func<string, bool> condition, string what, TimeSpan patience)
     {
@@ -15,7 +16,10 @@ public static class MetricsScrape
         var deadline = DateTime.UtcNow + patience;
         while (true)
         {
-            var text = await http.GetStringAsync("metrics");
+            using var response = await http.GetAsync("metrics");
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+            var text = await response.Content.ReadAsStringAsync();
             if (condition(text))
             {
                 return text;

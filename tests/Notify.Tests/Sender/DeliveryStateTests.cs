@@ -46,8 +46,7 @@ public sealed class DeliveryStateTests : IDisposable
         _webhooks.FailThenDeliver("s1", failures: 1);
         var message = Notification("m1");
 
-        await Processor().AdmitAsync(message, CancellationToken.None);
-        await _queue.WhenDeletedAsync(message);
+        await HandledAsync(message);
 
         // Scheduled: the queue has the retry, the store says when, the message's status counts it.
         var retry = Assert.Single(_queue.Sent);
@@ -61,8 +60,7 @@ public sealed class DeliveryStateTests : IDisposable
 
         _clock.Advance(TimeSpan.FromSeconds(5));
         var work = _queue.Receive(retry);
-        await Processor().AdmitAsync(work, CancellationToken.None);
-        await _queue.WhenDeletedAsync(work);
+        await HandledAsync(work);
 
         Assert.Equal(2, _webhooks.Calls.Count);
         Assert.Equal([1, 2], _webhooks.Plans.Select(plan => plan!.FirstAttempt));
@@ -92,8 +90,7 @@ public sealed class DeliveryStateTests : IDisposable
             Retrying = true,
         })));
 
-        await Processor().AdmitAsync(early, CancellationToken.None);
-        await _queue.WhenDeletedAsync(early);
+        await HandledAsync(early);
 
         Assert.Empty(_webhooks.Calls);
         var again = Assert.Single(_queue.Sent);
@@ -111,12 +108,10 @@ public sealed class DeliveryStateTests : IDisposable
         var message = Notification("m1");
         var publishedAt = _clock.GetUtcNow();
 
-        await Processor().AdmitAsync(message, CancellationToken.None);
-        await _queue.WhenDeletedAsync(message);
+        await HandledAsync(message);
         _clock.Advance(TimeSpan.FromSeconds(60));
         var work = _queue.Receive(Assert.Single(_queue.Sent));
-        await Processor().AdmitAsync(work, CancellationToken.None);
-        await _queue.WhenDeletedAsync(work);
+        await HandledAsync(work);
 
         Assert.Single(_queue.Sent);
         var letter = await Deliveries.GetDeadLetterAsync("s1", "m1", CancellationToken.None);
@@ -140,8 +135,7 @@ public sealed class DeliveryStateTests : IDisposable
         _webhooks.GiveUp("s1", "HTTP 404", "http:404", permanent: true);
         var message = Notification("m1");
 
-        await Processor().AdmitAsync(message, CancellationToken.None);
-        await _queue.WhenDeletedAsync(message);
+        await HandledAsync(message);
 
         Assert.Empty(_queue.Sent);
         var letter = await Deliveries.GetDeadLetterAsync("s1", "m1", CancellationToken.None);
@@ -157,8 +151,7 @@ public sealed class DeliveryStateTests : IDisposable
         _store.Add("s1");
         _webhooks.GiveUp("s1", "HTTP 404", "http:404", permanent: true);
         var message = Notification("m1");
-        await Processor().AdmitAsync(message, CancellationToken.None);
-        await _queue.WhenDeletedAsync(message);
+        await HandledAsync(message);
         Assert.NotNull(await Deliveries.GetDeadLetterAsync("s1", "m1", CancellationToken.None));
 
         _webhooks.Answer("s1", _ => Task.FromResult(Notify.Sender.Channels.DeliveryResult.Success(1, "HTTP 200")));
@@ -169,8 +162,7 @@ public sealed class DeliveryStateTests : IDisposable
             DueAt = _clock.GetUtcNow(),
             Redrive = true,
         })));
-        await Processor().AdmitAsync(redrive, CancellationToken.None);
-        await _queue.WhenDeletedAsync(redrive);
+        await HandledAsync(redrive);
 
         Assert.Null(await Deliveries.GetDeadLetterAsync("s1", "m1", CancellationToken.None));
         var status = await Deliveries.GetMessageOutcomeAsync("m1", CancellationToken.None);
@@ -183,14 +175,12 @@ public sealed class DeliveryStateTests : IDisposable
         _store.Add("s1");
         _webhooks.GiveUp("s1", "HTTP 503");
         var message = Notification("m1");
-        await Processor().AdmitAsync(message, CancellationToken.None);
-        await _queue.WhenDeletedAsync(message);
+        await HandledAsync(message);
 
         await _store.DeleteSubscriptionAsync("s1", _clock.GetUtcNow(), CancellationToken.None);
         _clock.Advance(TimeSpan.FromSeconds(5));
         var work = _queue.Receive(Assert.Single(_queue.Sent));
-        await Processor().AdmitAsync(work, CancellationToken.None);
-        await _queue.WhenDeletedAsync(work);
+        await HandledAsync(work);
 
         Assert.Single(_webhooks.Calls);
         Assert.Empty(await Deliveries.ListRetriesOfMessageAsync("m1", 10, CancellationToken.None));
@@ -211,8 +201,7 @@ public sealed class DeliveryStateTests : IDisposable
             History = [DeliveryAttempt.Of(1, _clock.GetUtcNow(), "HTTP 503"), DeliveryAttempt.Of(2, _clock.GetUtcNow(), "HTTP 503")],
         })));
 
-        await Processor().AdmitAsync(work, CancellationToken.None);
-        await _queue.WhenDeletedAsync(work);
+        await HandledAsync(work);
 
         Assert.Empty(_webhooks.Calls);
         var letter = await Deliveries.GetDeadLetterAsync("s1", "m1", CancellationToken.None);
@@ -227,8 +216,7 @@ public sealed class DeliveryStateTests : IDisposable
         _webhooks.GiveUp("s1", "HTTP 410", "http:410", permanent: true);
         var message = Notification("m1");
 
-        await Processor().AdmitAsync(message, CancellationToken.None);
-        await _queue.WhenDeletedAsync(message);
+        await HandledAsync(message);
 
         var subscription = await _store.GetSubscriptionAsync("s1", CancellationToken.None);
         Assert.Equal(SubscriptionStatus.Disabled, subscription!.Status);
@@ -243,21 +231,18 @@ public sealed class DeliveryStateTests : IDisposable
         _store.Add("s1");
         _webhooks.GiveUp("s1", "HTTP 503");
         var first = Notification("m1");
-        await Processor().AdmitAsync(first, CancellationToken.None);
-        await _queue.WhenDeletedAsync(first);
+        await HandledAsync(first);
         await _parts.Counters.FlushAsync(CancellationToken.None);
 
         // Just short of DisableAfter since the run of failures began: still on.
         _clock.Advance(TimeSpan.FromDays(5) - TimeSpan.FromSeconds(1));
         var second = Notification("m2");
-        await Processor().AdmitAsync(second, CancellationToken.None);
-        await _queue.WhenDeletedAsync(second);
+        await HandledAsync(second);
         Assert.Equal(SubscriptionStatus.Confirmed, (await _store.GetSubscriptionAsync("s1", CancellationToken.None))!.Status);
 
         _clock.Advance(TimeSpan.FromSeconds(1));
         var third = Notification("m3");
-        await Processor().AdmitAsync(third, CancellationToken.None);
-        await _queue.WhenDeletedAsync(third);
+        await HandledAsync(third);
 
         var subscription = await _store.GetSubscriptionAsync("s1", CancellationToken.None);
         Assert.Equal(SubscriptionStatus.Disabled, subscription!.Status);
@@ -270,22 +255,19 @@ public sealed class DeliveryStateTests : IDisposable
         _store.Add("s1");
         _webhooks.GiveUp("s1", "HTTP 503");
         var first = Notification("m1");
-        await Processor().AdmitAsync(first, CancellationToken.None);
-        await _queue.WhenDeletedAsync(first);
+        await HandledAsync(first);
         await _parts.Counters.FlushAsync(CancellationToken.None);
 
         _clock.Advance(TimeSpan.FromDays(3));
         _webhooks.Answer("s1", _ => Task.FromResult(Notify.Sender.Channels.DeliveryResult.Success(1, "HTTP 200")));
         var delivered = Notification("m2");
-        await Processor().AdmitAsync(delivered, CancellationToken.None);
-        await _queue.WhenDeletedAsync(delivered);
+        await HandledAsync(delivered);
         await _parts.Counters.FlushAsync(CancellationToken.None);
 
         _clock.Advance(TimeSpan.FromDays(3));
         _webhooks.GiveUp("s1", "HTTP 503");
         var third = Notification("m3");
-        await Processor().AdmitAsync(third, CancellationToken.None);
-        await _queue.WhenDeletedAsync(third);
+        await HandledAsync(third);
 
         Assert.Equal(SubscriptionStatus.Confirmed, (await _store.GetSubscriptionAsync("s1", CancellationToken.None))!.Status);
     }
@@ -297,8 +279,7 @@ public sealed class DeliveryStateTests : IDisposable
         _store.Add("s1");
         var message = Notification("m1");
 
-        await Processor().AdmitAsync(message, CancellationToken.None);
-        await _queue.WhenDeletedAsync(message);
+        await HandledAsync(message);
 
         var plan = Assert.Single(_webhooks.Plans);
         Assert.Equal(TimeSpan.Zero, plan!.InProcessWait(1, retryAfter: null));
@@ -308,6 +289,13 @@ public sealed class DeliveryStateTests : IDisposable
 
         // A Retry-After longer than the schedule's wait takes its place, and may push the retry onto the queue.
         Assert.Null(plan.InProcessWait(1, retryAfter: TimeSpan.FromMinutes(1)));
+    }
+
+    /// <summary>Hands the message to the processor and waits until its handling ended with its deletion.</summary>
+    private async Task HandledAsync(ReceivedMessage message)
+    {
+        await Processor().AdmitAsync(message, CancellationToken.None);
+        await _queue.WhenDeletedAsync(message);
     }
 
     private MessageProcessor Processor()
