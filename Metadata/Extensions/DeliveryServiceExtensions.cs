@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Notify.Metadata.Deliveries;
 using Notify.Metadata.Deliveries.DynamoDb;
 using Notify.Metadata.Deliveries.Embedded;
+using Notify.Metadata.Deliveries.Pacing;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Shared.Configuration;
 using Notify.Shared.Dependencies;
@@ -18,7 +19,7 @@ public static class DeliveryServiceExtensions
     /// <summary>
     /// Registers the delivery store chosen by <c>Notify:Mode</c> (<c>deliveries.db</c> in the data directory, or
     /// the DynamoDB table <c>{prefix}deliveries</c>, checked and created at start like the metadata table) as
-    /// <see cref="IDeliveryStore"/>, whose outages are <see cref="DependencyUnavailableException"/>;
+    /// <see cref="IDeliveryStore"/>, and the pace of paced subscriptions in the same place as <see cref="IPaceStore"/>, whose outages are <see cref="DependencyUnavailableException"/>;
     /// <see cref="DeliveryOptions"/> (<c>Notify:Delivery</c>, validated at start); the in-memory
     /// <see cref="DeliveryCounters"/> and the service that flushes them; and the sweep of expired records.
     /// Safe to call twice (a Frontend and an in-process Sender in one process): the first call decides.
@@ -44,6 +45,11 @@ public static class DeliveryServiceExtensions
                 Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
                 sp.GetRequiredService<TimeProvider>()));
             services.TryAddSingleton<IDeliveryStore>(sp => new GuardedDeliveryStore(sp.GetRequiredService<SqliteDeliveryStore>(), DependencyGuard.DataFiles));
+            services.TryAddSingleton<IPaceStore>(sp => new GuardedPaceStore(
+                new SqlitePaceStore(
+                    Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
+                    sp.GetRequiredService<TimeProvider>()),
+                DependencyGuard.DataFiles));
         }
 
         services.TryAddSingleton<DeliveryCounters>();
@@ -61,6 +67,9 @@ public static class DeliveryServiceExtensions
         services.TryAddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
         services.TryAddSingleton<DynamoDbDeliveryStore>();
         services.TryAddSingleton<IDeliveryStore>(sp => new GuardedDeliveryStore(sp.GetRequiredService<DynamoDbDeliveryStore>(), DependencyGuard.DeliveriesTable));
+        services.TryAddSingleton<IPaceStore>(sp => new GuardedPaceStore(
+            new DynamoDbPaceStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>()),
+            DependencyGuard.DeliveriesTable));
         if (first)
         {
             // Checked (and created with Notify:Aws:CreateResources) at start with the metadata table.

@@ -45,7 +45,7 @@ internal sealed partial class DeliveryRunner(
 
         if (subscription.DeliveryPolicy?.MaxPerSecond is { } rate && !turn.HoldsPace)
         {
-            var slot = pacer.Reserve(subscription.Id, rate);
+            var slot = await pacer.ReserveAsync(subscription.Id, rate, stop);
             if (slot - clock.GetUtcNow() > PaceTolerance)
             {
                 var paced = Next(turn, turn.Attempt, slot, turn.History) with { Paced = true };
@@ -59,15 +59,12 @@ internal sealed partial class DeliveryRunner(
         DeliveryResult result;
         if (channels.TryGet(subscription.Protocol, out var channel))
         {
-            // A paced subscription makes no retry in process: each attempt must wait its turn.
-            var inProcess = _inProcessLimit;
-            if (subscription.DeliveryPolicy?.MaxPerSecond is { } pace)
-            {
-                inProcess = TimeSpan.Zero;
-                await pacer.WaitToSendAsync(subscription.Id, pace, stop);
-            }
-
-            result = await channel.DeliverAsync(turn.Notification, subscription, new SchedulePlan(schedule, turn.Attempt, inProcess), stop);
+            // A paced subscription makes no retry in process: each attempt must wait its turn. Its send turn
+            // is waited for by the channel, once the request is ready (see RetryPlan.WaitToSendAsync).
+            var plan = subscription.DeliveryPolicy?.MaxPerSecond is { } pace
+                ? new SchedulePlan(schedule, turn.Attempt, TimeSpan.Zero, token => pacer.WaitToSendAsync(subscription.Id, pace, token))
+                : new SchedulePlan(schedule, turn.Attempt, _inProcessLimit);
+            result = await channel.DeliverAsync(turn.Notification, subscription, plan, stop);
         }
         else
         {

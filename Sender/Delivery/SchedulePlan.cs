@@ -7,11 +7,15 @@ namespace Notify.Sender.Delivery;
 /// A delivery's <see cref="RetryPlan"/>: its schedule's retries that are due within
 /// <paramref name="inProcessLimit"/> are made in this process, holding the delivery's slot; the first that
 /// is due later ends the call, and the caller schedules it on the queue. A Retry-After longer than the
-/// schedule's wait takes its place.
+/// schedule's wait takes its place. A paced delivery's plan waits for the subscription's next send turn
+/// (<paramref name="pace"/>) just before the request goes out.
 /// </summary>
-internal sealed class SchedulePlan(RetrySchedule schedule, int firstAttempt, TimeSpan inProcessLimit) : RetryPlan(firstAttempt)
+internal sealed class SchedulePlan(RetrySchedule schedule, int firstAttempt, TimeSpan inProcessLimit, Func<CancellationToken, Task>? pace = null)
+    : RetryPlan(firstAttempt)
 {
     public RetrySchedule Schedule => schedule;
+
+    public override Task WaitToSendAsync(CancellationToken cancellationToken) => pace?.Invoke(cancellationToken) ?? Task.CompletedTask;
 
     public override TimeSpan? InProcessWait(int attempt, TimeSpan? retryAfter) =>
         NextWait(schedule, attempt, retryAfter) is { } wait && wait <= inProcessLimit ? wait : null;

@@ -27,6 +27,15 @@ public abstract class RetryPlan
     /// </summary>
     public abstract TimeSpan? InProcessWait(int attempt, TimeSpan? retryAfter);
 
+    /// <summary>
+    /// Waits, when the call must, before its first request goes out (a paced subscription's turn). Channels
+    /// call it once the request is ready, just before the pipeline, so nothing slow (composing the request,
+    /// the first use of code in a process) lies between this wait and the wire. Outside the pipeline on
+    /// purpose: the wait is not an attempt, and its failure (the pace's store unavailable) is not the
+    /// endpoint's.
+    /// </summary>
+    public virtual Task WaitToSendAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Makes the pipeline follow this plan for the call that runs with <paramref name="context"/>.</summary>
     public void AttachTo(ResilienceContext context) => context.Properties.Set(Key, this);
 

@@ -4,7 +4,7 @@ namespace Notify.Metadata.Deliveries.Embedded;
 
 /// <summary>
 /// The tables of <c>deliveries.db</c>, created when the store first opens the file. Times are Unix
-/// milliseconds. Every expiring row has an index on its expiry, for the sweep.
+/// milliseconds, but for the pace lines' (microseconds, see <see cref="Pacing.SqlitePaceStore"/>). Every expiring row has an index on its expiry, for the sweep.
 /// </summary>
 internal static class SqliteDeliverySchema
 {
@@ -71,6 +71,12 @@ internal static class SqliteDeliverySchema
             PRIMARY KEY (scope, minute)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS stats_minutes_by_minute ON stats_minutes (minute);
+        CREATE TABLE IF NOT EXISTS pace_lines (
+            line TEXT PRIMARY KEY,
+            next_turn INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS pace_lines_by_expiry ON pace_lines (expires_at);
         """;
 
     public static Task ApplyAsync(SqliteDatabase database, CancellationToken cancellationToken) =>

@@ -226,8 +226,10 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore
             DELETE FROM retries WHERE expires_at <= $now;
             DELETE FROM message_outcomes WHERE expires_at <= $now;
             DELETE FROM stats_minutes WHERE minute < $bucketsBefore;
+            DELETE FROM pace_lines WHERE expires_at <= $nowMicros;
             """;
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$nowMicros", Pacing.PaceTime.Micros(now));
         command.Parameters.AddWithValue("$bucketsBefore", StatsMinutes.DeletableBefore(now).ToUnixTimeMilliseconds());
 
         // ExecuteNonQuery sums the rows changed by every statement.

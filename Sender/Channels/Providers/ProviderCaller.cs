@@ -61,6 +61,11 @@ internal sealed partial class ProviderCaller
     public async Task<DeliveryResult> CallAsync<TState>(
         Func<TState, CancellationToken, Task<ProviderAttempt>> attempt, TState state, RetryPlan? plan, CancellationToken cancellationToken)
     {
+        if (plan is not null)
+        {
+            await plan.WaitToSendAsync(cancellationToken);
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         plan?.AttachTo(context);
         var call = new Call<TState>(_rate, attempt, state, plan?.FirstAttempt ?? 1, _timeProvider, cancellationToken);

@@ -46,6 +46,11 @@ internal sealed partial class WebhookSender
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<DeliveryResult> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
+        if (request.Plan is { } plan)
+        {
+            await plan.WaitToSendAsync(cancellationToken);
+        }
+
         var call = new Call(request, _httpClientFactory.CreateClient(HttpClientName));
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         Outcome<WebhookAttempt> outcome;

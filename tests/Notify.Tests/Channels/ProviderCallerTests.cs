@@ -69,6 +69,38 @@ public sealed class ProviderCallerTests
         Assert.Equal(2, calls);
     }
 
+    /// <summary>A paced delivery's plan is waited for once, before the first call to the provider, not before each retry.</summary>
+    [Fact]
+    public async Task APlansWaitToSend_ComesBeforeTheFirstCall_OnceForTheWholeCall()
+    {
+        var caller = Caller(new SmsOptions { MaxPerSecond = 1000, BaseDelay = TimeSpan.Zero, MaxAttempts = 5 }, new FakeTimeProvider());
+        var plan = new CountingPlan();
+        var callsAtWait = new List<int>();
+        var calls = 0;
+        plan.OnWait = () => callsAtWait.Add(calls);
+
+        var result = await caller.CallAsync(
+            (_, _) => Task.FromResult(++calls < 3 ? ProviderAttempt.Transient("HTTP 503") : ProviderAttempt.Accepted("HTTP 201")), 0, plan, CancellationToken.None);
+
+        Assert.True(result.Delivered);
+        Assert.Equal(3, calls);
+        Assert.Equal([0], callsAtWait);
+    }
+
+    /// <summary>Retries every attempt at once, up to five, and reports each wait to send.</summary>
+    private sealed class CountingPlan() : Notify.Shared.Resilience.RetryPlan(firstAttempt: 1)
+    {
+        public Action OnWait { get; set; } = () => { };
+
+        public override TimeSpan? InProcessWait(int attempt, TimeSpan? retryAfter) => attempt < 5 ? TimeSpan.Zero : null;
+
+        public override Task WaitToSendAsync(CancellationToken cancellationToken)
+        {
+            OnWait();
+            return Task.CompletedTask;
+        }
+    }
+
     private ProviderCaller Caller(SmsOptions options, TimeProvider clock) =>
         new("SMS", options, clock, new FakeLogger<ProviderCallerTests>(_logs));
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Deliveries;
+using Notify.Metadata.Deliveries.Pacing;
 using Notify.Metadata.Extensions;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Tests.Support;
@@ -25,12 +26,14 @@ public sealed class DeliveryServiceExtensionsTests : IDisposable
         builder.AddNotifyDeliveryStore();
 
         Assert.Single(builder.Services, d => d.ServiceType == typeof(IDeliveryStore));
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(IPaceStore));
         Assert.Single(builder.Services, d => d.ServiceType == typeof(DeliveryCounters));
         Assert.Single(builder.Services, d => d.ImplementationType == typeof(DeliveryCountersFlusher));
         Assert.Single(builder.Services, d => d.ImplementationType == typeof(DeliveryExpirySweeper));
         using var services = builder.Services.BuildServiceProvider();
         Assert.IsType<GuardedDeliveryStore>(services.GetRequiredService<IDeliveryStore>());
         Assert.Same(services.GetRequiredService<IDeliveryStore>(), services.GetRequiredService<IDeliveryStore>());
+        Assert.IsType<GuardedPaceStore>(services.GetRequiredService<IPaceStore>());
     }
 
     /// <summary>Whichever is registered first, the start-up check gets both tables, once each, and runs once.</summary>

@@ -97,6 +97,38 @@ public sealed class WebhookScheduleTests
         Assert.Equal(TimeSpan.FromSeconds(120), SchedulePlan.NextWait(plan.Schedule, 1, result.RetryAfter));
     }
 
+    /// <summary>
+    /// A paced plan's wait for its send turn comes after the request is composed and before it goes out; a
+    /// failure to take the turn (the pace's store unavailable) is no attempt: nothing is sent, the caller gets it.
+    /// </summary>
+    [Fact]
+    public async Task APacedPlan_HoldsTheRequestUntilItsTurn_AndAFailedTurnSendsNothing()
+    {
+        await using var server = await StartAsync(200);
+        using var harness = WebhookHarness.Create();
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var plan = new SchedulePlan(new RetrySchedule([1]), firstAttempt: 1, TimeSpan.Zero, _ =>
+        {
+            waiting.TrySetResult();
+            return turn.Task;
+        });
+
+        var delivery = Deliver(harness, server, plan);
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(server.Requests);
+        turn.SetResult();
+        var result = await delivery.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(result.Delivered);
+        Assert.Single(server.Requests);
+
+        var unavailable = new SchedulePlan(new RetrySchedule([1]), firstAttempt: 1, TimeSpan.Zero, _ =>
+            throw new Notify.Shared.Dependencies.DependencyUnavailableException("the deliveries table", "Notify cannot reach the deliveries table: refused"));
+        await Assert.ThrowsAsync<Notify.Shared.Dependencies.DependencyUnavailableException>(() => Deliver(harness, server, unavailable));
+        Assert.Single(server.Requests);
+    }
+
     private static Task<Notify.Sender.Channels.DeliveryResult> Deliver(WebhookHarness harness, WebhookTestServer server, SchedulePlan plan) =>
         harness.Channel.DeliverAsync(WebhookHarness.Notification(), WebhookHarness.Subscription(server.Url()), plan, CancellationToken.None);
 }

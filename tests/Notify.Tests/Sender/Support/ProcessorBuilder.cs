@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Deliveries;
 using Notify.Metadata.Deliveries.Embedded;
+using Notify.Metadata.Deliveries.Pacing;
 using Notify.Metadata.Store;
 using Notify.Sender;
 using Notify.Sender.Channels;
@@ -53,7 +54,7 @@ internal sealed class ProcessorBuilder : IDisposable
         var runner = new DeliveryRunner(
             registered,
             new DeliverySchedules(delivery),
-            new SubscriptionPacer(Clock),
+            new SubscriptionPacer(new SqlitePaceStore(Path.Combine(_directory.Path, "deliveries.db"), Clock), Clock),
             workQueue,
             ledger,
             new SubscriptionDisabler(store, Deliveries, delivery, Clock, Logger<SubscriptionDisabler>()),
