@@ -34,6 +34,24 @@ public sealed class SenderOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxConcurrentDeliveries { get; set; } = 64;
 
+    /// <summary>
+    /// Subscribers read per page of a fan-out. A topic with no more confirmed subscribers than this is
+    /// delivered from its one (cached) page; a larger topic's message is split into pages queued as work of
+    /// their own, delivered by any Sender, and a crash repeats at most the pages under way.
+    /// </summary>
+    /// <value>The default is 500.</value>
+    [Range(1, 10_000)]
+    public int FanOutPageSize { get; set; } = 500;
+
+    /// <summary>
+    /// Pages of large fan-outs this host delivers at once; a page received beyond them waits up to
+    /// <see cref="HandBackAfter"/> and is then handed back for another host. With <see cref="FanOutPageSize"/>
+    /// it bounds what a crash of this host delivers twice: the pages under way, and one page being queued.
+    /// </summary>
+    /// <value>The default is 3.</value>
+    [Range(1, 1000)]
+    public int MaxFanOutPagesInFlight { get; set; } = 3;
+
     /// <summary>How long a received message stays hidden from other receivers; extended while it is delivered.</summary>
     /// <value>The default is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:01", "12:00:00")]

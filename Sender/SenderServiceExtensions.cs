@@ -4,6 +4,7 @@ using Notify.Metadata.Extensions;
 using Notify.Metadata.Store;
 using Notify.Sender.Channels;
 using Notify.Sender.Delivery;
+using Notify.Sender.FanOut;
 using Notify.Sender.Channels.Email;
 using Notify.Sender.Channels.Sms;
 using Notify.Sender.Channels.Webhooks;
@@ -49,6 +50,7 @@ public static class SenderServiceExtensions
         services.TryAddSingleton(sp => new SubscriptionOutcomes(
             sp.GetRequiredService<IMetadataStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SubscriptionOutcomes>>()));
         services.TryAddSingleton<DeliveryRunner>();
+        services.TryAddSingleton<FanOutSplitter>();
 
         services.AddWebhookChannel();
         services.AddEmailChannel();

@@ -9,5 +9,5 @@ namespace Notify.Metadata.Cache;
 /// <c>"confirmed"</c>), so an entry reads the same whichever process wrote it.
 /// </summary>
 [JsonSerializable(typeof(Topic))]
-[JsonSerializable(typeof(IReadOnlyList<Subscription>))]
+[JsonSerializable(typeof(SubscriberPage))]
 internal sealed partial class CacheJsonContext : JsonSerializerContext;

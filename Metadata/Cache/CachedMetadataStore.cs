@@ -83,24 +83,35 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
     public Task<Page<Subscription>> ListAllSubscriptionsAsync(SubscriptionQuery query, int limit, string? cursor, CancellationToken cancellationToken) =>
         store.ListAllSubscriptionsAsync(query, limit, cursor, cancellationToken);
 
-    public async Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first page of a topic (no bounds) is cached: it is read for every message published to the topic,
+    /// and for most topics it is the whole list. Later pages and bounded ranges, read once per message of a
+    /// large topic's fan-out, go to the store: the cache never holds a large topic whole.
+    /// </summary>
+    public async Task<SubscriberPage> GetSubscriberPageAsync(string topic, string? after, string? through, int limit, CancellationToken cancellationToken)
     {
+        if (after is not null || through is not null)
+        {
+            return await store.GetSubscriberPageAsync(topic, after, through, limit, cancellationToken);
+        }
+
         var key = SubscribersKey(topic);
-        var cached = await cache.TryGetAsync<IReadOnlyList<Subscription>>(key, cancellationToken);
-        if (cached.Found)
+        var cached = await cache.TryGetAsync<SubscriberPage>(key, cancellationToken);
+        if (cached.Found && cached.Value.Limit == limit)
         {
             return cached.Value;
         }
 
-        var subscribers = await store.GetConfirmedSubscriptionsAsync(topic, cancellationToken);
-        await cache.RefillAsync(key, subscribers, cached.Ticket, cancellationToken);
-        return subscribers;
+        // A page cut at another limit (a Sender with another FanOutPageSize) is read again and replaces it.
+        var page = await store.GetSubscriberPageAsync(topic, null, null, limit, cancellationToken);
+        await cache.RefillAsync(key, page, cached.Ticket, cancellationToken);
+        return page;
     }
 
     public async Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         await InvalidatingSubscribersAsync(await store.ConfirmSubscriptionAsync(id, now, cancellationToken), cancellationToken);
 
-    // The cached fan-out list holds each subscription whole, its settings and delivery error included.
+    // The cached first page holds each subscription whole, its settings and delivery error included.
     public async Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
         await InvalidatingSubscribersAsync(await store.UpdateSubscriptionAsync(id, settings, cancellationToken), cancellationToken);
 

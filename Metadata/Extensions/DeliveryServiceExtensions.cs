@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Notify.Metadata.Deliveries;
 using Notify.Metadata.Deliveries.DynamoDb;
 using Notify.Metadata.Deliveries.Embedded;
+using Notify.Metadata.Deliveries.FanOut;
 using Notify.Metadata.Deliveries.Pacing;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Shared.Configuration;
@@ -19,7 +20,7 @@ public static class DeliveryServiceExtensions
     /// <summary>
     /// Registers the delivery store chosen by <c>Notify:Mode</c> (<c>deliveries.db</c> in the data directory, or
     /// the DynamoDB table <c>{prefix}deliveries</c>, checked and created at start like the metadata table) as
-    /// <see cref="IDeliveryStore"/>, and the pace of paced subscriptions in the same place as <see cref="IPaceStore"/>, whose outages are <see cref="DependencyUnavailableException"/>;
+    /// <see cref="IDeliveryStore"/>, and in the same place the pace of paced subscriptions (<see cref="IPaceStore"/>) and large fan-outs' progress (<see cref="IFanOutProgress"/>), whose outages are <see cref="DependencyUnavailableException"/>;
     /// <see cref="DeliveryOptions"/> (<c>Notify:Delivery</c>, validated at start); the in-memory
     /// <see cref="DeliveryCounters"/> and the service that flushes them; and the sweep of expired records.
     /// Safe to call twice (a Frontend and an in-process Sender in one process): the first call decides.
@@ -50,6 +51,11 @@ public static class DeliveryServiceExtensions
                     Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
                     sp.GetRequiredService<TimeProvider>()),
                 DependencyGuard.DataFiles));
+            services.TryAddSingleton<IFanOutProgress>(sp => new GuardedFanOutProgress(
+                new SqliteFanOutProgress(
+                    Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
+                    sp.GetRequiredService<TimeProvider>()),
+                DependencyGuard.DataFiles));
         }
 
         services.TryAddSingleton<DeliveryCounters>();
@@ -69,6 +75,9 @@ public static class DeliveryServiceExtensions
         services.TryAddSingleton<IDeliveryStore>(sp => new GuardedDeliveryStore(sp.GetRequiredService<DynamoDbDeliveryStore>(), DependencyGuard.DeliveriesTable));
         services.TryAddSingleton<IPaceStore>(sp => new GuardedPaceStore(
             new DynamoDbPaceStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>()),
+            DependencyGuard.DeliveriesTable));
+        services.TryAddSingleton<IFanOutProgress>(sp => new GuardedFanOutProgress(
+            new DynamoDbFanOutProgress(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>()),
             DependencyGuard.DeliveriesTable));
         if (first)
         {

@@ -43,8 +43,8 @@ internal sealed class GuardedMetadataStore(IMetadataStore inner, DependencyGuard
     public Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
         guard.CallAsync(() => inner.UpdateSubscriptionAsync(id, settings, cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken) =>
-        guard.CallAsync(() => inner.GetConfirmedSubscriptionsAsync(topic, cancellationToken), cancellationToken);
+    public Task<SubscriberPage> GetSubscriberPageAsync(string topic, string? after, string? through, int limit, CancellationToken cancellationToken) =>
+        guard.CallAsync(() => inner.GetSubscriberPageAsync(topic, after, through, limit, cancellationToken), cancellationToken);
 
     public Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         guard.CallAsync(() => inner.DeleteSubscriptionAsync(id, now, cancellationToken), cancellationToken);

@@ -75,8 +75,12 @@ public interface IMetadataStore
     /// </summary>
     Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken);
 
-    /// <summary>Every confirmed subscription of a topic: the Sender's fan-out list.</summary>
-    Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken);
+    /// <summary>
+    /// A page of a topic's confirmed subscriptions, the Sender's fan-out: those whose id is after
+    /// <paramref name="after"/> (from the first when null) and at most <paramref name="through"/> (no bound when
+    /// null), in id order, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<SubscriberPage> GetSubscriberPageAsync(string topic, string? after, string? through, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes the subscription and returns it as it was, so callers (the cache) learn its topic without a
@@ -103,7 +107,7 @@ public interface IMetadataStore
     /// <see cref="SubscriptionStatus.Confirmed"/>, reason cleared, <see cref="Subscription.ConfirmedAt"/> now: the
     /// time from which <c>Notify:Delivery:DisableAfter</c> counts again). Idempotent; a pending subscription is
     /// returned unchanged. Returns the subscription as it now is, null when there is none. A disabled
-    /// subscription is not in <see cref="GetConfirmedSubscriptionsAsync"/>.
+    /// subscription is not in <see cref="GetSubscriberPageAsync"/>.
     /// </summary>
     Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken);
 

@@ -6,47 +6,35 @@ using Notify.Shared.Messages;
 namespace Notify.Sender.Processing;
 
 /// <summary>
-/// Who a received message goes to: for a notification, the topic's confirmed subscribers, less SMS numbers
-/// that opted out and subscriptions whose filter policy the message does not match; for a confirmation
-/// request, its subscription while it is still pending; for a delivery's later turn, its subscription while
-/// it is confirmed.
+/// Who a received message goes to: for a notification, the topic's confirmed subscribers (its one page; a
+/// larger topic is split into pages instead), less SMS numbers that opted out and subscriptions whose
+/// filter policy the message does not match; for a page of a large fan-out, the same of the page's range;
+/// for a confirmation request, its subscription while it is still pending; for a delivery's later turn, its
+/// subscription while it is confirmed.
 /// </summary>
-internal sealed partial class DeliveryTargets(IMetadataStore store, DeliveryLedger ledger, ILogger logger)
+internal sealed partial class DeliveryTargets(IMetadataStore store, DeliveryLedger ledger, int pageSize, ILogger logger)
 {
     private readonly FilterPolicies _policies = new(logger);
 
-    public async Task<IReadOnlyList<DeliveryTarget>> ResolveAsync(string messageId, QueueEnvelope envelope, CancellationToken cancellationToken)
+    public async Task<TargetResolution> ResolveAsync(string messageId, QueueEnvelope envelope, CancellationToken cancellationToken)
     {
-        if (envelope.Kind == EnvelopeKind.Delivery)
+        switch (envelope.Kind)
         {
-            return await WorkTargetAsync(envelope, cancellationToken);
-        }
+            case EnvelopeKind.Delivery:
+                return new(await WorkTargetAsync(envelope, cancellationToken));
 
-        if (envelope.Kind == EnvelopeKind.Notification)
-        {
-            var notification = envelope.Notification!;
-            var subscriptions = await WithoutOptedOutAsync(
-                await store.GetConfirmedSubscriptionsAsync(notification.Topic, cancellationToken), messageId, cancellationToken);
-            var targets = new List<DeliveryTarget>(subscriptions.Count);
-            foreach (var subscription in subscriptions)
-            {
-                if (_policies.Admits(subscription, notification))
-                {
-                    targets.Add(new DeliveryTarget(subscription, notification));
-                }
-            }
+            case EnvelopeKind.Notification:
+                var notification = envelope.Notification!;
+                var first = await store.GetSubscriberPageAsync(notification.Topic, null, null, pageSize, cancellationToken);
+                return first.ContinueAfter is null
+                    ? new(await SubscribersAsync(messageId, notification, first.Subscribers, cancellationToken))
+                    : TargetResolution.Split(first);
 
-            if (targets.Count < subscriptions.Count)
-            {
-                Log.SkippedByFilter(logger, subscriptions.Count - targets.Count, messageId);
-            }
-
-            if (targets.Count == 0)
-            {
-                Log.NoSubscribers(logger, messageId, notification.Topic);
-            }
-
-            return targets;
+            case EnvelopeKind.FanOutPage:
+                // Bounded by the range cut when the message was split, not by a limit: no subscriber of it is left out.
+                var page = envelope.Page!;
+                var range = await store.GetSubscriberPageAsync(envelope.Notification!.Topic, page.After, page.Through, int.MaxValue, cancellationToken);
+                return new(await SubscribersAsync(messageId, envelope.Notification, range.Subscribers, cancellationToken));
         }
 
         var pending = await store.GetSubscriptionAsync(envelope.SubscriptionId!, cancellationToken);
@@ -54,10 +42,37 @@ internal sealed partial class DeliveryTargets(IMetadataStore store, DeliveryLedg
         if (pending is null || pending.Status != SubscriptionStatus.Pending)
         {
             Log.ConfirmationNotNeeded(logger, messageId, envelope.SubscriptionId!, pending is null ? "gone (deleted, unsubscribed or expired)" : "already confirmed");
-            return [];
+            return new([]);
         }
 
-        return [new DeliveryTarget(pending, null)];
+        return new([new DeliveryTarget(pending, null)]);
+    }
+
+    /// <summary>The notification's targets among <paramref name="confirmed"/>: less opted-out numbers and what filter policies turn away.</summary>
+    private async Task<IReadOnlyList<DeliveryTarget>> SubscribersAsync(
+        string messageId, Notification notification, IReadOnlyList<Subscription> confirmed, CancellationToken cancellationToken)
+    {
+        var subscriptions = await WithoutOptedOutAsync(confirmed, messageId, cancellationToken);
+        var targets = new List<DeliveryTarget>(subscriptions.Count);
+        foreach (var subscription in subscriptions)
+        {
+            if (_policies.Admits(subscription, notification))
+            {
+                targets.Add(new DeliveryTarget(subscription, notification));
+            }
+        }
+
+        if (targets.Count < subscriptions.Count)
+        {
+            Log.SkippedByFilter(logger, subscriptions.Count - targets.Count, messageId);
+        }
+
+        if (targets.Count == 0)
+        {
+            Log.NoSubscribers(logger, messageId, notification.Topic);
+        }
+
+        return targets;
     }
 
     /// <summary>

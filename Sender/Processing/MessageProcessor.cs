@@ -4,6 +4,7 @@ using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 using Notify.Sender.Channels;
 using Notify.Sender.Delivery;
+using Notify.Sender.FanOut;
 using Notify.Shared.Messages;
 using Notify.Shared.Metrics;
 using Notify.Shared.Queue;
@@ -11,7 +12,8 @@ using Notify.Shared.Queue;
 namespace Notify.Sender.Processing;
 
 /// <summary>
-/// Handles received queue messages. A notification becomes one delivery task per confirmed subscriber,
+/// Handles received queue messages. A notification becomes one delivery task per confirmed subscriber
+/// (a topic larger than one page is split into pages instead, each delivered the same way as work of its own),
 /// each holding one of the host's delivery slots, so a slow or failing endpoint never delays the
 /// others; a confirmation request becomes one task for its subscription. The queue message is deleted
 /// only when every task has succeeded or been given up: a crash before that means redelivery (at least
@@ -32,7 +34,11 @@ internal sealed partial class MessageProcessor : IDisposable
     private readonly DeliveryRunner _runner;
     private readonly DeliveryWorkQueue _workQueue;
     private readonly DeliveryLedger _ledger;
+    private readonly FanOutSplitter _splitter;
     private readonly InFlightMessages _inFlight = new();
+
+    // Pages of large fan-outs under way here: what a crash of this host delivers twice is bounded by them.
+    private readonly DeliverySlots _pages;
 
     // Cancelled only when shutdown's drain time is over: what is still running then is handed back.
     private readonly CancellationTokenSource _abort = new();
@@ -44,6 +50,7 @@ internal sealed partial class MessageProcessor : IDisposable
         DeliveryRunner runner,
         DeliveryWorkQueue workQueue,
         DeliveryLedger ledger,
+        FanOutSplitter splitter,
         SubscriptionOutcomes outcomes,
         NotifyMetrics metrics,
         IOptions<SenderOptions> options,
@@ -62,7 +69,9 @@ internal sealed partial class MessageProcessor : IDisposable
         _runner = runner;
         _workQueue = workQueue;
         _ledger = ledger;
-        _targets = new DeliveryTargets(store, ledger, logger);
+        _splitter = splitter;
+        _pages = new DeliverySlots(_options.MaxFanOutPagesInFlight, timeProvider);
+        _targets = new DeliveryTargets(store, ledger, _options.FanOutPageSize, logger);
     }
 
     /// <summary>Messages received and not yet deleted, handed back or left.</summary>
@@ -124,6 +133,7 @@ internal sealed partial class MessageProcessor : IDisposable
     {
         _abort.Dispose();
         _slots.Dispose();
+        _pages.Dispose();
     }
 
     /// <summary>Never throws: every failure ends in a log and a settlement (or the visibility timeout).</summary>
@@ -148,7 +158,9 @@ internal sealed partial class MessageProcessor : IDisposable
             Settlement settlement;
             await using (VisibilityHeartbeat.Start(_queue, message, _options.VisibilityTimeout, _timeProvider, _logger))
             {
-                settlement = await DeliverAsync(message, envelope, admitted, stoppingToken);
+                settlement = envelope.Kind == EnvelopeKind.FanOutPage
+                    ? await DeliverPageAsync(message, envelope, admitted, stoppingToken)
+                    : await DeliverAsync(message, envelope, admitted, stoppingToken);
             }
 
             await SettleAsync(message, settlement);
@@ -164,13 +176,42 @@ internal sealed partial class MessageProcessor : IDisposable
         }
     }
 
+    /// <summary>A page of a large fan-out, once it holds one of this host's page permits: delivered like a notification.</summary>
+    private async Task<Settlement> DeliverPageAsync(
+        ReceivedMessage message, QueueEnvelope envelope, TaskCompletionSource admitted, CancellationToken stoppingToken)
+    {
+        if (!await _pages.TryEnterAsync(_options.HandBackAfter, stoppingToken))
+        {
+            Log.NoPagePermit(_logger, _options.MaxFanOutPagesInFlight, message.Id);
+            return Settlement.HandBack;
+        }
+
+        try
+        {
+            return await DeliverAsync(message, envelope, admitted, stoppingToken);
+        }
+        finally
+        {
+            _pages.Release();
+        }
+    }
+
     private async Task<Settlement> DeliverAsync(
         ReceivedMessage message, QueueEnvelope envelope, TaskCompletionSource admitted, CancellationToken stoppingToken)
     {
         IReadOnlyList<DeliveryTarget> targets;
         try
         {
-            targets = await _targets.ResolveAsync(message.Id, envelope, _abort.Token);
+            var resolution = await _targets.ResolveAsync(message.Id, envelope, _abort.Token);
+            if (resolution.SplitFrom is { } firstPage)
+            {
+                // The split holds no delivery slot: the retriever may receive more meanwhile.
+                admitted.TrySetResult();
+                await _splitter.SplitAsync(envelope.Notification!, firstPage, _abort.Token);
+                return Settlement.Delete;
+            }
+
+            targets = resolution.Targets;
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
@@ -237,9 +278,10 @@ internal sealed partial class MessageProcessor : IDisposable
             return Settlement.HandBack;
         }
 
-        if (envelope.Kind == EnvelopeKind.Notification)
+        if (envelope.Kind is EnvelopeKind.Notification or EnvelopeKind.FanOutPage)
         {
-            // Every subscriber's delivery is delivered, scheduled or a dead letter: one status write for them all.
+            // Every subscriber's delivery is delivered, scheduled or a dead letter: one status write for them
+            // all (for a large topic, one per page: the status adds them up).
             var ends = default(MessageOutcomeDelta);
             foreach (var result in results)
             {
@@ -371,6 +413,7 @@ internal sealed partial class MessageProcessor : IDisposable
                 EnvelopeKind.Notification => envelope.Notification is not null,
                 EnvelopeKind.SubscriptionConfirmation => !string.IsNullOrEmpty(envelope.SubscriptionId),
                 EnvelopeKind.Delivery => envelope.Notification is not null && envelope.Delivery is { SubscriptionId.Length: > 0, Attempt: >= 1 },
+                EnvelopeKind.FanOutPage => envelope.Notification is not null && envelope.Page is { Through.Length: > 0 },
                 _ => false,
             };
             if (complete)
@@ -424,9 +467,14 @@ internal sealed partial class MessageProcessor : IDisposable
         public static partial void Poison(ILogger logger, string messageId, int receiveCount, string reason);
 
         [LoggerMessage(201, LogLevel.Error,
-            "Looking up the subscribers of message {MessageId} failed; it comes back when its visibility timeout ends",
+            "Looking up the subscribers of message {MessageId} (or queueing the pages of its fan-out) failed; it comes back when its visibility timeout ends",
             EventName = "SubscriberLookupFailed")]
         public static partial void LookupFailed(ILogger logger, Exception exception, string messageId);
+
+        [LoggerMessage(259, LogLevel.Information,
+            "No fan-out page permit freed (this host delivers at most {Pages} pages at once); handing page {MessageId} back to the queue",
+            EventName = "NoPagePermit")]
+        public static partial void NoPagePermit(ILogger logger, int pages, string messageId);
 
         [LoggerMessage(204, LogLevel.Information,
             "No delivery slot freed within {HandBackAfter} for message {MessageId}; handed back to the queue for another Sender",

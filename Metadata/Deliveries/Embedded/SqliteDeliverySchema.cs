@@ -77,6 +77,13 @@ internal static class SqliteDeliverySchema
             expires_at INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS pace_lines_by_expiry ON pace_lines (expires_at);
+        CREATE TABLE IF NOT EXISTS fan_outs (
+            message_id TEXT PRIMARY KEY,
+            after TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS fan_outs_by_expiry ON fan_outs (expires_at);
         """;
 
     public static Task ApplyAsync(SqliteDatabase database, CancellationToken cancellationToken) =>

@@ -221,8 +221,8 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
     public Task<Subscription?> UpdateSubscriptionAsync(string id, SubscriptionSettings settings, CancellationToken cancellationToken) =>
         _subscriptions.UpdateAsync(id, settings, cancellationToken);
 
-    public Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken) =>
-        _subscriptions.GetConfirmedAsync(topic, cancellationToken);
+    public Task<SubscriberPage> GetSubscriberPageAsync(string topic, string? after, string? through, int limit, CancellationToken cancellationToken) =>
+        _subscriptions.GetConfirmedPageAsync(topic, after, through, limit, cancellationToken);
 
     public Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         _subscriptions.DeleteAsync(id, now, cancellationToken);

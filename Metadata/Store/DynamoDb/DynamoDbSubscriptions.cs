@@ -89,19 +89,21 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
         return PageCut.ToPage(items.ConvertAll(ReadSubscription), limit, s => Cursor.Encode(listing, s.Id));
     }
 
-    public async Task<IReadOnlyList<Subscription>> GetConfirmedAsync(string topic, CancellationToken cancellationToken)
+    public async Task<SubscriberPage> GetConfirmedPageAsync(string topic, string? after, string? through, int limit, CancellationToken cancellationToken)
     {
-        if (await table.GetTopicAsync(topic, cancellationToken) is not { } stored)
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var empty = after is not null && through is not null && string.CompareOrdinal(through, after) <= 0;
+        if (empty || await table.GetTopicAsync(topic, cancellationToken) is not { } stored)
         {
-            return [];
+            return new SubscriberPage([], null, limit);
         }
 
-        var request = PartitionQuery(stored, after: null);
+        var request = PartitionQuery(stored, after, through);
         request.FilterExpression = "#status = :confirmed";
         request.ExpressionAttributeNames["#status"] = MetadataKeys.Status;
         request.ExpressionAttributeValues[":confirmed"] = S(StoredNames.Of(SubscriptionStatus.Confirmed));
-        var items = await table.QueryAsync(request, int.MaxValue, cancellationToken);
-        return items.ConvertAll(ReadSubscription);
+        var items = await table.QueryAsync(request, limit == int.MaxValue ? int.MaxValue : limit + 1, cancellationToken);
+        return SubscriberPage.Of(items.ConvertAll(ReadSubscription), limit);
     }
 
     public async Task<Subscription?> ConfirmAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
@@ -277,7 +279,7 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
     /// A topic incarnation's subscription items in creation order (the local index by id), after
     /// <paramref name="after"/> when given; consistent, so a subscription is listed once its subscribe returned.
     /// </summary>
-    public static QueryRequest PartitionQuery(StoredTopic topic, string? after)
+    public static QueryRequest PartitionQuery(StoredTopic topic, string? after, string? through = null)
     {
         var request = new QueryRequest
         {
@@ -287,11 +289,28 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
             ExpressionAttributeNames = new() { ["#pk"] = MetadataKeys.Pk },
             ExpressionAttributeValues = new() { [":pk"] = S(MetadataKeys.SubscriptionsOf(topic.Topic.Name, topic.Incarnation)) },
         };
-        if (after is not null)
+        if (after is not null || through is not null)
+        {
+            request.ExpressionAttributeNames["#id"] = MetadataKeys.SubscriptionId;
+        }
+
+        // A key condition may name the sort key once: "after" and "through" together are a BETWEEN on the
+        // character after "after" (ids are ASCII, so none falls between "after" and that).
+        if (after is not null && through is not null)
+        {
+            request.KeyConditionExpression += " AND #id BETWEEN :from AND :through";
+            request.ExpressionAttributeValues[":from"] = S(after + "\u0001");
+            request.ExpressionAttributeValues[":through"] = S(through);
+        }
+        else if (after is not null)
         {
             request.KeyConditionExpression += " AND #id > :after";
-            request.ExpressionAttributeNames["#id"] = MetadataKeys.SubscriptionId;
             request.ExpressionAttributeValues[":after"] = S(after);
+        }
+        else if (through is not null)
+        {
+            request.KeyConditionExpression += " AND #id <= :through";
+            request.ExpressionAttributeValues[":through"] = S(through);
         }
 
         return request;

@@ -154,16 +154,21 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     public Task<Page<Subscription>> ListAllSubscriptionsAsync(SubscriptionQuery query, int limit, string? cursor, CancellationToken cancellationToken) =>
         _listing.ListAsync(query, limit, cursor, cancellationToken);
 
-    public async Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken)
+    public async Task<SubscriberPage> GetSubscriberPageAsync(string topic, string? after, string? through, int limit, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {SubscriptionColumns} FROM subscriptions
-            WHERE topic = $topic AND status = 'confirmed' ORDER BY id
+            WHERE topic = $topic AND status = 'confirmed' AND id > $after AND ($through IS NULL OR id <= $through)
+            ORDER BY id LIMIT $limit
             """;
         command.Parameters.AddWithValue("$topic", topic);
-        return await ReadSubscriptionsAsync(command, cancellationToken);
+        command.Parameters.AddWithValue("$after", after ?? "");
+        command.Parameters.AddWithValue("$through", (object?)through ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit == int.MaxValue ? -1 : limit + 1L);
+        return SubscriberPage.Of(await ReadSubscriptionsAsync(command, cancellationToken), limit);
     }
 
     // Confirming twice keeps the first confirmation time; a disabled subscription stays disabled.

@@ -19,12 +19,15 @@ internal sealed record EnvelopeWire
 
     public DeliveryWork? Delivery { get; init; }
 
+    public FanOutPage? Page { get; init; }
+
     public static EnvelopeWire From(QueueEnvelope envelope) => new()
     {
         Kind = envelope.Kind,
         EncodedNotification = envelope.Notification is { } notification ? EncodedNotification.From(notification) : null,
         SubscriptionId = envelope.SubscriptionId,
         Delivery = envelope.Delivery,
+        Page = envelope.Page,
     };
 
     /// <exception cref="EnvelopeFormatException">A text is missing or not valid UTF-8.</exception>
@@ -34,5 +37,6 @@ internal sealed record EnvelopeWire
         Notification = EncodedNotification?.ToNotification() ?? Notification,
         SubscriptionId = SubscriptionId,
         Delivery = Delivery,
+        Page = Page,
     };
 }

@@ -41,6 +41,36 @@ public sealed class CachedMetadataStoreTests : MetadataStoreContractTests, IDisp
         Assert.Null(await _store.GetTopicAsync("orders", default));
     }
 
+    /// <summary>
+    /// Only a topic's first page is cached, at the limit it was read with: the later pages and the ranges of a
+    /// large topic's fan-out are read from the store each time, so the cache never holds a large topic whole.
+    /// </summary>
+    [Fact]
+    public async Task SubscriberPages_OnlyTheFirstIsCached_AtItsLimit()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (subscription, _) = await _store.SubscribeAsync(NewSubscription("orders", $"https://hooks.example/{i}"), default);
+            await _store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default);
+            ids.Add(subscription.Id);
+        }
+
+        var first = await _store.GetSubscriberPageAsync("orders", null, null, 2, default);
+        await _store.GetSubscriberPageAsync("orders", first.ContinueAfter, null, 2, default);
+        await _store.GetSubscriberPageAsync("orders", null, ids[1], int.MaxValue, default);
+
+        // Removed behind the cache's back, as another process would: only the first page still shows it.
+        await _inner.DeleteSubscriptionAsync(ids[0], DateTimeOffset.UnixEpoch, default);
+        await _inner.DeleteSubscriptionAsync(ids[2], DateTimeOffset.UnixEpoch, default);
+
+        Assert.Equal(ids[..2], (await _store.GetSubscriberPageAsync("orders", null, null, 2, default)).Subscribers.Select(s => s.Id));
+        Assert.Empty((await _store.GetSubscriberPageAsync("orders", ids[1], null, 2, default)).Subscribers);
+        Assert.Equal([ids[1]], (await _store.GetSubscriberPageAsync("orders", null, ids[1], int.MaxValue, default)).Subscribers.Select(s => s.Id));
+        Assert.Equal([ids[1]], (await _store.GetSubscriberPageAsync("orders", null, null, 5, default)).Subscribers.Select(s => s.Id));
+    }
+
     [Fact]
     public async Task Confirm_InvalidatesSubscriberList()
     {

@@ -1,3 +1,4 @@
+using Notify.Tests.Support;
 using Notify.Metadata.Model;
 
 namespace Notify.Tests.Metadata;

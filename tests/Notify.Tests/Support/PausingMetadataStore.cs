@@ -23,8 +23,8 @@ internal sealed class PausingMetadataStore(IMetadataStore inner) : IMetadataStor
     public Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken) =>
         HeldAsync(inner.GetTopicAsync(name, cancellationToken));
 
-    public Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken) =>
-        HeldAsync(inner.GetConfirmedSubscriptionsAsync(topic, cancellationToken));
+    public Task<SubscriberPage> GetSubscriberPageAsync(string topic, string? after, string? through, int limit, CancellationToken cancellationToken) =>
+        HeldAsync(inner.GetSubscriberPageAsync(topic, after, through, limit, cancellationToken));
 
     public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.CreateTopicAsync(name, now, cancellationToken);

@@ -18,8 +18,12 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
     private readonly ConcurrentDictionary<string, DateTimeOffset> _optedOut = new(StringComparer.Ordinal);
 
     private int _subscriptionReads;
+    private int _subscriberPageReads;
 
     public Exception? Failure { get; set; }
+
+    /// <summary>How many pages of subscribers were read.</summary>
+    public int SubscriberPageReads => Volatile.Read(ref _subscriberPageReads);
 
     /// <summary>How many times a subscription was read by id.</summary>
     public int SubscriptionReads => Volatile.Read(ref _subscriptionReads);
@@ -43,11 +47,18 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
         return subscription;
     }
 
-    public Task<IReadOnlyList<Subscription>> GetConfirmedSubscriptionsAsync(string topic, CancellationToken cancellationToken) =>
-        Answer<IReadOnlyList<Subscription>>(() => Live()
-            .Where(s => s.Topic == topic && s.Status == SubscriptionStatus.Confirmed)
-            .OrderBy(s => s.Id, StringComparer.Ordinal)
-            .ToArray());
+    public Task<SubscriberPage> GetSubscriberPageAsync(string topic, string? after, string? through, int limit, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _subscriberPageReads);
+        return Answer(() => SubscriberPage.Of(
+            Live()
+                .Where(s => s.Topic == topic && s.Status == SubscriptionStatus.Confirmed)
+                .Where(s => string.CompareOrdinal(s.Id, after ?? "") > 0 && (through is null || string.CompareOrdinal(s.Id, through) <= 0))
+                .OrderBy(s => s.Id, StringComparer.Ordinal)
+                .Take(limit == int.MaxValue ? int.MaxValue : limit + 1)
+                .ToArray(),
+            limit));
+    }
 
     public Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken)
     {

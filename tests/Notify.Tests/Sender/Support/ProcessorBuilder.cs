@@ -2,11 +2,13 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Notify.Metadata.Deliveries;
 using Notify.Metadata.Deliveries.Embedded;
+using Notify.Metadata.Deliveries.FanOut;
 using Notify.Metadata.Deliveries.Pacing;
 using Notify.Metadata.Store;
 using Notify.Sender;
 using Notify.Sender.Channels;
 using Notify.Sender.Delivery;
+using Notify.Sender.FanOut;
 using Notify.Sender.Processing;
 using Notify.Shared.Queue;
 using Notify.Tests.Support;
@@ -28,7 +30,11 @@ internal sealed class ProcessorBuilder : IDisposable
         Logs = logs;
         Deliveries = new SqliteDeliveryStore(Path.Combine(_directory.Path, "deliveries.db"), clock);
         Counters = new DeliveryCounters(Deliveries, clock);
+        FanOuts = new SqliteFanOutProgress(Path.Combine(_directory.Path, "deliveries.db"), clock);
     }
+
+    /// <summary>Where large fan-outs mark how far their split has come.</summary>
+    public SqliteFanOutProgress FanOuts { get; }
 
     public TimeProvider Clock { get; }
 
@@ -62,9 +68,10 @@ internal sealed class ProcessorBuilder : IDisposable
             delivery,
             Clock,
             Logger<DeliveryRunner>());
+        var sender = Microsoft.Extensions.Options.Options.Create(options);
+        var splitter = new FanOutSplitter(store, FanOuts, queue, sender, delivery, Clock, Logger<FanOutSplitter>());
         return new MessageProcessor(
-            queue, store, registered, runner, workQueue, ledger, outcomes, _meters.Metrics,
-            Microsoft.Extensions.Options.Options.Create(options), Clock, Logger<MessageProcessor>());
+            queue, store, registered, runner, workQueue, ledger, splitter, outcomes, _meters.Metrics, sender, Clock, Logger<MessageProcessor>());
     }
 
     public void Dispose()
