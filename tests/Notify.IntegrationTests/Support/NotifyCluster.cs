@@ -25,6 +25,9 @@ public sealed class NotifyCluster : IAsyncDisposable
 
     public List<NotifyProcess> Senders { get; } = [];
 
+    /// <summary>The settings every process of the cluster runs with.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
     public List<NotifyClient> Clients { get; } = [];
 
     /// <summary>Starts the servers and the processes; the settings in <paramref name="overrides"/> win over the test settings.</summary>

@@ -21,15 +21,17 @@ public sealed class ServiceMetadataStore : IDisposable
 
     public IMetadataStore Store => _host.Services.GetRequiredService<IMetadataStore>();
 
-    public static ServiceMetadataStore Open(NotifyService service)
+    public static ServiceMetadataStore Open(NotifyService service) => Open(service.Settings, service.Deployment);
+
+    /// <summary>The store of the deployment whose processes run with <paramref name="settings"/> (a cluster's).</summary>
+    public static ServiceMetadataStore Open(IReadOnlyDictionary<string, string?> settings, Deployment deployment)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(service.Settings);
-        if (service.Deployment == Deployment.Aws)
+        builder.Configuration.AddInMemoryCollection(settings);
+        if (deployment == Deployment.Aws)
         {
             // The processes take the local servers' credentials from their environment; this one is the
             // test's own process, so its client gets them directly (the registration below keeps it).
-            var settings = service.Settings;
             builder.Services.AddSingleton<IAmazonDynamoDB>(new AmazonDynamoDBClient(
                 new BasicAWSCredentials(settings["AWS_ACCESS_KEY_ID"], settings["AWS_SECRET_ACCESS_KEY"]),
                 new AmazonDynamoDBConfig { ServiceURL = settings["Notify:Aws:DynamoDbServiceUrl"], AuthenticationRegion = settings["Notify:Aws:Region"] }));

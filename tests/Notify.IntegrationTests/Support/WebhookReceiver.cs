@@ -112,6 +112,28 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public async Task WaitForHangUpAsync(Func<ReceivedWebhook, bool> condition, TimeSpan timeout, string what) =>
         await WaitUntilAsync(_ => HungUp.Any(condition), timeout, what);
 
+    /// <summary>How many requests arrived so far; cheap to read, for waits on tens of thousands of requests.</summary>
+    public int Count => _received.Count;
+
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> requests arrived, looking at the count only (every
+    /// 200 ms or at an arrival), so a wait for tens of thousands of requests costs nothing per request.
+    /// </summary>
+    public async Task WaitForCountAsync(int count, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (_received.Count < count)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0} s waiting for {what}; received {_received.Count} request(s).");
+            }
+
+            await _arrived.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+        }
+    }
+
     /// <summary>Waits until the recorded requests satisfy <paramref name="condition"/>.</summary>
     public async Task<IReadOnlyCollection<ReceivedWebhook>> WaitUntilAsync(
         Func<IReadOnlyCollection<ReceivedWebhook>, bool> condition, TimeSpan timeout, string what)
