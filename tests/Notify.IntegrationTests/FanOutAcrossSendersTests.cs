@@ -76,11 +76,13 @@ public sealed class FanOutAcrossSendersTests(ITestOutputHelper output) : IAsyncL
                 await BulkSubscribers.CreateAsync(metadata.Store, "crowd", subscribers, i => _receiver.Url($"crowd/{i}"));
             }
 
-            _receiver.Delay = TimeSpan.FromMilliseconds(20);
+            // Slow enough (two Senders' 64 delivery slots / 0.2 s) that the kill lands with most pages to deliver.
+            _receiver.Delay = TimeSpan.FromMilliseconds(200);
             await cluster.Clients[0].PublishAsync("crowd", new { message = "to everyone" });
             await _receiver.WaitForCountAsync(2 * pageSize, Patience, "two pages' worth of deliveries");
             await cluster.Senders[0].CrashAsync();
             var atKill = _receiver.Count;
+            Assert.True(atKill < subscribers, $"The fan-out was over ({atKill} deliveries) before the kill.");
             _receiver.Delay = TimeSpan.Zero;
 
             await _receiver.WaitForEverySubscriberAsync(subscribers, Patience);

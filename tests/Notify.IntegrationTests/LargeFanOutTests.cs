@@ -83,12 +83,14 @@ public sealed class EmbeddedLargeFanOutTests(ITestOutputHelper output) : LargeFa
                 await BulkSubscribers.CreateAsync(metadata.Store, "crowd", subscribers, i => Receiver.Url($"crowd/{i}"));
             }
 
-            // Slow enough that the kill lands with most pages still to deliver.
-            Receiver.Delay = TimeSpan.FromMilliseconds(20);
+            // Slow enough (64 delivery slots / 0.2 s: about 320 a second at most) that the kill lands with
+            // most pages still to deliver.
+            Receiver.Delay = TimeSpan.FromMilliseconds(200);
             await notify.Client.PublishAsync("crowd", new { message = "to everyone" });
             await Receiver.WaitForCountAsync(3 * PageSize, Patience, "three pages' worth of deliveries");
             await notify.Process.CrashAsync();
             var atKill = Receiver.Count;
+            Assert.True(atKill < subscribers, $"The fan-out was over ({atKill} deliveries) before the kill.");
             Receiver.Delay = TimeSpan.Zero;
             await notify.RestartAsync();
 
