@@ -7,6 +7,7 @@ using Notify.Metadata.Deliveries;
 using Notify.Metadata.Deliveries.DynamoDb;
 using Notify.Metadata.Deliveries.Embedded;
 using Notify.Metadata.Deliveries.Pacing;
+using Notify.Metadata.Retention;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Shared.Configuration;
 using Notify.Shared.Dependencies;
@@ -19,7 +20,8 @@ public static class DeliveryServiceExtensions
     /// <summary>
     /// Registers the delivery store chosen by <c>Notify:Mode</c> (<c>deliveries.db</c> in the data directory, or
     /// the DynamoDB table <c>{prefix}deliveries</c>, checked and created at start like the metadata table) as
-    /// <see cref="IDeliveryStore"/>, and the pace of paced subscriptions in the same place as <see cref="IPaceStore"/>, whose outages are <see cref="DependencyUnavailableException"/>;
+    /// <see cref="IDeliveryStore"/>, the pace of paced subscriptions in the same place as <see cref="IPaceStore"/>, and the
+    /// messages topics keep for replay there too as <see cref="IRetainedMessages"/>, all three with outages as <see cref="DependencyUnavailableException"/>;
     /// <see cref="DeliveryOptions"/> (<c>Notify:Delivery</c>, validated at start); the in-memory
     /// <see cref="DeliveryCounters"/> and the service that flushes them; and the sweep of expired records.
     /// Safe to call twice (a Frontend and an in-process Sender in one process): the first call decides.
@@ -50,6 +52,11 @@ public static class DeliveryServiceExtensions
                     Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
                     sp.GetRequiredService<TimeProvider>()),
                 DependencyGuard.DataFiles));
+            services.TryAddSingleton<IRetainedMessages>(sp => new GuardedRetainedMessages(
+                new SqliteRetainedMessages(
+                    Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
+                    sp.GetRequiredService<TimeProvider>()),
+                DependencyGuard.DataFiles));
         }
 
         services.TryAddSingleton<DeliveryCounters>();
@@ -69,6 +76,9 @@ public static class DeliveryServiceExtensions
         services.TryAddSingleton<IDeliveryStore>(sp => new GuardedDeliveryStore(sp.GetRequiredService<DynamoDbDeliveryStore>(), DependencyGuard.DeliveriesTable));
         services.TryAddSingleton<IPaceStore>(sp => new GuardedPaceStore(
             new DynamoDbPaceStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>()),
+            DependencyGuard.DeliveriesTable));
+        services.TryAddSingleton<IRetainedMessages>(sp => new GuardedRetainedMessages(
+            new DynamoDbRetainedMessages(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>()),
             DependencyGuard.DeliveriesTable));
         if (first)
         {

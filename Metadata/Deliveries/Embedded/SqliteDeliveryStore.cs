@@ -227,6 +227,7 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore
             DELETE FROM message_outcomes WHERE expires_at <= $now;
             DELETE FROM stats_minutes WHERE minute < $bucketsBefore;
             DELETE FROM pace_lines WHERE expires_at <= $nowMicros;
+            DELETE FROM retained_messages WHERE expires_at <= $now;
             """;
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$nowMicros", Pacing.PaceTime.Micros(now));
