@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Notify.Frontend.Api.Contracts;
-using Notify.Metadata.Deliveries;
 using Notify.Frontend.Publishing;
+using Notify.Metadata.Deliveries;
 using Notify.Shared.Messages;
 
 namespace Notify.Frontend.DeadLetters;
