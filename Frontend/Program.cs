@@ -17,6 +17,7 @@ app.MapSubscriptionLinksApi();
 app.MapMessagesApi();
 app.MapMessageStatusApi();
 app.MapDeadLettersApi();
+app.MapReplayApi();
 app.MapStatsApi();
 app.MapInboundSmsApi();
 app.MapOpenApi().AllowAnonymous();

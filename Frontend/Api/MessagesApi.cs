@@ -51,12 +51,12 @@ public static class MessagesApi
             return Problems.TooLarge(bytes);
         }
 
-        if (await store.GetTopicAsync(name, cancellationToken) is null)
+        if (await store.GetTopicAsync(name, cancellationToken) is not { } topic)
         {
             return Problems.TopicNotFound(name);
         }
 
-        var result = await publisher.PublishAsync(name, request, request.DedupId ?? idempotencyKey, cancellationToken);
+        var result = await publisher.PublishAsync(name, topic.Retention, request, request.DedupId ?? idempotencyKey, cancellationToken);
         return TypedResults.Accepted((string?)null, result);
     }
 }

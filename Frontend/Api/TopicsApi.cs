@@ -17,13 +17,13 @@ public static class TopicsApi
     {
         var topics = app.MapGroup("/v1/topics").WithTags("Topics").RequireAuthorization().ValidatesTopicName();
         topics.MapPost("", CreateTopic).WithName("CreateTopic")
-            .Documented("Create a topic", "Creates a topic (201, Location: /v1/topics/{name}). Idempotent: when the name is taken, answers 200 with the existing topic.");
+            .Documented("Create a topic", "Creates a topic (201, Location: /v1/topics/{name}), keeping its messages for replay when retention is given. Idempotent: when the name is taken, answers 200 with the existing topic as it is.");
         topics.MapGet("", ListTopics).WithName("ListTopics")
             .Documented("List topics", "Topics in name order, a page at a time: pass nextCursor back as cursor for the next page; it is null on the last.");
         topics.MapGet("/{name}", GetTopic).WithName("GetTopic").ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Get a topic", "The topic, or 404 when there is none by that name.");
         topics.MapPatch("/{name}", UpdateTopic).WithName("UpdateTopic").ProducesProblems(StatusCodes.Status404NotFound)
-            .Documented("Change a topic's settings", "A JSON merge patch (RFC 7396) of its settings: displayName. A field left out stays as it is; null removes it.");
+            .Documented("Change a topic's settings", "A JSON merge patch (RFC 7396) of its settings: displayName, retention. A field left out stays as it is; null removes it.");
         topics.MapDelete("/{name}", DeleteTopic).WithName("DeleteTopic").ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Delete a topic", "Deletes the topic and all its subscriptions. Messages already accepted for it are not delivered.");
         return app;
@@ -34,12 +34,23 @@ public static class TopicsApi
         JsonBody<CreateTopicRequest> body, IMetadataStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         var request = body.Value;
+        var errors = new ValidationErrors();
         if (TopicNameRule.Check(request.Name) is { } problem)
         {
-            return Problems.Invalid("name", problem);
+            errors.Add("name", problem);
         }
 
-        var (topic, created) = await store.CreateTopicAsync(request.Name!, clock.GetUtcNow(), cancellationToken);
+        if (RetentionRule.Check(request.Retention, out var retention) is { } retentionProblem)
+        {
+            errors.Add(RetentionRule.Field, retentionProblem);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var (topic, created) = await store.CreateTopicAsync(new Topic(request.Name!, clock.GetUtcNow()) { Retention = retention }, cancellationToken);
         var response = TopicResponse.From(topic);
         return created
             ? TypedResults.Created($"/v1/topics/{topic.Name}", response)
@@ -71,13 +82,25 @@ public static class TopicsApi
         }
 
         var patch = body.Value;
+        var errors = new ValidationErrors();
         var displayName = current.DisplayName;
         if (patch.DisplayName.ValueKind != JsonValueKind.Undefined && SettingsRule.DisplayName(patch.DisplayName, out displayName) is { } problem)
         {
-            return Problems.Invalid("displayName", problem);
+            errors.Add("displayName", problem);
         }
 
-        var updated = await store.UpdateTopicAsync(name, new TopicSettings(displayName), cancellationToken);
+        var retention = current.Retention;
+        if (patch.Retention.ValueKind != JsonValueKind.Undefined && RetentionRule.Check(patch.Retention, out retention) is { } retentionProblem)
+        {
+            errors.Add(RetentionRule.Field, retentionProblem);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var updated = await store.UpdateTopicAsync(name, new TopicSettings(displayName, retention), cancellationToken);
         return updated is null ? Problems.TopicNotFound(name) : TypedResults.Ok(TopicResponse.From(updated));
     }
 

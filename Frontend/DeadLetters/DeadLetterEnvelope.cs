@@ -1,3 +1,4 @@
+using Notify.Frontend.Publishing;
 using Notify.Metadata.Deliveries;
 using Notify.Shared.Messages;
 
@@ -7,7 +8,5 @@ namespace Notify.Frontend.DeadLetters;
 internal static class DeadLetterEnvelope
 {
     /// <exception cref="System.Text.Json.JsonException">The stored envelope is not a notification's envelope (<see cref="EnvelopeFormatException"/> among them).</exception>
-    public static Notification Notification(DeadLetter letter) =>
-        EnvelopeJson.Deserialize(letter.Envelope).Notification
-        ?? throw new EnvelopeFormatException($"The dead letter of message {letter.MessageId} keeps an envelope without its notification.");
+    public static Notification Notification(DeadLetter letter) => StoredEnvelope.Notification(letter.Envelope, letter.MessageId);
 }

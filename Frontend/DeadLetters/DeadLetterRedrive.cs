@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Notify.Frontend.Api.Contracts;
+using Notify.Frontend.Publishing;
 using Notify.Metadata.Deliveries;
-using Notify.Shared.Ids;
 using Notify.Shared.Messages;
-using Notify.Shared.Queue;
 
 namespace Notify.Frontend.DeadLetters;
 
@@ -12,7 +11,7 @@ namespace Notify.Frontend.DeadLetters;
 /// as a redrive). The dead letter itself stays: the Sender deletes it once it delivers the message, so a
 /// redrive that fails again loses nothing.
 /// </summary>
-internal sealed partial class DeadLetterRedrive(IDeliveryStore deliveries, IMessageQueue queue, TimeProvider clock, ILogger<DeadLetterRedrive> logger)
+internal sealed partial class DeadLetterRedrive(IDeliveryStore deliveries, SubscriberRequeue requeue, ILogger<DeadLetterRedrive> logger)
 {
     /// <summary>How many dead letters are read (and queued) at a time.</summary>
     private const int PageSize = 100;
@@ -61,35 +60,27 @@ internal sealed partial class DeadLetterRedrive(IDeliveryStore deliveries, IMess
             return 0;
         }
 
-        var now = clock.GetUtcNow();
-        var messages = new List<OutgoingMessage>(letters.Count);
+        var notifications = new List<Notification>(letters.Count);
         foreach (var letter in letters)
         {
-            Notification notification;
             try
             {
-                notification = DeadLetterEnvelope.Notification(letter);
+                notifications.Add(DeadLetterEnvelope.Notification(letter));
             }
             catch (JsonException exception)
             {
                 // One unreadable record must not hold back the others; it stays for its owner to delete.
-                // The parser's own message may quote the record; only its position is logged.
-                var reason = exception is EnvelopeFormatException ? exception.Message : $"invalid JSON at line {exception.LineNumber}, byte {exception.BytePositionInLine}";
-                Log.Unreadable(logger, subscriptionId, letter.MessageId, reason);
-                continue;
+                Log.Unreadable(logger, subscriptionId, letter.MessageId, StoredEnvelope.Reason(exception));
             }
-
-            var work = new DeliveryWork { SubscriptionId = subscriptionId, Attempt = 1, DueAt = now, Redrive = true };
-            messages.Add(new OutgoingMessage(SortableId.New(clock), EnvelopeJson.Serialize(QueueEnvelope.ForDelivery(notification, work))));
         }
 
-        if (messages.Count > 0)
+        var queued = await requeue.QueueAsync(subscriptionId, notifications, redrive: true, cancellationToken);
+        if (queued > 0)
         {
-            await queue.SendBatchAsync(messages, cancellationToken);
-            Log.Redriven(logger, messages.Count, subscriptionId);
+            Log.Redriven(logger, queued, subscriptionId);
         }
 
-        return messages.Count;
+        return queued;
     }
 
     private static partial class Log

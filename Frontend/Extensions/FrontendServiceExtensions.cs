@@ -9,6 +9,7 @@ using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
+using Notify.Frontend.Replay;
 using Notify.Frontend.Storage;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Expiry;
@@ -57,7 +58,9 @@ public static class FrontendServiceExtensions
         services.AddHostedService<AdminKeyStartup>();
         services.AddNotifyDedup(builder.Configuration);
         services.AddSingleton<Publisher>();
+        services.AddSingleton<SubscriberRequeue>();
         services.AddSingleton<DeadLetterRedrive>();
+        services.AddSingleton<MessageReplay>();
 
         // Inbound SMS checks Twilio's signature over the public URL Twilio called.
         services.TryAddSingleton(TimeProvider.System);

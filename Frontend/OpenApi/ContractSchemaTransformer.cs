@@ -37,7 +37,8 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         }
         else if (type == typeof(CreateTopicRequest))
         {
-            schema.Examples = [new JsonObject { ["name"] = "orders" }];
+            Replace(schema, RetentionRule.Field, RetentionSchema());
+            schema.Examples = [new JsonObject { ["name"] = "orders" }, new JsonObject { ["name"] = "orders", ["retention"] = "P7D" }];
         }
         else if (type == typeof(SubscribeRequest))
         {
@@ -56,7 +57,8 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
                 MaxLength = SettingsRule.DisplayNameMaxLength,
                 Pattern = PublishRule.SubjectPattern,
             });
-            schema.Examples = [new JsonObject { ["displayName"] = "Order updates" }];
+            Replace(schema, RetentionRule.Field, RetentionSchema());
+            schema.Examples = [new JsonObject { ["displayName"] = "Order updates" }, new JsonObject { ["retention"] = "P7D" }];
         }
 
         if (schema.Properties.ContainsKey("filterPolicy"))
@@ -173,6 +175,17 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
             Examples = [new JsonObject { ["retrySeconds"] = new JsonArray(5, 60, 300), ["maxPerSecond"] = 10 }],
         };
     }
+
+    /// <summary>
+    /// A retention in a request: an ISO 8601 duration by <see cref="RetentionRule.Pattern"/>, or null for none. Its
+    /// range (PT1S to P30D) is the service's to check.
+    /// </summary>
+    private static OpenApiSchema RetentionSchema() => new()
+    {
+        Type = JsonSchemaType.String | JsonSchemaType.Null,
+        Pattern = RetentionRule.Pattern,
+        Examples = ["P7D", "PT1H"],
+    };
 
     /// <summary>Puts <paramref name="replacement"/> in place of a property's schema, keeping its description.</summary>
     private static void Replace(OpenApiSchema schema, string property, OpenApiSchema replacement)

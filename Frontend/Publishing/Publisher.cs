@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Dedup;
 using Notify.Metadata.Deliveries;
+using Notify.Metadata.Retention;
 using Notify.Shared.Ids;
 using Notify.Shared.Messages;
 using Notify.Shared.Metrics;
@@ -16,7 +17,8 @@ namespace Notify.Frontend.Publishing;
 /// like a duplicate of a message that was not queued.
 /// </summary>
 internal sealed partial class Publisher(
-        IMessageQueue queue,
+    IMessageQueue queue,
+    IRetainedMessages retained,
     IDedupStore dedup,
     IOptions<DedupOptions> dedupOptions,
     TimeProvider clock,
@@ -24,7 +26,15 @@ internal sealed partial class Publisher(
     DeliveryCounters counters,
     ILogger<Publisher> logger)
 {
-    public async Task<PublishResponse> PublishAsync(string topic, PublishRequest request, string? dedupId, CancellationToken cancellationToken)
+    /// <summary>Accepts a message for a topic that keeps no messages.</summary>
+    public Task<PublishResponse> PublishAsync(string topic, PublishRequest request, string? dedupId, CancellationToken cancellationToken) =>
+        PublishAsync(topic, retention: null, request, dedupId, cancellationToken);
+
+    /// <summary>
+    /// Accepts a message; with <paramref name="retention"/>, its topic keeps it for replay until its publish
+    /// time plus that, written before the queue send, so a 202 means both are stored.
+    /// </summary>
+    public async Task<PublishResponse> PublishAsync(string topic, TimeSpan? retention, PublishRequest request, string? dedupId, CancellationToken cancellationToken)
     {
         var messageId = SortableId.New(clock);
         // Dedup ids are scoped to their topic, as in SNS.
@@ -42,11 +52,21 @@ internal sealed partial class Publisher(
             }
         }
 
-        var envelope = NotificationEnvelope.For(topic, request, messageId, clock.GetUtcNow());
+        var publishedAt = clock.GetUtcNow();
+        var body = EnvelopeJson.Serialize(NotificationEnvelope.For(topic, request, messageId, publishedAt));
 
         try
         {
-            await queue.SendBatchAsync([new OutgoingMessage(messageId, EnvelopeJson.Serialize(envelope))], cancellationToken);
+            if (retention is { } kept)
+            {
+                // Before the send: a copy kept for a message that then fails to queue is only ever replayed
+                // on request, while a queued message without its copy would be missing from every replay.
+                await retained.KeepAsync(
+                    new RetainedMessage { Topic = topic, MessageId = messageId, PublishedAt = publishedAt, Envelope = body, ExpiresAt = publishedAt + kept },
+                    cancellationToken);
+            }
+
+            await queue.SendBatchAsync([new OutgoingMessage(messageId, body)], cancellationToken);
         }
         catch when (key is not null)
         {

@@ -20,10 +20,13 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
 
     internal static string SubscribersKey(string topic) => "subscribers:" + topic;
 
-    public async Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
+        CreateTopicAsync(new Topic(name, now), cancellationToken);
+
+    public async Task<(Topic Topic, bool Created)> CreateTopicAsync(Topic topic, CancellationToken cancellationToken)
     {
-        var result = await store.CreateTopicAsync(name, now, cancellationToken);
-        await cache.InvalidateAsync(TopicKey(name), cancellationToken);
+        var result = await store.CreateTopicAsync(topic, cancellationToken);
+        await cache.InvalidateAsync(TopicKey(topic.Name), cancellationToken);
         return result;
     }
 

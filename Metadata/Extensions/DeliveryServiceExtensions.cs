@@ -8,6 +8,7 @@ using Notify.Metadata.Deliveries.DynamoDb;
 using Notify.Metadata.Deliveries.Embedded;
 using Notify.Metadata.Deliveries.FanOut;
 using Notify.Metadata.Deliveries.Pacing;
+using Notify.Metadata.Retention;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Shared.Configuration;
 using Notify.Shared.Dependencies;
@@ -20,7 +21,9 @@ public static class DeliveryServiceExtensions
     /// <summary>
     /// Registers the delivery store chosen by <c>Notify:Mode</c> (<c>deliveries.db</c> in the data directory, or
     /// the DynamoDB table <c>{prefix}deliveries</c>, checked and created at start like the metadata table) as
-    /// <see cref="IDeliveryStore"/>, and in the same place the pace of paced subscriptions (<see cref="IPaceStore"/>) and large fan-outs' progress (<see cref="IFanOutProgress"/>), whose outages are <see cref="DependencyUnavailableException"/>;
+    /// <see cref="IDeliveryStore"/>, and in the same place the pace of paced subscriptions (<see cref="IPaceStore"/>), large
+    /// fan-outs' progress (<see cref="IFanOutProgress"/>) and the messages topics keep for replay (<see cref="IRetainedMessages"/>),
+    /// all with outages as <see cref="DependencyUnavailableException"/>;
     /// <see cref="DeliveryOptions"/> (<c>Notify:Delivery</c>, validated at start); the in-memory
     /// <see cref="DeliveryCounters"/> and the service that flushes them; and the sweep of expired records.
     /// Safe to call twice (a Frontend and an in-process Sender in one process): the first call decides.
@@ -42,20 +45,14 @@ public static class DeliveryServiceExtensions
         }
         else
         {
-            services.TryAddSingleton(sp => new SqliteDeliveryStore(
-                Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
-                sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton(sp => new SqliteDeliveryStore(DeliveriesFile(sp), sp.GetRequiredService<TimeProvider>()));
             services.TryAddSingleton<IDeliveryStore>(sp => new GuardedDeliveryStore(sp.GetRequiredService<SqliteDeliveryStore>(), DependencyGuard.DataFiles));
             services.TryAddSingleton<IPaceStore>(sp => new GuardedPaceStore(
-                new SqlitePaceStore(
-                    Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
-                    sp.GetRequiredService<TimeProvider>()),
-                DependencyGuard.DataFiles));
+                new SqlitePaceStore(DeliveriesFile(sp), sp.GetRequiredService<TimeProvider>()), DependencyGuard.DataFiles));
             services.TryAddSingleton<IFanOutProgress>(sp => new GuardedFanOutProgress(
-                new SqliteFanOutProgress(
-                    Path.Combine(sp.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries),
-                    sp.GetRequiredService<TimeProvider>()),
-                DependencyGuard.DataFiles));
+                new SqliteFanOutProgress(DeliveriesFile(sp), sp.GetRequiredService<TimeProvider>()), DependencyGuard.DataFiles));
+            services.TryAddSingleton<IRetainedMessages>(sp => new GuardedRetainedMessages(
+                new SqliteRetainedMessages(DeliveriesFile(sp), sp.GetRequiredService<TimeProvider>()), DependencyGuard.DataFiles));
         }
 
         services.TryAddSingleton<DeliveryCounters>();
@@ -79,6 +76,9 @@ public static class DeliveryServiceExtensions
         services.TryAddSingleton<IFanOutProgress>(sp => new GuardedFanOutProgress(
             new DynamoDbFanOutProgress(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>()),
             DependencyGuard.DeliveriesTable));
+        services.TryAddSingleton<IRetainedMessages>(sp => new GuardedRetainedMessages(
+            new DynamoDbRetainedMessages(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>()),
+            DependencyGuard.DeliveriesTable));
         if (first)
         {
             // Checked (and created with Notify:Aws:CreateResources) at start with the metadata table.
@@ -88,4 +88,7 @@ public static class DeliveryServiceExtensions
         services.TryAddSingleton<DynamoDbTables>();
         services.AddHostedService<DynamoDbStartup>();
     }
+
+    private static string DeliveriesFile(IServiceProvider services) =>
+        Path.Combine(services.GetRequiredService<IOptions<NotifyOptions>>().Value.EnsureDataDirectory(), EmbeddedStoreFiles.Deliveries);
 }

@@ -8,4 +8,10 @@ public sealed record Topic(string Name, DateTimeOffset CreatedAt)
     /// 100 characters, as the API validates; stores keep it as given.
     /// </summary>
     public string? DisplayName { get; init; }
+
+    /// <summary>
+    /// How long each message published to the topic is kept for replay (1 second to 30 days, as the API
+    /// validates); null when the topic keeps none.
+    /// </summary>
+    public TimeSpan? Retention { get; init; }
 }

@@ -13,6 +13,9 @@ internal sealed class GuardedMetadataStore(IMetadataStore inner, DependencyGuard
     public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
         guard.CallAsync(() => inner.CreateTopicAsync(name, now, cancellationToken), cancellationToken);
 
+    public Task<(Topic Topic, bool Created)> CreateTopicAsync(Topic topic, CancellationToken cancellationToken) =>
+        guard.CallAsync(() => inner.CreateTopicAsync(topic, cancellationToken), cancellationToken);
+
     public Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken) =>
         guard.CallAsync(() => inner.GetTopicAsync(name, cancellationToken), cancellationToken);
 

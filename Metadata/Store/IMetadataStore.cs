@@ -17,6 +17,12 @@ public interface IMetadataStore
 {
     Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores <paramref name="topic"/> (its name, creation time and settings) unless its name is taken; when
+    /// it is, returns the existing topic unchanged with <c>Created = false</c>.
+    /// </summary>
+    Task<(Topic Topic, bool Created)> CreateTopicAsync(Topic topic, CancellationToken cancellationToken);
+
     Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Topics in name order.</summary>

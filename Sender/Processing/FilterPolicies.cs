@@ -7,9 +7,10 @@ namespace Notify.Sender.Processing;
 
 /// <summary>
 /// Applies subscriptions' filter policies, each parsed once and kept by its text: a topic's subscribers
-/// are matched against every message, and most share a handful of policies.
+/// are matched against every message, and most share a handful of policies. The one place a policy is
+/// evaluated: the fan-out's, and the Frontend's replay, which queues only what a subscription would have received.
 /// </summary>
-internal sealed partial class FilterPolicies(ILogger logger)
+public sealed partial class FilterPolicies(ILogger logger)
 {
     // Policies are small (16 KiB at most, usually far less); past this many distinct ones the cache starts over.
     private const int MaxCached = 10_000;

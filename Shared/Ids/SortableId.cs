@@ -12,6 +12,14 @@ public static class SortableId
 {
     private static long _last;
 
+    /// <summary>
+    /// The least id that can be made at <paramref name="time"/> or later (by string order): its first 15 digits,
+    /// the millisecond with a zero sequence. Ids made in the same millisecond may sort after a later one's
+    /// bound when a process makes more than 4,096 in it, so a bound is a key range's edge, never an exact cut.
+    /// </summary>
+    public static string LowerBound(DateTimeOffset time) =>
+        (Math.Max(0, time.ToUnixTimeMilliseconds()) << 12).ToString("x15", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string New(TimeProvider timeProvider)
     {
         var candidate = timeProvider.GetUtcNow().ToUnixTimeMilliseconds() << 12;

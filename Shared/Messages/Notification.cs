@@ -17,6 +17,13 @@ public sealed record Notification
     public IReadOnlyDictionary<string, string>? Attributes { get; init; }
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>
+    /// True when this is a replay (<c>POST /v1/subscriptions/{id}/replay</c>) of a message the topic kept:
+    /// webhooks then carry <c>X-Notify-Replay: true</c> on every attempt. It travels with the notification,
+    /// so a replayed delivery's scheduled retries stay marked.
+    /// </summary>
+    public bool Replay { get; init; }
+
     /// <summary>The body for subscribers of <paramref name="protocol"/> (<c>email</c>, <c>sms</c> or <c>webhook</c>).</summary>
     public string MessageFor(string protocol) =>
         Messages is not null && Messages.TryGetValue(protocol, out var body) ? body : Message;

@@ -41,6 +41,10 @@ const CROSS_FIELD_RULES = [
   ['RedriveDeadLetters', 'cursor', null, 'a cursor is valid only if the redrive of this selection produced it'],
   ['ListDeadLetters', 'to', /after from/, 'to must be after from'],
   ['RedriveDeadLetters', 'to', /after from/, 'to must be after from'],
+  ['ReplaySubscription', 'to', /after from/, 'to must be after from'],
+  ['ReplaySubscription', 'cursor', null, 'a cursor is valid only if the replay of this window produced it'],
+  ['CreateTopic', 'retention', /from PT1S to P30D/, 'a retention\'s range (PT1S to P30D) is a sum of its parts, which a pattern cannot bound'],
+  ['UpdateTopic', 'retention', /from PT1S to P30D/, 'a retention\'s range (PT1S to P30D) is a sum of its parts, which a pattern cannot bound'],
   ['*', '*', /lone surrogate/, 'text must be Unicode (I-JSON, RFC 7493): an unpaired surrogate escape is valid JSON syntax that no schema keyword refuses (a pattern would also refuse pairs in UTF-16 languages)'],
 ];
 

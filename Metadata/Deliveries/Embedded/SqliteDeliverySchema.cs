@@ -84,6 +84,15 @@ internal static class SqliteDeliverySchema
             expires_at INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS fan_outs_by_expiry ON fan_outs (expires_at);
+        CREATE TABLE IF NOT EXISTS retained_messages (
+            topic TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            published_at INTEGER NOT NULL,
+            envelope TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (topic, message_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS retained_messages_by_expiry ON retained_messages (expires_at);
         """;
 
     public static Task ApplyAsync(SqliteDatabase database, CancellationToken cancellationToken) =>

@@ -228,6 +228,7 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore
             DELETE FROM stats_minutes WHERE minute < $bucketsBefore;
             DELETE FROM pace_lines WHERE expires_at <= $nowMicros;
             DELETE FROM fan_outs WHERE expires_at <= $now;
+            DELETE FROM retained_messages WHERE expires_at <= $now;
             """;
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$nowMicros", Pacing.PaceTime.Micros(now));

@@ -127,9 +127,13 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         _listing = new DynamoDbSubscriptionListing(_table, clock, listingReadBudget);
     }
 
-    public async Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
+        CreateTopicAsync(new Topic(name, now), cancellationToken);
+
+    public async Task<(Topic Topic, bool Created)> CreateTopicAsync(Topic topic, CancellationToken cancellationToken)
     {
-        var candidate = TopicItem(new Topic(name, now), MetadataKeys.NewIncarnation());
+        var name = topic.Name;
+        var candidate = TopicItem(topic, MetadataKeys.NewIncarnation());
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             if (await _table.TryPutAsync(candidate, cancellationToken))
@@ -176,16 +180,42 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
         {
             Key = MetadataKeys.Topic(name),
             ConditionExpression = "attribute_exists(#pk)",
-            ExpressionAttributeNames = new() { ["#pk"] = MetadataKeys.Pk, ["#displayName"] = MetadataKeys.DisplayName },
+            ExpressionAttributeNames = new()
+            {
+                ["#pk"] = MetadataKeys.Pk, ["#displayName"] = MetadataKeys.DisplayName, ["#retention"] = MetadataKeys.RetentionSeconds,
+            },
+            ExpressionAttributeValues = [],
         };
+
+        // Every setting is replaced: each is either set or removed, in one update.
+        var set = new List<string>();
+        var remove = new List<string>();
         if (settings.DisplayName is { } displayName)
         {
-            request.UpdateExpression = "SET #displayName = :displayName";
-            request.ExpressionAttributeValues = new() { [":displayName"] = S(displayName) };
+            set.Add("#displayName = :displayName");
+            request.ExpressionAttributeValues[":displayName"] = S(displayName);
         }
         else
         {
-            request.UpdateExpression = "REMOVE #displayName";
+            remove.Add("#displayName");
+        }
+
+        if (settings.Retention is { } retention)
+        {
+            set.Add("#retention = :retention");
+            request.ExpressionAttributeValues[":retention"] = N((long)retention.TotalSeconds);
+        }
+        else
+        {
+            remove.Add("#retention");
+        }
+
+        request.UpdateExpression = string.Join(' ',
+            new[] { set.Count > 0 ? "SET " + string.Join(", ", set) : null, remove.Count > 0 ? "REMOVE " + string.Join(", ", remove) : null }.OfType<string>());
+        if (request.ExpressionAttributeValues.Count == 0)
+        {
+            // DynamoDB refuses an empty map of values.
+            request.ExpressionAttributeValues = null;
         }
 
         return await _table.TryUpdateAsync(request, cancellationToken) is { } updated ? ReadTopic(updated).Topic : null;

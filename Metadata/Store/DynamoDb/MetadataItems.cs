@@ -32,6 +32,11 @@ internal static class MetadataItems
             item[MetadataKeys.DisplayName] = S(displayName);
         }
 
+        if (topic.Retention is { } retention)
+        {
+            item[MetadataKeys.RetentionSeconds] = N((long)retention.TotalSeconds);
+        }
+
         return item;
     }
 
@@ -40,6 +45,9 @@ internal static class MetadataItems
             new Topic(item[MetadataKeys.TopicName].S, Time(item[MetadataKeys.CreatedAt]))
             {
                 DisplayName = item.TryGetValue(MetadataKeys.DisplayName, out var displayName) ? displayName.S : null,
+                Retention = item.TryGetValue(MetadataKeys.RetentionSeconds, out var retention)
+                    ? TimeSpan.FromSeconds(long.Parse(retention.N, CultureInfo.InvariantCulture))
+                    : null,
             },
             item[MetadataKeys.Incarnation].S);
 

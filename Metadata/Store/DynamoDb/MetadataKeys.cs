@@ -45,6 +45,9 @@ internal static class MetadataKeys
     /// <summary>A topic's display name (S): absent when it has none.</summary>
     public const string DisplayName = "displayName";
 
+    /// <summary>A topic's retention for replay, in whole seconds (N); absent when it keeps no messages.</summary>
+    public const string RetentionSeconds = "retentionSeconds";
+
     /// <summary>A subscription's filter policy, JSON text (S): absent when it has none.</summary>
     public const string FilterPolicy = "filterPolicy";
 

@@ -39,7 +39,8 @@ internal static class SqliteMetadataSchema
         CREATE TABLE IF NOT EXISTS topics (
             name TEXT PRIMARY KEY,
             created_at INTEGER NOT NULL,
-            display_name TEXT
+            display_name TEXT,
+            retention_seconds INTEGER
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS subscriptions (
             id TEXT PRIMARY KEY,
@@ -69,7 +70,7 @@ internal static class SqliteMetadataSchema
     /// <summary>
     /// Columns that files of earlier versions lack (the CREATE TABLE above is skipped for them). Nullable,
     /// as SQLite requires of a column added without a default: existing rows read null, which is what they
-    /// mean (no delivery error yet, no display name, no filter policy, no expiry, no delivery policy, not
+    /// mean (no delivery error yet, no display name, no retention, no filter policy, no expiry, no delivery policy, not
     /// disabled). The tombstone table is newer than the first of them, so only the later ones (delivery
     /// policy, disabled reason) are added to it as well.
     /// </summary>
@@ -81,6 +82,7 @@ internal static class SqliteMetadataSchema
         ("subscriptions", "filter_policy", "TEXT"),
         ("subscriptions", "expires_at", "INTEGER"),
         ("topics", "display_name", "TEXT"),
+        ("topics", "retention_seconds", "INTEGER"),
         .. SubscriptionColumnsOfDeliveryState("subscriptions"),
         .. SubscriptionColumnsOfDeliveryState("deleted_subscriptions"),
     ];

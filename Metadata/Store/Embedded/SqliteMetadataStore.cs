@@ -26,19 +26,24 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         _optOuts = new SqliteSmsOptOuts(_file);
     }
 
-    public async Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
+        CreateTopicAsync(new Topic(name, now), cancellationToken);
+
+    public async Task<(Topic Topic, bool Created)> CreateTopicAsync(Topic topic, CancellationToken cancellationToken)
     {
         await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO topics (name, created_at) VALUES ($name, $now) ON CONFLICT (name) DO NOTHING;
+            INSERT INTO topics (name, created_at, display_name, retention_seconds) VALUES ($name, $now, $displayName, $retention) ON CONFLICT (name) DO NOTHING;
             SELECT {TopicColumns}, changes() FROM topics WHERE name = $name;
             """;
-        command.Parameters.AddWithValue("$name", name);
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$name", topic.Name);
+        command.Parameters.AddWithValue("$now", topic.CreatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$displayName", Nullable(topic.DisplayName));
+        AddRetention(command, topic.Retention);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return (ReadTopic(reader), reader.GetInt64(3) == 1);
+        return (ReadTopic(reader), reader.GetInt64(TopicColumnCount) == 1);
     }
 
     public async Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken)
@@ -74,9 +79,10 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     {
         await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE topics SET display_name = $displayName WHERE name = $name RETURNING {TopicColumns}";
+        command.CommandText = $"UPDATE topics SET display_name = $displayName, retention_seconds = $retention WHERE name = $name RETURNING {TopicColumns}";
         command.Parameters.AddWithValue("$name", name);
         command.Parameters.AddWithValue("$displayName", Nullable(settings.DisplayName));
+        AddRetention(command, settings.Retention);
         return await ReadTopicAsync(command, cancellationToken);
     }
 

@@ -11,7 +11,14 @@ namespace Notify.Metadata.Store.Embedded;
 /// </summary>
 internal static class SqliteRows
 {
-    public const string TopicColumns = "name, created_at, display_name";
+    public const string TopicColumns = "name, created_at, display_name, retention_seconds";
+
+    /// <summary>How many columns <see cref="TopicColumns"/> selects: the index of one selected after them.</summary>
+    public const int TopicColumnCount = 4;
+
+    /// <summary>Sets <c>$retention</c>: whole seconds, null for none.</summary>
+    public static void AddRetention(SqliteCommand command, TimeSpan? retention) =>
+        command.Parameters.AddWithValue("$retention", Nullable(retention is { } kept ? (long)kept.TotalSeconds : null));
 
     /// <summary>The columns of a subscription, in <c>subscriptions</c> and <c>deleted_subscriptions</c> alike.</summary>
     public const string SubscriptionColumns =
@@ -84,6 +91,7 @@ internal static class SqliteRows
         new(reader.GetString(0), Time(reader, 1))
         {
             DisplayName = reader.IsDBNull(2) ? null : reader.GetString(2),
+            Retention = reader.IsDBNull(3) ? null : TimeSpan.FromSeconds(reader.GetInt64(3)),
         };
 
     public static Subscription ReadSubscription(DbDataReader reader) => new()

@@ -44,7 +44,7 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJson.Default.WebhookNotificationPayload);
         return sender.SendAsync(
-            new WebhookRequest(endpoint, WebhookHeaders.NotificationType, notification.MessageId, subscription.Id, body, plan),
+            new WebhookRequest(endpoint, WebhookHeaders.NotificationType, notification.MessageId, subscription.Id, body, plan, notification.Replay),
             cancellationToken);
     }
 

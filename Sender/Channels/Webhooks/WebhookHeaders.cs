@@ -11,6 +11,9 @@ internal static class WebhookHeaders
     /// <summary>The attempt's number among all attempts of the delivery: 1, 2, … (the message id stays the same).</summary>
     public const string Attempt = "X-Notify-Attempt";
 
+    /// <summary>"true" on every attempt of a replayed message's delivery; absent otherwise.</summary>
+    public const string Replay = "X-Notify-Replay";
+
     public const string NotificationType = "Notification";
     public const string ConfirmationType = "SubscriptionConfirmation";
 }

@@ -7,4 +7,5 @@ namespace Notify.Sender.Channels.Webhooks;
 /// <param name="MessageId">The <c>X-Notify-Message-Id</c> value: the same on every retry, so receivers can drop duplicates.</param>
 /// <param name="Body">UTF-8 JSON.</param>
 /// <param name="Plan">How the attempts are numbered and retried; null for the webhook settings' own retries.</param>
-internal sealed record WebhookRequest(Uri Endpoint, string MessageType, string MessageId, string SubscriptionId, byte[] Body, RetryPlan? Plan = null);
+/// <param name="Replay">A replayed message: every attempt carries <c>X-Notify-Replay: true</c>.</param>
+internal sealed record WebhookRequest(Uri Endpoint, string MessageType, string MessageId, string SubscriptionId, byte[] Body, RetryPlan? Plan = null, bool Replay = false);

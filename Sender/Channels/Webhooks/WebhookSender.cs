@@ -118,6 +118,10 @@ internal sealed partial class WebhookSender
             message.Headers.TryAddWithoutValidation(WebhookHeaders.MessageId, call.Request.MessageId);
             message.Headers.TryAddWithoutValidation(WebhookHeaders.SubscriptionId, call.Request.SubscriptionId);
             message.Headers.TryAddWithoutValidation(WebhookHeaders.Attempt, number.ToString(CultureInfo.InvariantCulture));
+            if (call.Request.Replay)
+            {
+                message.Headers.TryAddWithoutValidation(WebhookHeaders.Replay, "true");
+            }
 
             using var response = await call.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return Outcome.FromResult(new WebhookAttempt((int)response.StatusCode, RetryAfter(response), null));

@@ -30,6 +30,9 @@ internal sealed record EncodedNotification
 
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>True for a replay; null (left out) otherwise, so envelopes of ordinary messages are unchanged.</summary>
+    public bool? Replay { get; init; }
+
     public static EncodedNotification From(Notification notification) => new()
     {
         MessageId = notification.MessageId,
@@ -39,6 +42,7 @@ internal sealed record EncodedNotification
         Messages = notification.Messages?.ToDictionary(m => m.Key, m => Encoding.UTF8.GetBytes(m.Value), StringComparer.Ordinal),
         Attributes = notification.Attributes?.Select(a => new EncodedAttribute(Encoding.UTF8.GetBytes(a.Key), Encoding.UTF8.GetBytes(a.Value))).ToList(),
         Timestamp = notification.Timestamp,
+        Replay = notification.Replay ? true : null,
     };
 
     /// <exception cref="EnvelopeFormatException">A text is missing or not valid UTF-8.</exception>
@@ -66,6 +70,7 @@ internal sealed record EncodedNotification
             Messages = Messages?.ToDictionary(m => m.Key, m => Text(m.Value, $"{m.Key} body"), StringComparer.Ordinal),
             Attributes = attributes,
             Timestamp = Timestamp,
+            Replay = Replay == true,
         };
     }
 

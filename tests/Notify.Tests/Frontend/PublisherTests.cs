@@ -6,6 +6,8 @@ using Notify.Frontend.Dedup;
 using Notify.Frontend.Publishing;
 using Notify.Metadata.Deliveries;
 using Notify.Metadata.Deliveries.Embedded;
+using Notify.Metadata.Retention;
+using Notify.Shared.Messages;
 using Notify.Shared.Queue;
 using Notify.Shared.Queue.Embedded;
 using Notify.Tests.Support;
@@ -127,11 +129,32 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
         Assert.False(retry.Duplicate);
     }
 
+    [Fact]
+    public async Task Publish_ToATopicWithRetention_KeepsTheEnvelopeUntilPublishedPlusRetention()
+    {
+        var accepted = await Publisher(_queue).PublishAsync("orders", TimeSpan.FromHours(1), Request, null, default);
+
+        var window = new TimeWindow(_clock.GetUtcNow().AddMinutes(-1), _clock.GetUtcNow().AddMinutes(1));
+        var kept = Assert.Single((await Retained.ListAsync("orders", window, 10, null, default)).Items);
+        Assert.Equal(accepted.MessageId, kept.MessageId);
+        Assert.Equal(_clock.GetUtcNow().AddHours(1), kept.ExpiresAt);
+        Assert.Equal("hello", EnvelopeJson.Deserialize(kept.Envelope).Notification!.Message);
+    }
+
+    [Fact]
+    public async Task Publish_ToATopicWithoutRetention_KeepsNothing()
+    {
+        await Publisher(_queue).PublishAsync("orders", null, Request, null, default);
+
+        var window = new TimeWindow(_clock.GetUtcNow().AddMinutes(-1), _clock.GetUtcNow().AddMinutes(1));
+        Assert.Empty((await Retained.ListAsync("orders", window, 10, null, default)).Items);
+    }
+
     /// <summary>The message is queued whatever the dedup store says afterwards, so the publish still answers 202.</summary>
     [Fact]
     public async Task AcceptThatFails_StillAcceptsThePublish_AndLogsWithoutTheBody()
     {
-        var publisher = new Publisher(_queue, new FailingAccept(_dedup), Options.Create(Settings), _clock, _meters.Metrics, _counters, new FakeLogger<Publisher>(_logs));
+        var publisher = new Publisher(_queue, Retained, new FailingAccept(_dedup), Options.Create(Settings), _clock, _meters.Metrics, _counters, new FakeLogger<Publisher>(_logs));
 
         var accepted = await publisher.PublishAsync("orders", Request, "order-7", default);
 
@@ -142,8 +165,10 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain("hello", _logs.AllText);
     }
 
+    private SqliteRetainedMessages Retained => field ??= new SqliteRetainedMessages(_directory.File("deliveries.db"), _clock);
+
     private Publisher Publisher(IMessageQueue queue) =>
-        new(queue, _dedup, Options.Create(Settings), _clock, _meters.Metrics, _counters, NullLogger<Publisher>.Instance);
+        new(queue, Retained, _dedup, Options.Create(Settings), _clock, _meters.Metrics, _counters, NullLogger<Publisher>.Instance);
 
     /// <summary>The real queue, reached only once <paramref name="gate"/> completes (a slow or failing write).</summary>
     private sealed class GatedQueue(IMessageQueue inner, Task gate) : IMessageQueue

@@ -21,6 +21,56 @@ public sealed class ValidationRuleTests
     [InlineData("émoji")]
     public void TopicName_Invalid_SaysWhatToFix(string? name) => Assert.NotNull(TopicNameRule.Check(name));
 
+    [Theory]
+    [InlineData("PT1S", 1)]
+    [InlineData("PT1H", 3_600)]
+    [InlineData("P7D", 604_800)]
+    [InlineData("P1W", 604_800)]
+    [InlineData("P1DT12H30M5S", 131_405)]
+    [InlineData("PT90M", 5_400)]
+    [InlineData("P30D", 2_592_000)]
+    public void Retention_Valid_IsReadAsItsSeconds(string value, int seconds)
+    {
+        Assert.Null(RetentionRule.Check(value, out var retention));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), retention);
+        Assert.Matches(RetentionRule.Pattern, value);
+    }
+
+    [Theory]
+    [InlineData("P40D")]
+    [InlineData("PT0S")]
+    [InlineData("P30DT1S")]
+    [InlineData("P1M")]
+    [InlineData("P1Y")]
+    [InlineData("P")]
+    [InlineData("PT")]
+    [InlineData("P1DT")]
+    [InlineData("PT1.5S")]
+    [InlineData("7 days")]
+    [InlineData("")]
+    [InlineData("P99999999999D")]
+    public void Retention_Invalid_SaysWhatToSend(string value)
+    {
+        var problem = RetentionRule.Check(value, out var retention);
+
+        Assert.Null(retention);
+        Assert.Contains($"retention is \"{value}\"; it must be an ISO 8601 duration from PT1S to P30D, such as \"P7D\"", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("P1M")]
+    [InlineData("P")]
+    [InlineData("PT")]
+    [InlineData("P1DT")]
+    [InlineData("PT1.5S")]
+    public void RetentionPattern_RefusesWhatTheRuleRefusesByForm(string value) => Assert.DoesNotMatch(RetentionRule.Pattern, value);
+
+    [Theory]
+    [InlineData(7, "P7D")]
+    [InlineData(0.5, "PT12H")]
+    public void Retention_IsWrittenAsAnIso8601Duration(double days, string expected) =>
+        Assert.Equal(expected, RetentionRule.Format(TimeSpan.FromDays(days)));
+
     [Fact]
     public void TopicName_Of256Characters_IsValid_257IsNot()
     {

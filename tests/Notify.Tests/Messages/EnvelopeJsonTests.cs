@@ -61,6 +61,22 @@ public sealed class EnvelopeJsonTests
         Assert.InRange(body.Length, texts * 4 / 3, texts * 4 / 3 + 300);
     }
 
+    /// <summary>A replay's mark travels with its notification; an ordinary message's envelope has no trace of it.</summary>
+    [Fact]
+    public void Replay_IsWrittenOnlyWhenTrue_AndRoundTrips()
+    {
+        var notification = Notification(subject: null, message: "m", messages: null, attributes: null);
+        var work = new DeliveryWork { SubscriptionId = "sub", Attempt = 1, DueAt = notification.Timestamp };
+
+        var ordinary = EnvelopeJson.Serialize(QueueEnvelope.ForDelivery(notification, work));
+        var replayed = EnvelopeJson.Serialize(QueueEnvelope.ForDelivery(notification with { Replay = true }, work));
+
+        Assert.DoesNotContain("replay", ordinary, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"replay\":true", replayed, StringComparison.Ordinal);
+        Assert.False(EnvelopeJson.Deserialize(ordinary).Notification!.Replay);
+        Assert.Equal(notification with { Replay = true }, EnvelopeJson.Deserialize(replayed).Notification);
+    }
+
     [Fact]
     public void Notification_WithoutSubjectMessagesOrAttributes_RoundTripsTheirAbsence()
     {

@@ -3,7 +3,7 @@ using Notify.Metadata.Model;
 
 namespace Notify.Tests.Metadata;
 
-/// <summary>Settings that change after creation: a topic's display name, a subscription's filter policy, its delivery error.</summary>
+/// <summary>Settings that change after creation: a topic's display name and retention, a subscription's filter policy, its delivery error.</summary>
 public abstract partial class MetadataStoreContractTests
 {
     /// <summary>A filter policy of SNS's maximum size (16 KiB of JSON), which every store keeps as it is.</summary>
@@ -26,6 +26,49 @@ public abstract partial class MetadataStoreContractTests
 
         Assert.Equal(new Topic("orders", Now), cleared);
         Assert.Equal(new Topic("orders", Now), await Store.GetTopicAsync("orders", default));
+    }
+
+    [Fact]
+    public async Task CreateTopic_WithRetention_IsReadBackByGetAndList()
+    {
+        var topic = new Topic("orders", Now) { Retention = TimeSpan.FromDays(7) };
+
+        var (created, isNew) = await Store.CreateTopicAsync(topic, default);
+
+        Assert.True(isNew);
+        Assert.Equal(topic, created);
+        Assert.Equal(topic, await Store.GetTopicAsync("orders", default));
+        Assert.Equal([topic], (await Store.ListTopicsAsync(10, null, default)).Items);
+    }
+
+    [Fact]
+    public async Task CreateTopic_WithRetention_WhenTheNameIsTaken_ReturnsTheExistingTopicUnchanged()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+
+        var (again, created) = await Store.CreateTopicAsync(new Topic("orders", Now.AddMinutes(1)) { Retention = TimeSpan.FromHours(1) }, default);
+
+        Assert.False(created);
+        Assert.Equal(new Topic("orders", Now), again);
+    }
+
+    [Fact]
+    public async Task UpdateTopic_Retention_IsReadBack_KeepsTheDisplayName_AndNullClearsIt()
+    {
+        await Store.CreateTopicAsync(new Topic("orders", Now) { Retention = TimeSpan.FromDays(30) }, default);
+        Assert.Equal(TimeSpan.FromDays(30), (await Store.GetTopicAsync("orders", default))!.Retention); // a cache in front now holds the topic
+
+        var updated = await Store.UpdateTopicAsync("orders", new TopicSettings("Orders", TimeSpan.FromSeconds(1)), default);
+
+        var expected = new Topic("orders", Now) { DisplayName = "Orders", Retention = TimeSpan.FromSeconds(1) };
+        Assert.Equal(expected, updated);
+        Assert.Equal(expected, await Store.GetTopicAsync("orders", default));
+
+        var cleared = await Store.UpdateTopicAsync("orders", new TopicSettings("Orders", null), default);
+
+        Assert.Equal(expected with { Retention = null }, cleared);
+        Assert.Equal(expected with { Retention = null }, await Store.GetTopicAsync("orders", default));
+        Assert.Equal([expected with { Retention = null }], (await Store.ListTopicsAsync(10, null, default)).Items);
     }
 
     [Fact]

@@ -206,6 +206,24 @@ public sealed class SqliteMetadataMigrationTests : IDisposable
         Assert.Equal(new DeletedSubscription(disabled!, DateTimeOffset.FromUnixTimeMilliseconds(3000)), await reopened.GetDeletedSubscriptionAsync("01old", default));
     }
 
+    /// <summary>
+    /// A file whose topics table predates retention (as every version before it made it) gains the column at
+    /// open: its topics read as keeping no messages, and take a retention that a reopened store reads back.
+    /// </summary>
+    [Fact]
+    public async Task FileWithoutRetention_IsMigratedAtOpen()
+    {
+        var path = await OldFileAsync(SchemaBeforeDeliveryState, "INSERT INTO topics VALUES ('alerts', 0, 'Alerts');");
+
+        var store = new SqliteMetadataStore(path, _clock);
+        var old = await store.GetTopicAsync("alerts", default);
+        var updated = await store.UpdateTopicAsync("alerts", new TopicSettings("Alerts", TimeSpan.FromDays(7)), default);
+
+        Assert.Equal(new Topic("alerts", DateTimeOffset.UnixEpoch) { DisplayName = "Alerts" }, old);
+        Assert.Equal(old! with { Retention = TimeSpan.FromDays(7) }, updated);
+        Assert.Equal(updated, await new SqliteMetadataStore(path, _clock).GetTopicAsync("alerts", default));
+    }
+
     /// <summary>A Sender and a Frontend process may open the same old file at once: one migrates, neither fails.</summary>
     [Theory]
     [InlineData(SchemaBeforeDeliveryErrors)]

@@ -29,6 +29,9 @@ internal sealed class PausingMetadataStore(IMetadataStore inner) : IMetadataStor
     public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.CreateTopicAsync(name, now, cancellationToken);
 
+    public Task<(Topic Topic, bool Created)> CreateTopicAsync(Topic topic, CancellationToken cancellationToken) =>
+        inner.CreateTopicAsync(topic, cancellationToken);
+
     public Task<Page<Topic>> ListTopicsAsync(int limit, string? cursor, CancellationToken cancellationToken) =>
         inner.ListTopicsAsync(limit, cursor, cancellationToken);
 

@@ -30,6 +30,25 @@ public sealed class WebhookScheduleTests
         Assert.Equal(["HTTP 503", "HTTP 503", "HTTP 200"], result.History.Select(a => a.Outcome));
     }
 
+    /// <summary>A replayed message is marked on every attempt; an ordinary one on none.</summary>
+    [Fact]
+    public async Task AReplay_CarriesXNotifyReplayOnEveryAttempt_AnOrdinaryMessageNever()
+    {
+        await using var server = await StartAsync(503, 200, 200);
+        using var harness = WebhookHarness.Create();
+        var plan = new SchedulePlan(new RetrySchedule([1]), firstAttempt: 1, InProcessLimit);
+
+        var (replayed, _) = await harness.RunThroughRetriesAsync(harness.Channel.DeliverAsync(
+            WebhookHarness.Notification() with { Replay = true }, WebhookHarness.Subscription(server.Url()), plan, CancellationToken.None));
+        var ordinary = await Deliver(harness, server, plan);
+
+        Assert.True(replayed.Delivered);
+        Assert.True(ordinary.Delivered);
+        Assert.Equal(["true", "true"], server.Requests.Take(2).Select(r => r.Headers["X-Notify-Replay"]));
+        Assert.False(server.Requests.Last().Headers.ContainsKey("X-Notify-Replay"));
+        Assert.Equal(3, server.Requests.Count);
+    }
+
     [Fact]
     public async Task AWaitBeyondTheInProcessLimit_EndsTheCall_AsATransientFailure()
     {

@@ -139,6 +139,9 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
     public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
+    public Task<(Topic Topic, bool Created)> CreateTopicAsync(Topic topic, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     public Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<Page<Topic>> ListTopicsAsync(int limit, string? cursor, CancellationToken cancellationToken) =>
