@@ -89,11 +89,10 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output) : IAsyncLifetim
 
         try
         {
-            // Not checked here that only the crash's messages are delivered twice: moto hands one message to two
-            // ReceiveMessage calls that run at once (its receive checks visibility and marks the message received
-            // without a lock: 8 of 4,000 messages came back twice to 8 concurrent receivers with a 60 s
-            // visibility timeout, in moto 5.2.1 alone, no Notify involved). Real SQS is at-least-once too.
-            // So some messages the killed Sender never reached are delivered twice by the survivor; they are listed.
+            // Not checked here that only the crash's messages are delivered twice: SQS is at least once, and
+            // before the tests' moto serialized its queue operations (tests/servers/moto_sqs_server.py), it
+            // handed one message to two receives made at once. Messages delivered twice that the killed Sender
+            // never reached are listed.
             await AssertEveryPairDeliveredAsync(accepted, subscriptions, atKill, kill, onlyTheCrashRedelivers: false);
             Assert.False(cluster.Senders[1].HasExited, "The surviving Sender exited.");
         }

@@ -54,8 +54,8 @@ public abstract class LargeFanOutTests(Deployment deployment, ITestOutputHelper 
 
 
     /// <summary>
-    /// Without a crash, the embedded queue never hands a page out twice; moto (the tests' SQS) can hand one
-    /// message to two receives made at once (see DeliveryCrashTests), which repeats one page.
+    /// Without a crash, the embedded queue never hands a page out twice; SQS is at least once, so a page may
+    /// be received twice there, which repeats it.
     /// </summary>
     private void AssertDuplicatesFromTheQueueOnly((int Requests, int Distinct) tally)
     {
@@ -75,7 +75,11 @@ public sealed class EmbeddedLargeFanOutTests(ITestOutputHelper output) : LargeFa
     public async Task KilledBetweenPages_AndRestarted_ReachesEverySubscriber_RepeatingAtMostThePagesUnderWay()
     {
         const int subscribers = 20 * PageSize;
-        await using var notify = await NotifyService.StartAsync(Settings);
+        await using var notify = await NotifyService.StartAsync(new Dictionary<string, string?>(Settings)
+        {
+            // Each receive, page and deletion in the test's output when it fails.
+            ["Logging:LogLevel:Notify"] = "Debug",
+        });
         await notify.ExplainFailureAsync(Output, async () =>
         {
             using (var metadata = ServiceMetadataStore.Open(notify))

@@ -15,10 +15,26 @@ internal static class FanOutTally
     {
         var what = $"deliveries to all {subscribers} subscribers";
         var deadline = DateTime.UtcNow + patience;
-        await receiver.WaitForCountAsync(subscribers, patience, what);
-        while (receiver.Tally().Distinct < subscribers)
+        try
         {
-            await receiver.WaitForCountAsync(receiver.Count + 1, deadline - DateTime.UtcNow, what);
+            await receiver.WaitForCountAsync(subscribers, patience, what);
+            while (true)
+            {
+                // The count before the tally: an arrival between the two is then waited for no longer than it takes.
+                var seen = receiver.Count;
+                if (receiver.Tally().Distinct >= subscribers)
+                {
+                    return;
+                }
+
+                await receiver.WaitForCountAsync(seen + 1, deadline - DateTime.UtcNow, what);
+            }
+        }
+        catch (TimeoutException ex)
+        {
+            var reached = receiver.Received.Where(r => r.Type == "Notification").Select(r => r.Path).ToHashSet();
+            var missing = Enumerable.Range(0, subscribers).Where(i => !reached.Any(p => p.EndsWith("/" + i, StringComparison.Ordinal))).ToList();
+            throw new TimeoutException($"{ex.Message} Not reached: {missing.Count} subscribers, by index: {string.Join(", ", missing.Take(40))}", ex);
         }
     }
 }
