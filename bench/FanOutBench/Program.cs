@@ -173,6 +173,12 @@ async Task RunNotifyAsync(int? pageSize, int run)
         $"| {name} | {load} | {firstMs:N0} | {total.TotalSeconds:F1} | {rate:N0} | {distinct / total.TotalSeconds:N0} | {peakKiB / 1024.0:F0} / {memory.MaxSampledRssKiB / 1024.0:F0} | {distinct:N0} / {requests - distinct:N0} | {frontendCpuUsed.TotalSeconds:F0} / {benchCpuUsed.TotalSeconds:F0} |"));
     notes.Add(string.Create(CultureInfo.InvariantCulture,
         $"{name}: publish answered 202 in {Stopwatch.GetElapsedTime(sent, accepted).TotalMilliseconds:F0} ms; {(complete ? "every subscriber reached" : "INCOMPLETE")}; Frontend /metrics at the end: {metrics}"));
+    if (requests > distinct)
+    {
+        // Which subscribers, and what the Frontend said: a page delivered twice shows as a run of indexes.
+        notes.Add($"{name}: REPEATED {receiver.RepeatedRanges()}; the Frontend's last output:\n{server.Output}");
+    }
+
     if (!complete || distinct != subscribers)
     {
         notes.Add($"{name}: MISSING {subscribers - distinct:N0} subscribers");

@@ -55,6 +55,30 @@ internal sealed class Receiver : IAsyncDisposable
     /// <summary>Completes when every one of the expected subscribers has had at least one request.</summary>
     public Task Everyone => _everyone.Task;
 
+    /// <summary>The subscribers reached more than once, as ranges of indexes ("1000-1249 (x2)").</summary>
+    public string RepeatedRanges()
+    {
+        var counts = _perSubscriber;
+        var ranges = new List<string>();
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] < 2)
+            {
+                continue;
+            }
+
+            var start = i;
+            while (i + 1 < counts.Length && counts[i + 1] == counts[start])
+            {
+                i++;
+            }
+
+            ranges.Add($"{start}-{i} (x{counts[start]})");
+        }
+
+        return string.Join(", ", ranges);
+    }
+
     public static async Task<Receiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
