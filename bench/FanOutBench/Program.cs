@@ -1,0 +1,288 @@
+// One message published to a topic of N webhook subscribers, in the configuration users run (the embedded
+// default: the Frontend process with its Sender in-process), against a raw HttpClient loop posting the same
+// body to the same receiver. Usage:
+//   dotnet run -c Release --project bench/FanOutBench -- [--subscribers 100000] [--runs 1] [--page-size 250,500,1000]
+//        [--concurrency 64] [--frontend PATH/Notify.Frontend.dll] [--dir PATH] [--frontend-env KEY=VALUE]... [--linger SECONDS]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Notify.Bench.FanOut;
+
+var subscribers = (int)DoubleArgument("--subscribers", 100_000);
+var runs = (int)DoubleArgument("--runs", 1);
+// The Sender's default delivery slots (Notify:Sender:MaxConcurrentDeliveries).
+var concurrency = (int)DoubleArgument("--concurrency", 64);
+// Empty: the product's default page size.
+var pageSizes = StringArgument("--page-size") is { } sizes
+    ? sizes.Split(',').Select(s => (int?)int.Parse(s, CultureInfo.InvariantCulture)).ToArray()
+    : [null];
+// For profiling: keep the Frontend running this long after the run, so a trace attached to it can end first.
+var linger = TimeSpan.FromSeconds(DoubleArgument("--linger", 0));
+var stall = TimeSpan.FromSeconds(DoubleArgument("--stall", 120));
+var frontendDll = Path.GetFullPath(StringArgument("--frontend")
+    ?? Path.Combine(RepositoryRoot(), "Frontend", "bin", "Release", "net10.0", "Notify.Frontend.dll"));
+if (!File.Exists(frontendDll))
+{
+    Console.Error.WriteLine($"{frontendDll} does not exist; build it first: dotnet build -c Release Notify.sln");
+    return 2;
+}
+
+var root = Path.Combine(StringArgument("--dir") ?? Path.GetTempPath(), "notify-fanout-bench-" + Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(root);
+
+// Ctrl+C or a kill: stop instead of dying, so the finally below kills the Frontend and removes the files.
+using var cancel = new CancellationTokenSource();
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onQuit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+
+const string Topic = "crowd";
+var adminKey = "nfy_bench_" + Guid.NewGuid().ToString("N");
+var rows = new List<string>();
+var notes = new List<string>();
+var baselines = new List<double>();
+var notifyRuns = new List<(string Name, double Rate, int BaselineIndex, double FirstMs, long PeakKiB)>();
+await using var receiver = await Receiver.StartAsync();
+try
+{
+    Console.WriteLine($"Creating {subscribers:N0} confirmed webhook subscriptions to {receiver.BaseAddress}s/{{i}} ({Load()})...");
+    var setup = Stopwatch.StartNew();
+    await SubscriberSetup.CreateAsync(root, Topic, subscribers, receiver.Url, cancel.Token);
+    Console.WriteLine($"  done in {setup.Elapsed.TotalSeconds:F0} s");
+
+    foreach (var pageSize in pageSizes)
+    {
+        for (var run = 1; run <= runs; run++)
+        {
+            await RunNotifyAsync(pageSize, run);
+            await RunBaselineAsync();
+        }
+    }
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Stopped before the end; Frontend killed, files removed.");
+    return 130;
+}
+finally
+{
+    ServerProcess.KillAll();
+    SqliteConnection.ClearAllPools();
+    Directory.Delete(root, recursive: true);
+}
+
+Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"One message to {subscribers:N0} webhook subscribers on loopback; {Environment.ProcessorCount} cores shared by the Frontend, the receiver and the baseline loop"));
+Console.WriteLine();
+Console.WriteLine("| configuration | load (1/5/15 min) | first delivery after the 202 (ms) | total after the 202 (s) | deliveries/s (first→last) | deliveries/s (202→last) | peak RSS: VmHWM / max sampled (MB) | distinct / duplicates | CPU s: Frontend / bench |");
+Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+foreach (var row in rows)
+{
+    Console.WriteLine(row);
+}
+
+Console.WriteLine();
+var failed = false;
+foreach (var (name, rate, index, firstMs, peakKiB) in notifyRuns)
+{
+    // The baselines run just before and just after this run; the mean of those that exist.
+    var around = new[] { index - 1, index }.Where(i => i >= 0 && i < baselines.Count).Select(i => baselines[i]).ToArray();
+    var ratio = around.Length == 0 ? double.NaN : rate / around.Average();
+    var memoryOk = peakKiB <= 512 * 1024;
+    var firstOk = firstMs <= 1000;
+    var rateOk = ratio >= 0.5;
+    failed |= !(memoryOk && firstOk && rateOk);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: Notify / baseline {ratio:P0} (target ≥ 50%: {Met(rateOk)}); peak {peakKiB / 1024.0:F0} MB (target ≤ 512 MB: {Met(memoryOk)}); first delivery {firstMs:F0} ms after the 202 (target ≤ 1,000 ms: {Met(firstOk)})"));
+}
+
+foreach (var note in notes)
+{
+    Console.WriteLine(note);
+}
+
+return failed ? 1 : 0;
+
+async Task RunNotifyAsync(int? pageSize, int run)
+{
+    var name = string.Create(CultureInfo.InvariantCulture, $"Notify, page size {(pageSize is null ? "default" : pageSize)}, run {run}");
+    var load = Load();
+    Console.WriteLine($"{name} ({load})...");
+    receiver.Reset(subscribers, keepSample: false);
+    var environment = new Dictionary<string, string>
+    {
+        ["Notify__DataDirectory"] = root,
+        ["Notify__Auth__AdminKey"] = adminKey,
+        // The subscribers are on loopback, which the private-network guard refuses by default.
+        ["Notify__Webhooks__AllowPrivateNetworks"] = "true",
+    };
+    // --frontend-env KEY=VALUE (repeatable): extra settings for a diagnosis, e.g. DOTNET_gcServer=0.
+    foreach (var setting in args.Select((a, i) => (a, i)).Where(p => p.a == "--frontend-env" && p.i + 1 < args.Length).Select(p => args[p.i + 1]))
+    {
+        environment[setting[..setting.IndexOf('=', StringComparison.Ordinal)]] = setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..];
+    }
+
+    if (pageSize is not null)
+    {
+        environment["Notify__Sender__FanOutPageSize"] = pageSize.Value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    await using var server = ServerProcess.Start("Frontend", frontendDll, [], environment);
+    await server.WaitUntilHealthyAsync(cancel.Token);
+    await using var memory = new MemoryWatch(server.Id);
+    var frontendCpu = server.CpuTime;
+    var benchCpu = Process.GetCurrentProcess().TotalProcessorTime;
+
+    using var client = new HttpClient { BaseAddress = server.BaseAddress };
+    using var publish = new HttpRequestMessage(HttpMethod.Post, $"v1/topics/{Topic}/messages")
+    {
+        Content = new StringContent("{\"message\":\"" + new string('x', 1024 - 14) + "\"}", Encoding.UTF8, "application/json"),
+    };
+    publish.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+    var sent = Stopwatch.GetTimestamp();
+    using (var response = await client.SendAsync(publish, cancel.Token))
+    {
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"The publish answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancel.Token)}");
+        }
+    }
+
+    var accepted = Stopwatch.GetTimestamp();
+    var complete = await WaitForEveryoneAsync(name, server);
+    // Late repeats (a page handed out twice) would arrive within moments of the last first delivery.
+    await Task.Delay(TimeSpan.FromSeconds(1), cancel.Token);
+    var (first, last) = receiver.Arrivals;
+    var peakKiB = memory.PeakKiB();
+    var metrics = await ScrapeAsync(client);
+    var frontendCpuUsed = server.CpuTime - frontendCpu;
+    var benchCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - benchCpu;
+    await Task.Delay(linger, cancel.Token);
+    await server.KillAsync();
+
+    var (requests, distinct) = (receiver.Requests, receiver.Distinct);
+    var firstMs = first == 0 ? double.NaN : Stopwatch.GetElapsedTime(accepted, first).TotalMilliseconds;
+    var total = Stopwatch.GetElapsedTime(accepted, last);
+    var rate = distinct / Stopwatch.GetElapsedTime(first, last).TotalSeconds;
+    rows.Add(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {load} | {firstMs:N0} | {total.TotalSeconds:F1} | {rate:N0} | {distinct / total.TotalSeconds:N0} | {peakKiB / 1024.0:F0} / {memory.MaxSampledRssKiB / 1024.0:F0} | {distinct:N0} / {requests - distinct:N0} | {frontendCpuUsed.TotalSeconds:F0} / {benchCpuUsed.TotalSeconds:F0} |"));
+    notes.Add(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: publish answered 202 in {Stopwatch.GetElapsedTime(sent, accepted).TotalMilliseconds:F0} ms; {(complete ? "every subscriber reached" : "INCOMPLETE")}; Frontend /metrics at the end: {metrics}"));
+    if (requests > distinct)
+    {
+        // Which subscribers, and what the Frontend said: a page delivered twice shows as a run of indexes.
+        notes.Add($"{name}: REPEATED {receiver.RepeatedRanges()}; the Frontend's last output:\n{server.Output}");
+    }
+
+    if (!complete || distinct != subscribers)
+    {
+        notes.Add($"{name}: MISSING {subscribers - distinct:N0} subscribers");
+    }
+
+    notifyRuns.Add((name, rate, baselines.Count, firstMs, peakKiB));
+    Console.WriteLine(rows[^1]);
+}
+
+async Task RunBaselineAsync()
+{
+    var load = Load();
+    var name = $"raw HttpClient loop, concurrency {concurrency} (baseline)";
+    Console.WriteLine($"{name} ({load})...");
+    receiver.Reset(subscribers, keepSample: true);
+    var benchCpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var (started, failures) = await BaselineLoop.RunAsync(receiver, subscribers, concurrency, cancel.Token);
+    var benchCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - benchCpu;
+    var (first, last) = receiver.Arrivals;
+    var total = Stopwatch.GetElapsedTime(started, last);
+    var rate = receiver.Distinct / Stopwatch.GetElapsedTime(first, last).TotalSeconds;
+    baselines.Add(rate);
+    rows.Add(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {load} | {Stopwatch.GetElapsedTime(started, first).TotalMilliseconds:N0} | {total.TotalSeconds:F1} | {rate:N0} | {receiver.Distinct / total.TotalSeconds:N0} | – | {receiver.Distinct:N0} / {receiver.Requests - receiver.Distinct:N0} | – / {benchCpuUsed.TotalSeconds:F0} |"));
+    if (failures > 0)
+    {
+        notes.Add($"{name}: {failures} requests not answered 200");
+    }
+
+    Console.WriteLine(rows[^1]);
+}
+
+// Waits for every subscriber, or until no delivery has arrived for the stall time (a stuck run).
+async Task<bool> WaitForEveryoneAsync(string name, ServerProcess server)
+{
+    var seen = -1;
+    var lastProgress = Stopwatch.GetTimestamp();
+    while (!receiver.Everyone.IsCompleted)
+    {
+        await Task.WhenAny(receiver.Everyone, Task.Delay(TimeSpan.FromSeconds(1), cancel.Token));
+        cancel.Token.ThrowIfCancellationRequested();
+        var count = receiver.Requests;
+        if (count != seen)
+        {
+            (seen, lastProgress) = (count, Stopwatch.GetTimestamp());
+        }
+        else if (Stopwatch.GetElapsedTime(lastProgress) > stall)
+        {
+            Console.Error.WriteLine($"{name}: no delivery for {stall.TotalSeconds:F0} s at {receiver.Distinct:N0} of {subscribers:N0}; the Frontend's last output:\n{server.Output}");
+            return false;
+        }
+    }
+
+    return true;
+}
+
+// The Frontend's own view of its memory, from its Prometheus endpoint: the .NET runtime's GC and
+// working-set gauges, when exported.
+async Task<string> ScrapeAsync(HttpClient client)
+{
+    try
+    {
+        var text = await client.GetStringAsync("metrics", cancel.Token);
+        var wanted = text.Split('\n')
+            .Where(l => !l.StartsWith('#') && (l.Contains("gc_heap", StringComparison.Ordinal) || l.Contains("gc_last_collection", StringComparison.Ordinal)
+                || l.Contains("working_set", StringComparison.Ordinal) || l.Contains("memory", StringComparison.Ordinal)))
+            .Take(12);
+        var joined = string.Join("; ", wanted);
+        return joined.Length == 0 ? "(no GC or memory gauges exported)" : joined;
+    }
+    catch (HttpRequestException e)
+    {
+        return "(unavailable: " + e.Message + ")";
+    }
+}
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancel.Cancel();
+}
+
+static string Met(bool ok) => ok ? "met" : "NOT met";
+
+static string Load() => "load " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+string RepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "Notify.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Notify.sln not found above " + AppContext.BaseDirectory + "; pass --frontend PATH.");
+}
+
+double DoubleArgument(string name, double fallback) =>
+    StringArgument(name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+string? StringArgument(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
