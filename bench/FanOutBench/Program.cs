@@ -11,6 +11,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Notify.Bench.FanOut;
+using Notify.Bench.Publish;
 
 var subscribers = (int)DoubleArgument("--subscribers", 100_000);
 var runs = (int)DoubleArgument("--runs", 1);

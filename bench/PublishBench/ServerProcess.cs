@@ -27,6 +27,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The process id, for reading its memory from <c>/proc/{id}/status</c>.</summary>
+    public int Id => _process.Id;
+
     /// <summary>CPU time the process has used so far, all its threads.</summary>
     public TimeSpan CpuTime
     {
