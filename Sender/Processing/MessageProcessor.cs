@@ -328,18 +328,18 @@ internal sealed partial class MessageProcessor : IDisposable
         }
 
         // Stops the delivery if its subscription goes away while it is still being tried.
-        var watch = SubscriptionWatch.Start(_store, subscription.Id, _options.SubscriptionRecheckInterval, _timeProvider, _logger);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, watch.Token);
+        var watch = SubscriptionWatch.Start(_store, subscription.Id, _options.SubscriptionRecheckInterval, _timeProvider, _logger, _abort.Token);
+        var stop = watch.Token;
         DeliveryTurn? turn = null;
         try
         {
             if (target.Notification is { } notification)
             {
                 turn = new DeliveryTurn(notification, subscription, target.Work);
-                return new TaskResult(TaskEnd.Ended, turn, await _runner.RunAsync(turn, stop.Token));
+                return new TaskResult(TaskEnd.Ended, turn, await _runner.RunAsync(turn, stop));
             }
 
-            await _confirmations.SendAsync(message.Id, subscription, stop.Token);
+            await _confirmations.SendAsync(message.Id, subscription, stop);
             return new TaskResult(TaskEnd.Ended, null, null);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
