@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Notify.Metadata.Deliveries.Embedded;
@@ -5,13 +8,28 @@ namespace Notify.Metadata.Deliveries.Embedded;
 /// <summary>The stats of <see cref="SqliteDeliveryStore"/>: <c>stats_totals</c>, one row a scope, and <c>stats_minutes</c>, one row a scope and minute.</summary>
 public sealed partial class SqliteDeliveryStore
 {
+    // A flush of a large fan-out holds a row per subscriber: the rows go in as one JSON array a batch, which
+    // SQLite unpacks itself (json_each), since binding each value of each row from .NET cost more than the
+    // writes (and allocated more than the deliveries). Row fields: s scope, p published, d delivered,
+    // r retried, w retrying, x dead-lettered, m minute, and the last outcomes sa/se (success), fa/fe (failure).
+    private const string RowsSource = """
+        SELECT j.value ->> 's' AS scope, j.value ->> 'm' AS minute,
+            j.value ->> 'p' AS published, j.value ->> 'd' AS delivered, j.value ->> 'r' AS retried,
+            j.value ->> 'w' AS retrying, j.value ->> 'x' AS dead_lettered,
+            j.value ->> 'sa' AS success_at, j.value ->> 'se' AS success_error,
+            j.value ->> 'fa' AS failure_at, j.value ->> 'fe' AS failure_error
+        FROM json_each($rows) AS j
+        """;
+
     // Later wins: a flush of an older process that arrives after a newer one never moves a time back.
-    private const string AddTotals = """
+    // (WHERE true: SQLite's rule for an upsert whose rows come from a SELECT.)
+    private const string AddTotals = $"""
         INSERT INTO stats_totals (scope, published, delivered, retried, retrying, dead_lettered,
             last_success_at, last_success_error, last_failure_at, last_failure_error, failing_since)
-        VALUES ($scope, $published, $delivered, $retried, $retrying, $deadLettered,
-            $successAt, $successError, $failureAt, $failureError,
-            CASE WHEN $failureAt > coalesce($successAt, -1) THEN $failureAt END)
+        SELECT scope, published, delivered, retried, retrying, dead_lettered,
+            success_at, success_error, failure_at, failure_error,
+            CASE WHEN failure_at > coalesce(success_at, -1) THEN failure_at END
+        FROM ({RowsSource}) WHERE true
         ON CONFLICT (scope) DO UPDATE SET
             published = published + excluded.published,
             delivered = delivered + excluded.delivered,
@@ -24,16 +42,18 @@ public sealed partial class SqliteDeliveryStore
             last_failure_error = CASE WHEN excluded.last_failure_at > coalesce(last_failure_at, -1) THEN excluded.last_failure_error ELSE last_failure_error END,
             failing_since = CASE
                 -- A failure after the delta's success: the run goes on, or starts (a success older than the run does not end it).
-                WHEN $failureAt > coalesce($successAt, -1)
-                    THEN CASE WHEN failing_since IS NOT NULL AND coalesce($successAt, -1) <= failing_since THEN failing_since ELSE $failureAt END
+                WHEN excluded.last_failure_at > coalesce(excluded.last_success_at, -1)
+                    THEN CASE WHEN failing_since IS NOT NULL AND coalesce(excluded.last_success_at, -1) <= failing_since THEN failing_since ELSE excluded.last_failure_at END
                 -- A success after the run began ends it.
-                WHEN $successAt > coalesce(failing_since, -1) THEN NULL
+                WHEN excluded.last_success_at > coalesce(failing_since, -1) THEN NULL
                 ELSE failing_since END
         """;
 
-    private const string AddMinute = """
+    private const string AddMinutes = $"""
         INSERT INTO stats_minutes (scope, minute, published, delivered, retried, retrying, dead_lettered)
-        VALUES ($scope, $minute, $published, $delivered, $retried, $retrying, $deadLettered)
+        SELECT scope, minute, published, delivered, retried, retrying, dead_lettered
+        FROM ({RowsSource})
+        WHERE published <> 0 OR delivered <> 0 OR retried <> 0 OR retrying <> 0 OR dead_lettered <> 0
         ON CONFLICT (scope, minute) DO UPDATE SET
             published = published + excluded.published,
             delivered = delivered + excluded.delivered,
@@ -41,6 +61,9 @@ public sealed partial class SqliteDeliveryStore
             retrying = retrying + excluded.retrying,
             dead_lettered = dead_lettered + excluded.dead_lettered
         """;
+
+    // Rows per statement: large enough that the per-statement cost vanishes, small enough for a modest buffer.
+    private const int RowsPerBatch = 1000;
 
     /// <summary>One transaction for the whole flush: it is added entirely or not at all.</summary>
     public async Task AddCountsAsync(IReadOnlyList<CountsDelta> deltas, CancellationToken cancellationToken)
@@ -52,29 +75,18 @@ public sealed partial class SqliteDeliveryStore
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var delta in deltas)
+        await using var totals = RowsCommand(connection, transaction, AddTotals);
+        await using var minutes = RowsCommand(connection, transaction, AddMinutes);
+        var buffer = new ArrayBufferWriter<byte>(RowsPerBatch * 160);
+        for (var first = 0; first < deltas.Count; first += RowsPerBatch)
         {
-            await using (var totals = connection.CreateCommand())
-            {
-                totals.Transaction = transaction;
-                totals.CommandText = AddTotals;
-                AddCountParameters(totals, delta);
-                totals.Parameters.AddWithValue("$successAt", (object?)delta.LastSuccess?.At.ToUnixTimeMilliseconds() ?? DBNull.Value);
-                totals.Parameters.AddWithValue("$successError", (object?)delta.LastSuccess?.Error ?? DBNull.Value);
-                totals.Parameters.AddWithValue("$failureAt", (object?)delta.LastFailure?.At.ToUnixTimeMilliseconds() ?? DBNull.Value);
-                totals.Parameters.AddWithValue("$failureError", (object?)delta.LastFailure?.Error ?? DBNull.Value);
-                await totals.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            if (!delta.Counts.IsZero)
-            {
-                await using var minute = connection.CreateCommand();
-                minute.Transaction = transaction;
-                minute.CommandText = AddMinute;
-                AddCountParameters(minute, delta);
-                minute.Parameters.AddWithValue("$minute", StatsMinutes.Of(delta.Minute).ToUnixTimeMilliseconds());
-                await minute.ExecuteNonQueryAsync(cancellationToken);
-            }
+            buffer.ResetWrittenCount();
+            WriteRows(buffer, deltas, first, Math.Min(RowsPerBatch, deltas.Count - first));
+            var rows = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            totals.Parameters[0].Value = rows;
+            minutes.Parameters[0].Value = rows;
+            await totals.ExecuteNonQueryAsync(cancellationToken);
+            await minutes.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -123,14 +135,47 @@ public sealed partial class SqliteDeliveryStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static void AddCountParameters(SqliteCommand command, CountsDelta delta)
+    private static SqliteCommand RowsCommand(SqliteConnection connection, SqliteTransaction transaction, string text)
     {
-        command.Parameters.AddWithValue("$scope", delta.Scope.ToString());
-        command.Parameters.AddWithValue("$published", delta.Counts.Published);
-        command.Parameters.AddWithValue("$delivered", delta.Counts.Delivered);
-        command.Parameters.AddWithValue("$retried", delta.Counts.Retried);
-        command.Parameters.AddWithValue("$retrying", delta.Counts.Retrying);
-        command.Parameters.AddWithValue("$deadLettered", delta.Counts.DeadLettered);
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        command.Parameters.Add(new SqliteParameter("$rows", SqliteType.Text));
+        command.Prepare();
+        return command;
+    }
+
+    private static void WriteRows(ArrayBufferWriter<byte> buffer, IReadOnlyList<CountsDelta> deltas, int first, int count)
+    {
+        using var json = new Utf8JsonWriter(buffer);
+        json.WriteStartArray();
+        for (var i = first; i < first + count; i++)
+        {
+            var delta = deltas[i];
+            json.WriteStartObject();
+            json.WriteString("s", delta.Scope.ToString());
+            json.WriteNumber("m", StatsMinutes.Of(delta.Minute).ToUnixTimeMilliseconds());
+            json.WriteNumber("p", delta.Counts.Published);
+            json.WriteNumber("d", delta.Counts.Delivered);
+            json.WriteNumber("r", delta.Counts.Retried);
+            json.WriteNumber("w", delta.Counts.Retrying);
+            json.WriteNumber("x", delta.Counts.DeadLettered);
+            if (delta.LastSuccess is { } success)
+            {
+                json.WriteNumber("sa", success.At.ToUnixTimeMilliseconds());
+                json.WriteString("se", success.Error);
+            }
+
+            if (delta.LastFailure is { } failure)
+            {
+                json.WriteNumber("fa", failure.At.ToUnixTimeMilliseconds());
+                json.WriteString("fe", failure.Error);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static DeliveryCounts ReadCounts(SqliteDataReader reader) => new(
