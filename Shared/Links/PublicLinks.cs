@@ -13,17 +13,24 @@ namespace Notify.Shared.Links;
 public sealed class PublicLinks(IOptions<NotifyOptions> options, IServiceProvider services)
 {
     private Uri? _base;
+    private string? _baseText;
 
-    public Uri ConfirmUrl(string subscriptionId, string token) =>
-        Build($"v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/confirm?token={Uri.EscapeDataString(token)}");
+    /// <summary>The absolute confirm link of a subscription (what <c>confirmUrl</c> fields and messages carry).</summary>
+    public string ConfirmUrl(string subscriptionId, string token) =>
+        Link($"v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/confirm?token={Uri.EscapeDataString(token)}");
 
-    public Uri UnsubscribeUrl(string subscriptionId, string token) =>
-        Build($"v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/unsubscribe?token={Uri.EscapeDataString(token)}");
+    /// <summary>The absolute unsubscribe link of a subscription, built for every delivery.</summary>
+    public string UnsubscribeUrl(string subscriptionId, string token) =>
+        Link($"v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/unsubscribe?token={Uri.EscapeDataString(token)}");
 
     /// <summary>The public address of <paramref name="relative"/> (a path without a leading slash).</summary>
-    public Uri Absolute(string relative) => Build(relative);
+    public Uri Absolute(string relative) => new(Base, relative);
 
-    private Uri Build(string relative) => new(_base ??= ResolveBase(), relative);
+    private Uri Base => _base ??= ResolveBase();
+
+    // The parts are escaped and the base ends with a slash, so joining the strings gives what resolving the
+    // relative URI against the base would, without parsing a URI for every delivery.
+    private string Link(string escapedRelative) => (_baseText ??= Base.AbsoluteUri) + escapedRelative;
 
     private Uri ResolveBase()
     {

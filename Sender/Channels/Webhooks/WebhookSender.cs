@@ -78,7 +78,11 @@ internal sealed partial class WebhookSender
         var status = Describe(outcome);
         if (outcome.Exception is null && outcome.Result.Succeeded)
         {
-            Log.Delivered(_logger, request.MessageType, request.MessageId, request.SubscriptionId, call.Endpoint, call.Attempts, status);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.Delivered(_logger, request.MessageType, request.MessageId, request.SubscriptionId, call.Endpoint, call.Attempts, status);
+            }
+
             return DeliveryResult.Success(call.Attempts, status) with { History = call.History };
         }
 
@@ -188,7 +192,11 @@ internal sealed partial class WebhookSender
     {
         public WebhookRequest Request { get; } = request;
         public HttpClient Client { get; } = client;
-        public string Endpoint { get; } = EndpointLabel.For(request.Endpoint);
+        private string? _endpoint;
+
+        /// <summary>For logs only, so made on first use: most deliveries log nothing.</summary>
+        public string Endpoint => _endpoint ??= EndpointLabel.For(Request.Endpoint);
+
         public int Attempts { get; set; }
         public int FirstAttempt { get; } = request.Plan?.FirstAttempt ?? 1;
         public List<DeliveryAttempt> History { get; } = [];
