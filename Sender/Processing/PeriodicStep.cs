@@ -8,7 +8,7 @@ namespace Notify.Sender.Processing;
 internal static class PeriodicStep
 {
     /// <param name="step">Returns false to stop.</param>
-    /// <param name="failed">Told of a step that threw while not stopping.</param>
+    /// <param name="failed">Told of a step that threw, except a cancellation by <paramref name="stop"/>; the loop never throws.</param>
     public static async Task RunAsync(
         TimeSpan interval, TimeProvider timeProvider, Func<CancellationToken, Task<bool>> step, Action<Exception> failed, CancellationToken stop)
     {
@@ -24,8 +24,10 @@ internal static class PeriodicStep
                         return;
                     }
                 }
-                catch (Exception ex) when (!stop.IsCancellationRequested)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
                 {
+                    // Also a step that fails while stopping: the caller's DisposeAsync awaits this loop, and an
+                    // escape there would skip what follows it (a delivery's slot release, a message's settlement).
                     failed(ex);
                 }
             }

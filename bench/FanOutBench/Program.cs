@@ -9,6 +9,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Notify.Bench.FanOut;
 using Notify.Bench.Publish;
@@ -47,6 +48,8 @@ var rows = new List<string>();
 var notes = new List<string>();
 var baselines = new List<double>();
 var notifyRuns = new List<(string Name, double Rate, int BaselineIndex, double FirstMs, long PeakKiB)>();
+// Every message published so far: a later run counts their deliveries apart (see QueueLeftovers).
+var published = new HashSet<string>(StringComparer.Ordinal);
 await using var receiver = await Receiver.StartAsync();
 try
 {
@@ -114,7 +117,14 @@ async Task RunNotifyAsync(int? pageSize, int run)
     var name = string.Create(CultureInfo.InvariantCulture, $"Notify, page size {(pageSize is null ? "default" : pageSize)}, run {run}");
     var load = Load();
     Console.WriteLine($"{name} ({load})...");
-    receiver.Reset(subscribers, keepSample: false);
+    // What the last Frontend left on the shared queue would be delivered again by this one.
+    var leftover = await QueueLeftovers.ClearAsync(root, cancel.Token);
+    if (leftover > 0)
+    {
+        notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {leftover} queue message(s) left by the previous run's Frontend were removed before it started"));
+    }
+
+    receiver.Reset(subscribers, keepSample: false, earlier: published);
     var environment = new Dictionary<string, string>
     {
         ["Notify__DataDirectory"] = root,
@@ -152,6 +162,9 @@ async Task RunNotifyAsync(int? pageSize, int run)
         {
             throw new InvalidOperationException($"The publish answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancel.Token)}");
         }
+
+        using var accepted202 = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancel.Token));
+        published.Add(accepted202.RootElement.GetProperty("messageId").GetString()!);
     }
 
     var accepted = Stopwatch.GetTimestamp();
@@ -163,10 +176,23 @@ async Task RunNotifyAsync(int? pageSize, int run)
     var metrics = await ScrapeAsync(client);
     var frontendCpuUsed = server.CpuTime - frontendCpu;
     var benchCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - benchCpu;
+    // The kill below is a crash to the queue: a page delivered but not yet deleted would be delivered again
+    // by the next run's Frontend. Its last pages settle first (not measured).
+    var undeleted = await QueueLeftovers.WaitUntilEmptyAsync(root, TimeSpan.FromSeconds(30), cancel.Token);
+    if (undeleted > 0)
+    {
+        notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {undeleted} queue message(s) still undeleted after waiting 30 s; the kill leaves them to the next run"));
+    }
+
     await Task.Delay(linger, cancel.Token);
     await server.KillAsync();
 
     var (requests, distinct) = (receiver.Requests, receiver.Distinct);
+    if (receiver.EarlierRequests > 0)
+    {
+        notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {receiver.EarlierRequests} deliveries of an earlier run's message (not counted as this run's)"));
+    }
+
     var firstMs = first == 0 ? double.NaN : Stopwatch.GetElapsedTime(accepted, first).TotalMilliseconds;
     var total = Stopwatch.GetElapsedTime(accepted, last);
     var rate = distinct / Stopwatch.GetElapsedTime(first, last).TotalSeconds;

@@ -23,6 +23,8 @@ internal sealed class Receiver : IAsyncDisposable
 
     private readonly WebApplication _app;
     private int[] _perSubscriber = [];
+    private IReadOnlySet<string> _earlier = new HashSet<string>();
+    private int _earlierRequests;
     private int _requests;
     private int _distinct;
     private long _first;
@@ -48,6 +50,9 @@ internal sealed class Receiver : IAsyncDisposable
     public int Requests => Volatile.Read(ref _requests);
 
     public int Distinct => Volatile.Read(ref _distinct);
+
+    /// <summary>Requests for a message of an earlier run (its X-Notify-Message-Id), counted apart from this run's.</summary>
+    public int EarlierRequests => Volatile.Read(ref _earlierRequests);
 
     /// <summary>Stopwatch timestamps of the first and last arrival (0 before any).</summary>
     public (long First, long Last) Arrivals => (Interlocked.Read(ref _first), Interlocked.Read(ref _last));
@@ -96,9 +101,12 @@ internal sealed class Receiver : IAsyncDisposable
     public Uri Url(int subscriber) => new(BaseAddress, PathPrefix + subscriber.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Forgets the counts and expects <paramref name="subscribers"/> distinct paths from now on.</summary>
-    public void Reset(int subscribers, bool keepSample)
+    /// <param name="earlier">Message ids published before: their deliveries are counted apart, never as this run's repeats.</param>
+    public void Reset(int subscribers, bool keepSample, IReadOnlySet<string>? earlier = null)
     {
         _perSubscriber = new int[subscribers];
+        _earlier = earlier ?? new HashSet<string>();
+        _earlierRequests = 0;
         _requests = 0;
         _distinct = 0;
         _first = 0;
@@ -119,6 +127,14 @@ internal sealed class Receiver : IAsyncDisposable
             || index < 0 || index >= _perSubscriber.Length)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (request.Headers["X-Notify-Message-Id"].ToString() is { Length: > 0 } messageId && _earlier.Contains(messageId))
+        {
+            await request.Body.CopyToAsync(Stream.Null);
+            Interlocked.Increment(ref _earlierRequests);
+            context.Response.StatusCode = StatusCodes.Status200OK;
             return;
         }
 
