@@ -2,8 +2,9 @@ namespace Notify.Sender.Processing;
 
 /// <summary>
 /// Runs a step every interval until it says stop or <paramref name="stop"/> is cancelled; a step that
-/// throws is reported and the next tick tries again. The loop under the visibility heartbeat and the
-/// subscription watch: both look at something now and then while a message is being delivered.
+/// throws is reported and the next tick tries again. The loop under the visibility heartbeat, which extends
+/// a queue message's visibility now and then while it is being delivered (one loop per message; a delivery's
+/// <see cref="SubscriptionWatch"/> uses a bare timer instead, being one per subscriber).
 /// </summary>
 internal static class PeriodicStep
 {
