@@ -48,7 +48,8 @@ var rows = new List<string>();
 var notes = new List<string>();
 var baselines = new List<double>();
 var notifyRuns = new List<(string Name, double Rate, int BaselineIndex, double FirstMs, long PeakKiB)>();
-// Every message published so far: a later run counts their deliveries apart (see QueueLeftovers).
+// Every message published so far: a later run counts their deliveries apart (see QueueLeftovers); each run
+// gets a copy, since its own message joins this set once published.
 var published = new HashSet<string>(StringComparer.Ordinal);
 await using var receiver = await Receiver.StartAsync();
 try
@@ -124,7 +125,7 @@ async Task RunNotifyAsync(int? pageSize, int run)
         notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {leftover} queue message(s) left by the previous run's Frontend were removed before it started"));
     }
 
-    receiver.Reset(subscribers, keepSample: false, earlier: published);
+    receiver.Reset(subscribers, keepSample: false, earlier: published.ToHashSet(StringComparer.Ordinal));
     var environment = new Dictionary<string, string>
     {
         ["Notify__DataDirectory"] = root,
