@@ -249,11 +249,12 @@ internal sealed partial class MessageProcessor : IDisposable
         admitted.TrySetResult();
 
         var tasks = new Task<TaskResult>[targets.Count];
-        for (var i = 0; i < tasks.Length; i++)
-        {
-            tasks[i] = DeliverOneAsync(message, targets[i], holdsSlot: i == first);
-        }
-
+        tasks[first] = DeliverOneAsync(message, targets[first]);
+        await Task.WhenAll(targets
+            .Select((target, index) => (target.Subscription.Protocol, Index: index))
+            .Where(entry => entry.Index != first)
+            .GroupBy(entry => entry.Protocol, entry => entry.Index)
+            .Select(protocol => StartInTurnAsync(message, targets, protocol.Key, [.. protocol], tasks)));
         var results = await Task.WhenAll(tasks);
         var failed = results.Count(result => result.End == TaskEnd.Failed);
         if (failed > 0)
@@ -310,23 +311,34 @@ internal sealed partial class MessageProcessor : IDisposable
         return 0;
     }
 
-    /// <summary>One subscriber's task; never throws.</summary>
-    private async Task<TaskResult> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
+    /// <summary>
+    /// Starts the deliveries of one protocol's <paramref name="indexes"/> in order, each once it holds one of
+    /// the protocol's slots: a page of 500 subscribers is a few tasks at a time, not 500 tasks each waiting for
+    /// a slot. One loop per protocol, so a full channel does not hold up another's deliveries.
+    /// </summary>
+    private async Task StartInTurnAsync(
+        ReceivedMessage message, IReadOnlyList<DeliveryTarget> targets, Protocol protocol, int[] indexes, Task<TaskResult>[] tasks)
     {
-        var subscription = target.Subscription;
-        var slots = _slots.For(subscription.Protocol);
-        if (!holdsSlot)
+        var slots = _slots.For(protocol);
+        foreach (var index in indexes)
         {
             try
             {
                 await slots.EnterAsync(_abort.Token);
+                tasks[index] = DeliverOneAsync(message, targets[index]);
             }
             catch (OperationCanceledException)
             {
-                return TaskResult.Cancelled;
+                tasks[index] = Task.FromResult(TaskResult.Cancelled);
             }
         }
+    }
 
+    /// <summary>One subscriber's task, started holding a slot of its protocol (released here); never throws.</summary>
+    private async Task<TaskResult> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target)
+    {
+        var subscription = target.Subscription;
+        var slots = _slots.For(subscription.Protocol);
         // Stops the delivery if its subscription goes away while it is still being tried.
         var watch = SubscriptionWatch.Start(_store, subscription.Id, _options.SubscriptionRecheckInterval, _timeProvider, _logger, _abort.Token);
         var stop = watch.Token;

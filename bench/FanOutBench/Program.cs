@@ -2,7 +2,7 @@
 // default: the Frontend process with its Sender in-process), against a raw HttpClient loop posting the same
 // body to the same receiver. Usage:
 //   dotnet run -c Release --project bench/FanOutBench -- [--subscribers 100000] [--runs 1] [--page-size 250,500,1000]
-//        [--concurrency 64] [--frontend PATH/Notify.Frontend.dll] [--dir PATH] [--frontend-env KEY=VALUE]... [--linger SECONDS]
+//        [--messages 2] [--concurrency 64] [--frontend PATH/Notify.Frontend.dll] [--dir PATH] [--frontend-env KEY=VALUE]... [--linger SECONDS]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -25,6 +25,9 @@ var pageSizes = StringArgument("--page-size") is { } sizes
 // For profiling: keep the Frontend running this long after the run, so a trace attached to it can end first.
 var linger = TimeSpan.FromSeconds(DoubleArgument("--linger", 0));
 var stall = TimeSpan.FromSeconds(DoubleArgument("--stall", 120));
+// Messages published one after another to each new Frontend: the first meets a process that has just started
+// (its code not yet compiled), the next ones a process that has been running, as a deployed service has.
+var messagesPerProcess = (int)DoubleArgument("--messages", 2);
 var frontendDll = Path.GetFullPath(StringArgument("--frontend")
     ?? Path.Combine(RepositoryRoot(), "Frontend", "bin", "Release", "net10.0", "Notify.Frontend.dll"));
 if (!File.Exists(frontendDll))
@@ -147,10 +150,28 @@ async Task RunNotifyAsync(int? pageSize, int run)
     await using var server = ServerProcess.Start("Frontend", frontendDll, [], environment);
     await server.WaitUntilHealthyAsync(cancel.Token);
     await using var memory = new MemoryWatch(server.Id);
+    using var client = new HttpClient { BaseAddress = server.BaseAddress };
+    for (var message = 1; message <= messagesPerProcess; message++)
+    {
+        var label = string.Create(CultureInfo.InvariantCulture, $"{name}, message {message}{(message == 1 ? " (new process)" : "")}");
+        if (message > 1)
+        {
+            load = Load();
+            Console.WriteLine($"{label} ({load})...");
+            receiver.Reset(subscribers, keepSample: false, earlier: published.ToHashSet(StringComparer.Ordinal));
+        }
+
+        await PublishAndMeasureAsync(label, load, server, client, memory);
+    }
+
+    await Task.Delay(linger, cancel.Token);
+    await server.KillAsync();
+}
+
+async Task PublishAndMeasureAsync(string name, string load, ServerProcess server, HttpClient client, MemoryWatch memory)
+{
     var frontendCpu = server.CpuTime;
     var benchCpu = Process.GetCurrentProcess().TotalProcessorTime;
-
-    using var client = new HttpClient { BaseAddress = server.BaseAddress };
     using var publish = new HttpRequestMessage(HttpMethod.Post, $"v1/topics/{Topic}/messages")
     {
         Content = new StringContent("{\"message\":\"" + new string('x', 1024 - 14) + "\"}", Encoding.UTF8, "application/json"),
@@ -177,28 +198,26 @@ async Task RunNotifyAsync(int? pageSize, int run)
     var metrics = await ScrapeAsync(client);
     var frontendCpuUsed = server.CpuTime - frontendCpu;
     var benchCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - benchCpu;
-    // The kill below is a crash to the queue: a page delivered but not yet deleted would be delivered again
-    // by the next run's Frontend. Its last pages settle first (not measured).
+    // The kill after the last message is a crash to the queue: a page delivered but not yet deleted would be
+    // delivered again by the next run's Frontend; and the next message should not meet this one's tail.
+    // Its last pages settle first (not measured).
     var undeleted = await QueueLeftovers.WaitUntilEmptyAsync(root, TimeSpan.FromSeconds(30), cancel.Token);
     if (undeleted > 0)
     {
-        notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {undeleted} queue message(s) still undeleted after waiting 30 s; the kill leaves them to the next run"));
+        notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {undeleted} queue message(s) still undeleted after waiting 30 s"));
     }
-
-    await Task.Delay(linger, cancel.Token);
-    await server.KillAsync();
 
     var (requests, distinct) = (receiver.Requests, receiver.Distinct);
     if (receiver.EarlierRequests > 0)
     {
-        notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {receiver.EarlierRequests} deliveries of an earlier run's message (not counted as this run's)"));
+        notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {receiver.EarlierRequests} deliveries of an earlier message (not counted as this one's)"));
     }
 
     var firstMs = first == 0 ? double.NaN : Stopwatch.GetElapsedTime(accepted, first).TotalMilliseconds;
     var total = Stopwatch.GetElapsedTime(accepted, last);
     var rate = distinct / Stopwatch.GetElapsedTime(first, last).TotalSeconds;
     rows.Add(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {load} | {firstMs:N0} | {total.TotalSeconds:F1} | {rate:N0} | {distinct / total.TotalSeconds:N0} | {peakKiB / 1024.0:F0} / {memory.MaxSampledRssKiB / 1024.0:F0} | {distinct:N0} / {requests - distinct:N0} | {frontendCpuUsed.TotalSeconds:F0} / {benchCpuUsed.TotalSeconds:F0} |"));
+        $"| {name} | {load} | {firstMs:N0} | {total.TotalSeconds:F1} | {rate:N0} | {distinct / total.TotalSeconds:N0} | {peakKiB / 1024.0:F0} / {memory.MaxSampledRssKiB / 1024.0:F0} | {distinct:N0} / {requests - distinct:N0} | {frontendCpuUsed.TotalSeconds:F1} / {benchCpuUsed.TotalSeconds:F1} |"));
     notes.Add(string.Create(CultureInfo.InvariantCulture,
         $"{name}: publish answered 202 in {Stopwatch.GetElapsedTime(sent, accepted).TotalMilliseconds:F0} ms; {(complete ? "every subscriber reached" : "INCOMPLETE")}; Frontend /metrics at the end: {metrics}"));
     if (requests > distinct)

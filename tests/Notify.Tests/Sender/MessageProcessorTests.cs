@@ -343,6 +343,36 @@ public sealed class MessageProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task SlowChannel_InOneMessage_DoesNotHoldUpItsOtherChannelsSubscribers()
+    {
+        // Deliveries start as slots free up, in subscriber order: the three emails come first and email's one
+        // slot hangs, yet the webhook subscribers after them are delivered.
+        var email = new ScriptedChannel(Protocol.Email) { MaxConcurrent = 1 };
+        var hanging = new[] { email.Block("a-mail-1"), email.Block("a-mail-2"), email.Block("a-mail-3") };
+        for (var i = 1; i <= 3; i++)
+        {
+            _store.Add($"a-mail-{i}", protocol: Protocol.Email, endpoint: $"someone{i}@example.com");
+            _store.Add($"b-hook-{i}");
+        }
+
+        var processor = Processor(maxConcurrentDeliveries: 1, extraChannels: [email]);
+        var message = Notification("m1");
+
+        _ = processor.AdmitAsync(message, CancellationToken.None);
+
+        await Eventually.True(() => _webhooks.Calls.Count == 3, "the 3 webhook deliveries, one slot at a time");
+        Assert.Single(email.Calls);
+
+        foreach (var gate in hanging)
+        {
+            gate.SetResult();
+        }
+
+        await _queue.WhenDeletedAsync(message);
+        Assert.Equal(3, email.Calls.Count);
+    }
+
+    [Fact]
     public async Task Delivery_ToAProtocolWithoutAChannel_IsLoggedAsGivenUpNeverDroppedSilently()
     {
         _store.Add("mail", protocol: Protocol.Email, endpoint: "someone@example.com");
