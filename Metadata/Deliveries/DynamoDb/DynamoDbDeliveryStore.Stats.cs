@@ -21,10 +21,18 @@ public sealed partial class DynamoDbDeliveryStore
     /// <summary>
     /// Per delta: an ADD to the total, an ADD to the minute's bucket, and a conditional SET for each last
     /// outcome; the writes go in parallel. Not atomic across items: when one fails the call throws and the
-    /// writes that succeeded stay (the caller's retry may count them twice).
+    /// writes that succeeded stay (the caller's retry may count them twice). At most
+    /// <see cref="DeltasInParallel"/> deltas at a time: a flush after a large fan-out holds one per subscriber,
+    /// and starting all their writes at once (tens of thousands) timed out the table's other calls.
     /// </summary>
     public Task AddCountsAsync(IReadOnlyList<CountsDelta> deltas, CancellationToken cancellationToken) =>
-        Task.WhenAll(deltas.SelectMany(delta => WritesOf(delta, cancellationToken)));
+        Parallel.ForEachAsync(
+            deltas,
+            new ParallelOptions { MaxDegreeOfParallelism = DeltasInParallel, CancellationToken = cancellationToken },
+            async (delta, token) => await Task.WhenAll(WritesOf(delta, token)));
+
+    // Each delta is 2 to 4 writes, so about 50 requests in flight: within the SDK's default connection limit.
+    private const int DeltasInParallel = 16;
 
     private IEnumerable<Task> WritesOf(CountsDelta delta, CancellationToken cancellationToken)
     {

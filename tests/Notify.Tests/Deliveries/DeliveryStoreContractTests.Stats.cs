@@ -33,6 +33,33 @@ public abstract partial class DeliveryStoreContractTests
     }
 
     [Fact]
+    public async Task AddCounts_OfALargeFanOut_AddsEveryScope_WithTheSameScopeTwiceInOneFlush()
+    {
+        // A flush after a large fan-out holds a row per subscriber: more than one of the embedded store's batches
+        // (1,000 rows a statement), and thousands of DynamoDB writes, which must not all be started at once.
+        var subscribers = Enumerable.Range(0, 2_345).Select(i => StatsScope.Subscription($"s{i:D5}")).ToList();
+        var failure = new LastOutcome(Now, "HTTP 503");
+        await Store.AddCountsAsync(
+        [
+            .. subscribers.Select(scope => Delta(scope, Now, new DeliveryCounts(1, 1, 0, 0, 0), new LastOutcome(Now, null))),
+            Delta(subscribers[^1], Now.AddMinutes(-1), new DeliveryCounts(1, 0, 1, 1, 0), null, failure),
+        ], default);
+
+        foreach (var scope in (StatsScope[])[subscribers[0], subscribers[999], subscribers[1000], subscribers[2000]])
+        {
+            var stats = await Store.GetStatsAsync(scope, Now.AddSeconds(30), default);
+            Assert.Equal(new DeliveryCounts(1, 1, 0, 0, 0), stats.Total);
+            Assert.Equal(Now, stats.LastSuccess?.At);
+            Assert.Null(stats.LastFailure);
+        }
+
+        var last = await Store.GetStatsAsync(subscribers[^1], Now.AddSeconds(30), default);
+        Assert.Equal(new DeliveryCounts(2, 1, 1, 1, 0), last.Total);
+        Assert.Equal(new DeliveryCounts(2, 1, 1, 1, 0), last.LastHour);
+        Assert.Equal("HTTP 503", last.LastFailure?.Error);
+    }
+
+    [Fact]
     public async Task GetStats_LastHour_LeavesOutOlderBucketsAndLaterOnes()
     {
         await Store.AddCountsAsync(
