@@ -106,6 +106,51 @@ public sealed class EmbeddedLargeFanOutTests(ITestOutputHelper output) : LargeFa
         });
     }
 
+    /// <summary>
+    /// The embedded store shared by a Frontend and two standalone Senders on one data directory: each Sender
+    /// delivers one page at a time, so a page one receives while busy goes back to the queue after
+    /// HandBackAfter and both deliver parts of the fan-out (the Aws version: FanOutAcrossSendersTests).
+    /// </summary>
+    [Fact]
+    public async Task TwoStandaloneSenders_OnOneDataDirectory_BothDeliverPartsOfOneLargeFanOut()
+    {
+        const int subscribers = 20 * PageSize;
+        var shared = new Dictionary<string, string?>(Settings) { ["Notify:Sender:MaxFanOutPagesInFlight"] = "1" };
+        await using var notify = await NotifyService.StartAsync(new Dictionary<string, string?>(shared) { ["Notify:Sender:InProcess"] = "false" });
+        var senderSettings = new Dictionary<string, string?>(NotifyService.TestSettings(notify.DataDirectory))
+        {
+            ["Notify:PublicBaseUrl"] = notify.Process.BaseAddress.AbsoluteUri,
+        };
+        foreach (var (key, value) in shared)
+        {
+            senderSettings[key] = value;
+        }
+
+        await using var first = await NotifyProcess.StartSenderAsync(senderSettings);
+        await using var second = await NotifyProcess.StartSenderAsync(senderSettings);
+        await notify.ExplainFailureAsync(Output, async () =>
+        {
+            using (var metadata = ServiceMetadataStore.Open(notify))
+            {
+                await BulkSubscribers.CreateAsync(metadata.Store, "crowd", subscribers, i => Receiver.Url($"crowd/{i}"));
+            }
+
+            await notify.Client.PublishAsync("crowd", new { message = "to everyone" });
+            await Receiver.WaitForEverySubscriberAsync(subscribers, Patience);
+
+            var delivered = new List<double>();
+            foreach (var sender in new[] { first, second })
+            {
+                var metrics = await MetricsScrape.UntilAsync(sender.BaseAddress, _ => true, "the Sender's metrics", Patience);
+                delivered.Add(MetricsScrape.Value(metrics, "notify_deliveries_delivered_total", "protocol=\"webhook\""));
+            }
+
+            var (requests, distinct) = Receiver.Tally();
+            Output.WriteLine($"{subscribers} subscribers: {requests} deliveries; by Sender: {string.Join(", ", delivered)}");
+            Assert.Equal(subscribers, distinct);
+            Assert.All(delivered, d => Assert.True(d >= PageSize, $"A Sender delivered {d} of the fan-out's {subscribers} deliveries: {string.Join(", ", delivered)}"));
+        });
+    }
 }
 
 /// <summary>The same on DynamoDB (dynalite), SQS (moto) and Redis, with a standalone Sender.</summary>
