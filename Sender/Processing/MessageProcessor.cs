@@ -339,26 +339,26 @@ internal sealed partial class MessageProcessor : IDisposable
     {
         var subscription = target.Subscription;
         var slots = _slots.For(subscription.Protocol);
-        // Stops the delivery if its subscription goes away while it is still being tried.
-        var watch = SubscriptionWatch.Start(_store, subscription.Id, _options.SubscriptionRecheckInterval, _timeProvider, _logger, _abort.Token);
-        var stop = watch.Token;
+        SubscriptionWatch? watch = null;
         DeliveryTurn? turn = null;
         try
         {
+            // Stops the delivery if its subscription goes away while it is still being tried.
+            watch = SubscriptionWatch.Start(_store, subscription.Id, _options.SubscriptionRecheckInterval, _timeProvider, _logger, _abort.Token);
             if (target.Notification is { } notification)
             {
                 turn = new DeliveryTurn(notification, subscription, target.Work);
-                return new TaskResult(TaskEnd.Ended, turn, await _runner.RunAsync(turn, stop));
+                return new TaskResult(TaskEnd.Ended, turn, await _runner.RunAsync(turn, watch.Token));
             }
 
-            await _confirmations.SendAsync(message.Id, subscription, stop);
+            await _confirmations.SendAsync(message.Id, subscription, watch.Token);
             return new TaskResult(TaskEnd.Ended, null, null);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
             return TaskResult.Cancelled;
         }
-        catch (OperationCanceledException) when (watch.SubscriptionGone)
+        catch (OperationCanceledException) when (watch?.SubscriptionGone == true)
         {
             // Deleted, unsubscribed or expired meanwhile: nothing more is owed to it.
             if (turn?.Work is { } work)
@@ -375,8 +375,18 @@ internal sealed partial class MessageProcessor : IDisposable
         }
         finally
         {
-            await watch.DisposeAsync();
-            slots.Release();
+            // The slot goes back whatever happens here: a slot lost is a delivery capacity lost for good.
+            try
+            {
+                if (watch is not null)
+                {
+                    await watch.DisposeAsync();
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
         }
     }
 

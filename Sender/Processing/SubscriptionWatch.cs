@@ -117,11 +117,19 @@ internal sealed partial class SubscriptionWatch : IAsyncDisposable
             _gone = true;
         }
 
-        Log.Gone(_logger, _subscriptionId);
-
         // Outside the lock: the delivery's cancellation callbacks run here. DisposeAsync waits for this
-        // look before disposing _stop, so it is still alive.
-        await _stop.CancelAsync();
+        // look before disposing _stop, so it is still alive. A callback that throws must not fault the look:
+        // DisposeAsync awaits it, and the delivery's slot is released after that.
+        try
+        {
+            await _stop.CancelAsync();
+        }
+        catch (Exception ex)
+        {
+            Log.StopFailed(_logger, ex, _subscriptionId);
+        }
+
+        Log.Gone(_logger, _subscriptionId);
     }
 
     private static partial class Log
@@ -135,5 +143,10 @@ internal sealed partial class SubscriptionWatch : IAsyncDisposable
             "Checking that subscription {SubscriptionId} still exists failed; its delivery goes on",
             EventName = "SubscriptionRecheckFailed")]
         public static partial void LookFailed(ILogger logger, Exception exception, string subscriptionId);
+
+        [LoggerMessage(242, LogLevel.Error,
+            "Stopping the delivery in progress of subscription {SubscriptionId}, which is gone, failed in a cancellation callback",
+            EventName = "SubscriptionGoneStopFailed")]
+        public static partial void StopFailed(ILogger logger, Exception exception, string subscriptionId);
     }
 }

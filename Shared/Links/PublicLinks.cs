@@ -28,8 +28,8 @@ public sealed class PublicLinks(IOptions<NotifyOptions> options, IServiceProvide
 
     private Uri Base => _base ??= ResolveBase();
 
-    // The parts are escaped and the base ends with a slash, so joining the strings gives what resolving the
-    // relative URI against the base would, without parsing a URI for every delivery.
+    // The parts are escaped and the base is a path ending with a slash, so joining the strings gives what
+    // resolving the relative URI against the base would, without parsing a URI for every delivery.
     private string Link(string escapedRelative) => (_baseText ??= Base.AbsoluteUri) + escapedRelative;
 
     private Uri ResolveBase()
@@ -54,6 +54,10 @@ public sealed class PublicLinks(IOptions<NotifyOptions> options, IServiceProvide
         return WithTrailingSlash(builder.Uri);
     }
 
-    private static Uri WithTrailingSlash(Uri uri) =>
-        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+    /// <summary>The base's path, ending with a slash: a query or fragment of the base has no place in a link.</summary>
+    private static Uri WithTrailingSlash(Uri uri)
+    {
+        var path = uri.GetLeftPart(UriPartial.Path);
+        return new Uri(path.EndsWith('/') ? path : path + "/");
+    }
 }
