@@ -248,13 +248,17 @@ internal sealed partial class MessageProcessor : IDisposable
 
         admitted.TrySetResult();
 
+        // Every subscriber's task at once, each waiting for a slot of its own protocol: the slots' waiters are
+        // served in order, so the messages admitted first finish first, and a crash finds few messages
+        // delivered in part (each is delivered again whole). Starting a message's deliveries one slot at a
+        // time instead interleaved the messages, and a kill -9 then repeated 85 deliveries where the crash
+        // test allows 80 (16 slots x 5 subscribers).
         var tasks = new Task<TaskResult>[targets.Count];
-        tasks[first] = DeliverOneAsync(message, targets[first]);
-        await Task.WhenAll(targets
-            .Select((target, index) => (target.Subscription.Protocol, Index: index))
-            .Where(entry => entry.Index != first)
-            .GroupBy(entry => entry.Protocol, entry => entry.Index)
-            .Select(protocol => StartInTurnAsync(message, targets, protocol.Key, [.. protocol], tasks)));
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = DeliverOneAsync(message, targets[i], holdsSlot: i == first);
+        }
+
         var results = await Task.WhenAll(tasks);
         var failed = results.Count(result => result.End == TaskEnd.Failed);
         if (failed > 0)
@@ -311,34 +315,23 @@ internal sealed partial class MessageProcessor : IDisposable
         return 0;
     }
 
-    /// <summary>
-    /// Starts the deliveries of one protocol's <paramref name="indexes"/> in order, each once it holds one of
-    /// the protocol's slots: a page of 500 subscribers is a few tasks at a time, not 500 tasks each waiting for
-    /// a slot. One loop per protocol, so a full channel does not hold up another's deliveries.
-    /// </summary>
-    private async Task StartInTurnAsync(
-        ReceivedMessage message, IReadOnlyList<DeliveryTarget> targets, Protocol protocol, int[] indexes, Task<TaskResult>[] tasks)
+    /// <summary>One subscriber's task: takes a slot of its protocol unless it holds one, and releases it; never throws.</summary>
+    private async Task<TaskResult> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target, bool holdsSlot)
     {
-        var slots = _slots.For(protocol);
-        foreach (var index in indexes)
+        var subscription = target.Subscription;
+        var slots = _slots.For(subscription.Protocol);
+        if (!holdsSlot)
         {
             try
             {
                 await slots.EnterAsync(_abort.Token);
-                tasks[index] = DeliverOneAsync(message, targets[index]);
             }
             catch (OperationCanceledException)
             {
-                tasks[index] = Task.FromResult(TaskResult.Cancelled);
+                return TaskResult.Cancelled;
             }
         }
-    }
 
-    /// <summary>One subscriber's task, started holding a slot of its protocol (released here); never throws.</summary>
-    private async Task<TaskResult> DeliverOneAsync(ReceivedMessage message, DeliveryTarget target)
-    {
-        var subscription = target.Subscription;
-        var slots = _slots.For(subscription.Protocol);
         SubscriptionWatch? watch = null;
         DeliveryTurn? turn = null;
         try

@@ -345,8 +345,8 @@ public sealed class MessageProcessorTests : IDisposable
     [Fact]
     public async Task SlowChannel_InOneMessage_DoesNotHoldUpItsOtherChannelsSubscribers()
     {
-        // Deliveries start as slots free up, in subscriber order: the three emails come first and email's one
-        // slot hangs, yet the webhook subscribers after them are delivered.
+        // The three emails come first in subscriber order and email's one slot hangs, yet the webhook
+        // subscribers after them are delivered: each delivery waits for a slot of its own protocol only.
         var email = new ScriptedChannel(Protocol.Email) { MaxConcurrent = 1 };
         var hanging = new[] { email.Block("a-mail-1"), email.Block("a-mail-2"), email.Block("a-mail-3") };
         for (var i = 1; i <= 3; i++)
