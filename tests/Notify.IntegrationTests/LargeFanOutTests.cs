@@ -110,6 +110,8 @@ public sealed class EmbeddedLargeFanOutTests(ITestOutputHelper output) : LargeFa
     /// The embedded store shared by a Frontend and two standalone Senders on one data directory: each Sender
     /// delivers one page at a time, so a page one receives while busy goes back to the queue after
     /// HandBackAfter and both deliver parts of the fan-out (the Aws version: FanOutAcrossSendersTests).
+    /// The receiver answers slowly enough that a page takes longer than HandBackAfter to reach: with
+    /// instant answers, one Sender's retrievers held every page and served each within HandBackAfter.
     /// </summary>
     [Fact]
     public async Task TwoStandaloneSenders_OnOneDataDirectory_BothDeliverPartsOfOneLargeFanOut()
@@ -135,6 +137,8 @@ public sealed class EmbeddedLargeFanOutTests(ITestOutputHelper output) : LargeFa
                 await BulkSubscribers.CreateAsync(metadata.Store, "crowd", subscribers, i => Receiver.Url($"crowd/{i}"));
             }
 
+            // 300 ms an answer, 64 delivery slots: about 0.6 s a page of 100 on one Sender, 12 s for all 20.
+            Receiver.Delay = TimeSpan.FromMilliseconds(300);
             await notify.Client.PublishAsync("crowd", new { message = "to everyone" });
             await Receiver.WaitForEverySubscriberAsync(subscribers, Patience);
 
