@@ -13,7 +13,6 @@ namespace Notify.Shared.Links;
 public sealed class PublicLinks(IOptions<NotifyOptions> options, IServiceProvider services)
 {
     private Uri? _base;
-    private string? _baseText;
 
     /// <summary>The absolute confirm link of a subscription (what <c>confirmUrl</c> fields and messages carry).</summary>
     public string ConfirmUrl(string subscriptionId, string token) =>
@@ -30,7 +29,7 @@ public sealed class PublicLinks(IOptions<NotifyOptions> options, IServiceProvide
 
     // The parts are escaped and the base is a path ending with a slash, so joining the strings gives what
     // resolving the relative URI against the base would, without parsing a URI for every delivery.
-    private string Link(string escapedRelative) => (_baseText ??= Base.AbsoluteUri) + escapedRelative;
+    private string Link(string escapedRelative) => Base.AbsoluteUri + escapedRelative;
 
     private Uri ResolveBase()
     {

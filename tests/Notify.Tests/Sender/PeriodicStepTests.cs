@@ -20,24 +20,23 @@ public sealed class PeriodicStepTests
     public async Task AStepThatFailsWhileStopping_IsReported_AndTheLoopEndsWithoutThrowing()
     {
         var failure = new IOException("disk busy");
-        var step = new GatedStep(failure);
-        var reported = new List<Exception>();
-        using var stop = new CancellationTokenSource();
-        var loop = PeriodicStep.RunAsync(Interval, _clock, step.RunAsync, reported.Add, stop.Token);
 
-        _clock.Advance(Interval);
-        await step.Entered.WaitAsync(TimeSpan.FromSeconds(30));
-        await stop.CancelAsync();
-        step.Release();
+        var reported = await StopWhileAStepRunsAsync(new GatedStep(failure));
 
-        await loop.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Same(failure, Assert.Single(reported));
     }
 
     [Fact]
     public async Task AStepCancelledByTheStop_EndsTheLoopQuietly()
     {
-        var step = new GatedStep(failure: null);
+        var reported = await StopWhileAStepRunsAsync(new GatedStep(failure: null));
+
+        Assert.Empty(reported);
+    }
+
+    /// <summary>Runs the loop to its first step, stops it while the step runs, lets the step end; what the loop reported.</summary>
+    private async Task<List<Exception>> StopWhileAStepRunsAsync(GatedStep step)
+    {
         var reported = new List<Exception>();
         using var stop = new CancellationTokenSource();
         var loop = PeriodicStep.RunAsync(Interval, _clock, step.RunAsync, reported.Add, stop.Token);
@@ -48,7 +47,7 @@ public sealed class PeriodicStepTests
         step.Release();
 
         await loop.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Empty(reported);
+        return reported;
     }
 
     [Fact]
