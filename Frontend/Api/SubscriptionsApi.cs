@@ -109,6 +109,12 @@ public static class SubscriptionsApi
             return Problems.Invalid("protocol", disabled);
         }
 
+        if (protocol == Protocol.Webhook && webhooks.Value.RequireHttps is true
+            && new Uri(endpoint).Scheme != Uri.UriSchemeHttps)
+        {
+            return Problems.Invalid("endpoint", "must be an https URL; set Notify:Webhooks:RequireHttps=false to allow http");
+        }
+
         if (protocol == Protocol.Webhook && webhooks.Value.AllowPrivateNetworks != true
             && await PrivateNetworkGuard.CheckEndpointAsync(new Uri(endpoint), cancellationToken) is { } refusal)
         {

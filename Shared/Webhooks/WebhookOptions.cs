@@ -8,11 +8,19 @@ public sealed class WebhookOptions
     public const string SectionName = "Notify:Webhooks";
 
     /// <summary>
-    /// Allow endpoints on loopback, private, link-local, unspecified or cloud-metadata addresses.
+    /// Allow endpoints on addresses that are not globally reachable (loopback, private, link-local,
+    /// documentation, cloud metadata and the other special-purpose blocks in docs/webhooks.md).
     /// Left unset, it is true in the Development environment and false elsewhere, so a production
     /// service cannot be turned against its own network.
     /// </summary>
     public bool? AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// Refuse <c>http://</c> endpoints: when subscribing (400) and when sending (the delivery fails without
+    /// retrying). Left unset, it is true everywhere but in the Development environment, so notifications
+    /// and their signatures do not cross networks in clear text.
+    /// </summary>
+    public bool? RequireHttps { get; set; }
 
     /// <summary>How long one attempt may take before it counts as failed and is retried.</summary>
     /// <value>The default is 15 seconds.</value>

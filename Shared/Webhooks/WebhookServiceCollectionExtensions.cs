@@ -7,9 +7,10 @@ public static class WebhookServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="WebhookOptions"/> and resolves an unset
-    /// <see cref="WebhookOptions.AllowPrivateNetworks"/> once, here: true in the Development environment,
-    /// false elsewhere. The Frontend (subscribe-time check) and the Sender (connect-time check) both call
-    /// this, so they always agree; after it, the value is never null.
+    /// <see cref="WebhookOptions.AllowPrivateNetworks"/> (true in the Development environment, false
+    /// elsewhere) and <see cref="WebhookOptions.RequireHttps"/> (the opposite) once, here. The Frontend
+    /// (subscribe-time checks) and the Sender (connect-time checks) both call this, so they always agree;
+    /// after it, neither value is null.
     /// </summary>
     public static IServiceCollection AddNotifyWebhookOptions(this IServiceCollection services)
     {
@@ -25,7 +26,10 @@ public static class WebhookServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart()
             .PostConfigure<IHostEnvironment>((options, environment) =>
-                options.AllowPrivateNetworks ??= environment.IsDevelopment());
+            {
+                options.AllowPrivateNetworks ??= environment.IsDevelopment();
+                options.RequireHttps ??= !environment.IsDevelopment();
+            });
 
         return services;
     }

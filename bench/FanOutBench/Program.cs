@@ -133,8 +133,9 @@ async Task RunNotifyAsync(int? pageSize, int run)
     {
         ["Notify__DataDirectory"] = root,
         ["Notify__Auth__AdminKey"] = adminKey,
-        // The subscribers are on loopback, which the private-network guard refuses by default.
+        // The subscribers are plain http on loopback, which the Production defaults refuse.
         ["Notify__Webhooks__AllowPrivateNetworks"] = "true",
+        ["Notify__Webhooks__RequireHttps"] = "false",
     };
     // --frontend-env KEY=VALUE (repeatable): extra settings for a diagnosis, e.g. DOTNET_gcServer=0.
     foreach (var setting in args.Select((a, i) => (a, i)).Where(p => p.a == "--frontend-env" && p.i + 1 < args.Length).Select(p => args[p.i + 1]))

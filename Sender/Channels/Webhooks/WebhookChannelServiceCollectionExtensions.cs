@@ -6,7 +6,7 @@ namespace Notify.Sender.Channels.Webhooks;
 
 internal static class WebhookChannelServiceCollectionExtensions
 {
-    /// <summary>The webhook channel, its sender and the named HttpClient whose handler enforces the private-network guard.</summary>
+    /// <summary>The webhook channel, its sender and the named HttpClient whose handler enforces the private-network guard and RequireHttps.</summary>
     public static IServiceCollection AddWebhookChannel(this IServiceCollection services)
     {
         services.AddNotifyWebhookOptions();
@@ -16,7 +16,7 @@ internal static class WebhookChannelServiceCollectionExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .ConfigurePrimaryHttpMessageHandler(provider =>
-                WebhookHttpHandler.Create(provider.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks is true))
+                WebhookHttpHandler.Create(new WebhookConnector(provider.GetRequiredService<IOptions<WebhookOptions>>().Value)))
 
             // PooledConnectionLifetime re-resolves hosts; rotating handlers on top of it adds nothing.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)

@@ -45,6 +45,7 @@ public sealed class NotifyService : IAsyncDisposable
         ["Notify:DataDirectory"] = dataDirectory,
         ["Notify:Auth:AdminKey"] = AdminKey,
         ["Notify:Webhooks:AllowPrivateNetworks"] = "true",
+        ["Notify:Webhooks:RequireHttps"] = "false",
         ["Notify:Webhooks:BaseDelay"] = "00:00:00.200",
         ["Notify:Webhooks:MaxDelay"] = "00:00:02",
         ["Notify:Webhooks:AttemptTimeout"] = "00:00:05",

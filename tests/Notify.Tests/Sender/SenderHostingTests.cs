@@ -87,6 +87,7 @@ public sealed class SenderHostingTests
         {
             ["Notify:PublicBaseUrl"] = "https://notify.example/",
             ["Notify:Webhooks:AllowPrivateNetworks"] = "true",
+            ["Notify:Webhooks:RequireHttps"] = "false",
             ["Notify:Sender:WaitTime"] = "00:00:00.100",
         });
         builder.Configuration.AddInMemoryCollection(settings);

@@ -49,6 +49,7 @@ internal sealed class WebhookHarness : IDisposable
         {
             ["Notify:PublicBaseUrl"] = "https://notify.example/",
             ["Notify:Webhooks:AllowPrivateNetworks"] = "true",
+            ["Notify:Webhooks:RequireHttps"] = "false",
             ["Notify:Webhooks:AttemptTimeout"] = DefaultAttemptTimeout.ToString(),
             ["Notify:Webhooks:MaxAttempts"] = "4",
             ["Notify:Webhooks:BaseDelay"] = "00:00:01",
