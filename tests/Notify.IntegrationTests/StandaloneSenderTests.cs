@@ -72,6 +72,30 @@ public sealed class StandaloneSenderTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
+    public async Task StandaloneSender_WithoutPrivateNetworks_RefusesAtConnectTimeAnEndpointTheFrontendAccepted()
+    {
+        // The Frontend allows private networks, so the subscribe-time check lets localhost through; the Sender
+        // does not, and its own check (on the address it resolves and would connect to) refuses it.
+        await using var frontend = await NotifyService.StartAsync(new Dictionary<string, string?> { ["Notify:Sender:InProcess"] = "false" });
+        await frontend.Client.CreateTopicAsync("guarded");
+        await frontend.Client.SubscribeAsync("guarded", "webhook", $"http://localhost:{_receiver.BaseAddress.Port}/guarded");
+
+        var sender = await StartSenderAsync(new Dictionary<string, string?>(NotifyService.TestSettings(frontend.DataDirectory))
+        {
+            ["Notify:PublicBaseUrl"] = frontend.Process.BaseAddress.AbsoluteUri,
+            ["Notify:Webhooks:AllowPrivateNetworks"] = "false",
+        });
+
+        await ExplainFailureAsync(async () =>
+        {
+            var refusal = await sender.WaitForOutputAsync("Refused to deliver SubscriptionConfirmation", Patience);
+            Assert.Contains("loopback address", refusal);
+            Assert.Contains("which is not globally reachable; set Notify:Webhooks:AllowPrivateNetworks=true to allow it", refusal);
+            Assert.Empty(_receiver.Received);
+        }, frontend.Process, sender);
+    }
+
+    [Fact]
     public async Task StandaloneSender_WithoutPublicBaseUrl_RefusesToStart()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => NotifyProcess.StartSenderAsync(
