@@ -30,6 +30,7 @@ public static class SubscriptionsApi
                 "Subscribes a webhook URL, an email address or an SMS number to the topic (201, Location: /v1/subscriptions/{id}), optionally with a filter policy and a delivery policy " +
                 $"(retrySeconds: up to {RetrySchedule.MaxRetries} waits of 0 to {RetrySchedule.MaxWaitSeconds} s before each retry; maxPerSecond: {DeliveryPolicy.MinRate} to {DeliveryPolicy.MaxRate} deliveries a second). " +
                 "Webhooks and email start pending, are sent a confirmation request, and are deleted if not confirmed within Notify:Subscriptions:PendingExpiry (3 days); SMS is confirmed at once. " +
+                "A webhook URL must be https and its host globally reachable (else 400), unless the server sets Notify:Webhooks:RequireHttps=false or Notify:Webhooks:AllowPrivateNetworks=true (the defaults in Development). " +
                 "Idempotent: the same protocol and endpoint answer 200 with the existing subscription (and send a pending one's confirmation request again); 409 when it exists with another filter policy or delivery policy.");
         ofTopic.MapGet("", ListSubscriptions).WithName("ListSubscriptions").ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("List a topic's subscriptions", "The topic's subscriptions in creation order, a page at a time: pass nextCursor back as cursor for the next page.");
