@@ -184,7 +184,7 @@ public sealed class PrivateNetworkGuardTests
 
     [Theory]
     [InlineData("http://127.0.0.1/", "127.0.0.1, a loopback address")]
-    [InlineData("http://localhost/", "a loopback address")]
+    [InlineData("http://localhost/", "loopback address")]
     [InlineData("http://169.254.169.254/latest", "169.254.169.254, a cloud metadata address")]
     [InlineData("http://[::ffff:10.0.0.1]/", "IPv4-mapped")]
     [InlineData("http://[::ffff:127.0.0.1]/", "IPv4-mapped")]
