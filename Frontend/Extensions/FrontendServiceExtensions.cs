@@ -9,6 +9,7 @@ using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
+using Notify.Frontend.RateLimiting;
 using Notify.Frontend.Replay;
 using Notify.Frontend.Storage;
 using Notify.Frontend.Validation;
@@ -78,6 +79,7 @@ public static class FrontendServiceExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build());
+        services.AddNotifyRateLimiting();
 
         services.AddNotifyOpenApi();
         builder.AddNotifyMetrics();
@@ -90,13 +92,14 @@ public static class FrontendServiceExtensions
         return builder;
     }
 
-    /// <summary>The middleware, in order: problems for exceptions and bare status codes, then who is calling, then the route's topic name.</summary>
+    /// <summary>The middleware, in order: problems for exceptions and bare status codes, then who is calling, their key's limits, then the route's topic name.</summary>
     public static WebApplication UseNotifyFrontend(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuditLog();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseTopicNameCheck();
         return app;
