@@ -92,13 +92,16 @@ public static class FrontendServiceExtensions
         return builder;
     }
 
-    /// <summary>The middleware, in order: problems for exceptions and bare status codes, then who is calling, their key's limits, then the route's topic name.</summary>
+    /// <summary>
+    /// The middleware, in order: the audit trail (it sees the final status), problems for exceptions and
+    /// bare status codes, then who is calling, their key's limits, what they may do, and the route's topic name.
+    /// </summary>
     public static WebApplication UseNotifyFrontend(this WebApplication app)
     {
+        app.UseAuditLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
-        app.UseAuditLog();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseTopicNameCheck();
