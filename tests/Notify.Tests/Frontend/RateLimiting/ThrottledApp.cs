@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Notify.Frontend.Audit;
 using Notify.Frontend.Errors;
 using Notify.Frontend.RateLimiting;
 
@@ -13,7 +14,7 @@ namespace Notify.Tests.Frontend.RateLimiting;
 
 /// <summary>
 /// A Kestrel app on a loopback port with the Frontend's real throttling (its registration, middleware
-/// order and publish policy) in front of stand-in endpoints shaped like the API's: a publish, a read, and
+/// order and publish policy) and audit trail in front of stand-in endpoints shaped like the API's: a publish, a read, and
 /// an anonymous link. Principals come from <see cref="ClaimsHeaderAuthentication"/>, so keys of any
 /// shape can call it.
 /// </summary>
@@ -33,11 +34,14 @@ internal sealed class ThrottledApp : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
+
     public static async Task<ThrottledApp> StartAsync(IReadOnlyDictionary<string, string?> limits)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Logging.AddFakeLogging();
         builder.Configuration.AddInMemoryCollection(limits.ToDictionary(l => $"{RateLimitOptions.SectionName}:{l.Key}", l => l.Value));
         builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         builder.Services.AddProblemDetails();
@@ -47,10 +51,11 @@ internal sealed class ThrottledApp : IAsyncDisposable
         builder.Services.AddNotifyRateLimiting();
 
         var app = builder.Build();
+        app.UseAuditLog();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
-        app.MapPost("/" + PublishPath, () => Results.Accepted()).RequireAuthorization().RequireRateLimiting(RateLimitingRegistration.PublishPolicy);
+        app.MapPost("/" + PublishPath, () => Results.Accepted()).WithName("Publish").RequireAuthorization().RequireRateLimiting(RateLimitingRegistration.PublishPolicy);
         app.MapGet("/" + ReadPath, () => Results.Ok()).RequireAuthorization();
         app.MapGet("/" + LinkPath, () => Results.Ok()).AllowAnonymous();
         await app.StartAsync();

@@ -36,6 +36,21 @@ public sealed class ThrottlingTests
     }
 
     [Fact]
+    public async Task ThrottledCall_IsInTheAuditTrail()
+    {
+        await using var app = await ThrottledApp.StartAsync(new Dictionary<string, string?> { ["PublishPerSecond"] = Slow, ["PublishBurst"] = "1" });
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PublishAsync("key-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await app.PublishAsync("key-1")).StatusCode);
+
+        var events = app.Logs.GetSnapshot().Where(r => r.Id.Name == "AuditEvent").ToList();
+        Assert.Equal(["success", "throttled"], events.Select(e => e.GetStructuredStateValue("Outcome")));
+        var throttled = events[1];
+        Assert.Equal(("key-1", "Publish", "/" + ThrottledApp.PublishPath, "429"), (
+            throttled.GetStructuredStateValue("KeyId"), throttled.GetStructuredStateValue("Action"),
+            throttled.GetStructuredStateValue("Target"), throttled.GetStructuredStateValue("Status")));
+    }
+
+    [Fact]
     public async Task OtherCalls_OverTheKeysBurst_Answer429_WhilePublishingGoesOn()
     {
         await using var app = await ThrottledApp.StartAsync(new Dictionary<string, string?> { ["RequestsPerSecond"] = Slow, ["RequestsBurst"] = "3" });
