@@ -6,6 +6,8 @@ using Notify.Frontend.Auth;
 using Notify.Frontend.DeadLetters;
 using Notify.Frontend.Dedup;
 using Notify.Frontend.Errors;
+using Notify.Frontend.Headers;
+using Notify.Frontend.Https;
 using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
@@ -73,7 +75,11 @@ public static class FrontendServiceExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => ApiJsonOptions.Apply(o.SerializerOptions));
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Limits.DefaultBodyMaxBytes);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = Limits.DefaultBodyMaxBytes;
+            k.AddServerHeader = false;
+        });
 
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
@@ -93,11 +99,14 @@ public static class FrontendServiceExtensions
     }
 
     /// <summary>
-    /// The middleware, in order: the audit trail (it sees the final status), problems for exceptions and
-    /// bare status codes, then who is calling, their key's limits, what they may do, and the route's topic name.
+    /// The middleware, in order: headers on every answer, HTTPS when served, the audit trail (it sees the
+    /// final status), problems for exceptions and bare status codes, then who is calling, their key's
+    /// limits, what they may do, and the route's topic name.
     /// </summary>
     public static WebApplication UseNotifyFrontend(this WebApplication app)
     {
+        app.UseResponseHeaders();
+        app.UseHttpsWhenServed(app.Configuration);
         app.UseAuditLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
