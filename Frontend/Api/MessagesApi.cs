@@ -5,6 +5,7 @@ using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
+using Notify.Frontend.RateLimiting;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Store;
 
@@ -17,6 +18,7 @@ public static class MessagesApi
         app.MapGroup("/v1/topics/{name}/messages").WithTags("Messages").RequireAuthorization().ValidatesTopicName()
             .MapPost("", Publish)
             .WithName("Publish")
+            .RequireRateLimiting(RateLimitingRegistration.PublishPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(Limits.PublishBodyMaxBytes))
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge)
             .Documented(

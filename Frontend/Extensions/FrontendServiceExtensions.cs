@@ -6,9 +6,12 @@ using Notify.Frontend.Auth;
 using Notify.Frontend.DeadLetters;
 using Notify.Frontend.Dedup;
 using Notify.Frontend.Errors;
+using Notify.Frontend.Headers;
+using Notify.Frontend.Https;
 using Notify.Frontend.Json;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
+using Notify.Frontend.RateLimiting;
 using Notify.Frontend.Replay;
 using Notify.Frontend.Storage;
 using Notify.Frontend.Validation;
@@ -72,12 +75,17 @@ public static class FrontendServiceExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => ApiJsonOptions.Apply(o.SerializerOptions));
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Limits.DefaultBodyMaxBytes);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = Limits.DefaultBodyMaxBytes;
+            k.AddServerHeader = false;
+        });
 
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build());
+        services.AddNotifyRateLimiting();
 
         services.AddNotifyOpenApi();
         builder.AddNotifyMetrics();
@@ -90,13 +98,20 @@ public static class FrontendServiceExtensions
         return builder;
     }
 
-    /// <summary>The middleware, in order: problems for exceptions and bare status codes, then who is calling, then the route's topic name.</summary>
+    /// <summary>
+    /// The middleware, in order: headers on every answer, HTTPS when served, the audit trail (it sees the
+    /// final status), problems for exceptions and bare status codes, then who is calling, their key's
+    /// limits, what they may do, and the route's topic name.
+    /// </summary>
     public static WebApplication UseNotifyFrontend(this WebApplication app)
     {
+        app.UseResponseHeaders();
+        app.UseHttpsWhenServed(app.Configuration);
+        app.UseAuditLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
-        app.UseAuditLog();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseTopicNameCheck();
         return app;

@@ -6,7 +6,7 @@ using Microsoft.OpenApi;
 namespace Notify.Frontend.OpenApi;
 
 /// <summary>
-/// Adds the answers every call of a kind can give, so no endpoint forgets one: 401 where a key is needed,
+/// Adds the answers every call of a kind can give, so no endpoint forgets one: 401 and 429 where a key is needed,
 /// 400 and 415 where there is a body, 503 (with Retry-After) everywhere, since every call reads the store;
 /// and gives each answer a description and its headers (Location, Retry-After, WWW-Authenticate).
 /// </summary>
@@ -25,6 +25,7 @@ internal sealed class CommonResponsesTransformer : IOpenApiOperationTransformer
         [409] = "In conflict with the current state; detail says what to do (retry after Retry-After where given).",
         [413] = "Too large: the message, subject and attributes together exceed 256 KiB of UTF-8.",
         [415] = "The body's Content-Type is not the one this call takes (see its request body).",
+        [429] = "Over the API key's rate limit (Notify:RateLimit or the key's own); retry after Retry-After seconds.",
         [503] = "A dependency (queue or store) is unavailable; retry after Retry-After seconds.",
     };
 
@@ -42,6 +43,7 @@ internal sealed class CommonResponsesTransformer : IOpenApiOperationTransformer
         {
             await ProblemResponses.AddAsync(operation, context, StatusCodes.Status401Unauthorized, cancellationToken);
             ((OpenApiResponse)operation.Responses["401"]).Headers = Header("WWW-Authenticate", "Bearer, with error=\"invalid_token\" when a key was sent.");
+            await ProblemResponses.AddAsync(operation, context, StatusCodes.Status429TooManyRequests, cancellationToken);
         }
 
         await ProblemResponses.AddAsync(operation, context, StatusCodes.Status503ServiceUnavailable, cancellationToken);
@@ -53,7 +55,7 @@ internal sealed class CommonResponsesTransformer : IOpenApiOperationTransformer
             }
 
             concrete.Description = Descriptions.GetValueOrDefault(status) ?? ReasonPhrases.GetReasonPhrase(status);
-            if (status is 503 or 409)
+            if (status is 503 or 409 or 429)
             {
                 concrete.Headers = Header("Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer);
             }

@@ -44,6 +44,7 @@ public sealed class OpenApiDocumentTests(ServiceFixture fixture) : IClassFixture
             var secured = operation.TryGetProperty("security", out var security) && security.GetArrayLength() > 0;
             Assert.True(secured != AnonymousOperations.Contains(id), $"{method} {path} ({id}) security: {secured}");
             Assert.Equal(secured, operation.GetProperty("responses").TryGetProperty("401", out _));
+            Assert.Equal(secured, operation.GetProperty("responses").TryGetProperty("429", out var throttled) && throttled.GetProperty("headers").TryGetProperty("Retry-After", out _));
         }
     }
 

@@ -43,15 +43,16 @@ public sealed class NotifyProcess : IAsyncDisposable
 
     /// <summary>Starts the Frontend and waits until <c>/healthz</c> answers.</summary>
     /// <param name="workingDirectory">The process's working directory, and so its content root; by default its build output.</param>
-    public static Task<NotifyProcess> StartFrontendAsync(IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null) =>
-        StartAsync("Frontend", "Notify.Frontend.dll", settings, workingDirectory);
+    /// <param name="healthHandler">What asks <c>/healthz</c>: one that trusts the certificate of a Frontend serving HTTPS.</param>
+    public static Task<NotifyProcess> StartFrontendAsync(IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null, HttpMessageHandler? healthHandler = null) =>
+        StartAsync("Frontend", "Notify.Frontend.dll", settings, workingDirectory, healthHandler);
 
     /// <summary>Starts a standalone Sender and waits until its <c>/healthz</c> answers.</summary>
     /// <param name="workingDirectory">The process's working directory, and so its content root; by default its build output.</param>
     public static Task<NotifyProcess> StartSenderAsync(IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null) =>
         StartAsync("Sender", "Notify.Sender.dll", settings, workingDirectory);
 
-    private static async Task<NotifyProcess> StartAsync(string project, string dll, IReadOnlyDictionary<string, string?> settings, string? workingDirectory)
+    private static async Task<NotifyProcess> StartAsync(string project, string dll, IReadOnlyDictionary<string, string?> settings, string? workingDirectory, HttpMessageHandler? healthHandler = null)
     {
         var info = new ProcessStartInfo("dotnet", [Path.Combine(RepositoryPaths.Output(project), dll)])
         {
@@ -72,7 +73,7 @@ public sealed class NotifyProcess : IAsyncDisposable
         // On a lifeline, so that no Frontend or Sender outlives a test run that ended without disposing it.
         var process = new NotifyProcess(Lifeline.Start(info));
         process.BaseAddress = await process.ListeningAddressAsync();
-        await process.WaitForHealthAsync();
+        await process.WaitForHealthAsync(healthHandler ?? new HttpClientHandler());
         return process;
     }
 
@@ -130,9 +131,9 @@ public sealed class NotifyProcess : IAsyncDisposable
             : new TimeoutException($"Notify did not say where it listens within 60 s:\n{Output}");
     }
 
-    private async Task WaitForHealthAsync()
+    private async Task WaitForHealthAsync(HttpMessageHandler handler)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {

@@ -46,6 +46,7 @@ internal static class ProblemAssert
         409 => "Conflict",
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
         503 => "Service Unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No title expected for this status yet."),
     };
