@@ -68,7 +68,7 @@ public abstract class ValidationTests(NotifyService notify)
     [InlineData("v1/topics/bad%20name", 400, "use only")]
     [InlineData("v1/topics/missing-topic/subscriptions", 404, "does not exist")]
     [InlineData("v1/subscriptions/0000", 404, "does not exist")]
-    [InlineData("v1/subscriptions/0000/confirm?token=x", 404, "does not exist")]
+    [InlineData("v1/subscriptions/0000/confirm?token=x", 404, "not valid or has expired")]
     [InlineData("v1/subscriptions/0000/confirm", 400, "token")]
     [InlineData("v1/nothing-here", 404, "/openapi/v1.json")]
     public async Task Get_WithBadInput_AnswersProblem(string path, int status, string detail)
