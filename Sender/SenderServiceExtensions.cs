@@ -37,7 +37,7 @@ public static class SenderServiceExtensions
         services.AddNotifyOptions();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<PublicLinks>();
+        services.AddNotifyLinks();
 
         // Where deliveries' retries, dead letters, statuses and stats are kept.
         builder.AddNotifyDeliveryStore();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
@@ -131,8 +130,6 @@ public static class SubscriptionsApi
             Protocol = protocol,
             Endpoint = endpoint,
             Status = confirmedAtOnce ? SubscriptionStatus.Confirmed : SubscriptionStatus.Pending,
-            ConfirmToken = NewToken(),
-            UnsubscribeToken = NewToken(),
             CreatedAt = now,
             ConfirmedAt = confirmedAtOnce ? now : null,
             ExpiresAt = confirmedAtOnce ? null : now + subscriptions.Value.PendingExpiry,
@@ -277,7 +274,4 @@ public static class SubscriptionsApi
 
         return TypedResults.Ok(await SubscriptionViews.ResponseAsync(store, subscription, cancellationToken));
     }
-
-    private static string NewToken() =>
-        System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }

@@ -22,8 +22,15 @@ internal static class Problems
     public static ProblemHttpResult SubscriptionNotFound(string id) =>
         TypedResults.Problem($"Subscription '{id}' does not exist (it may have been unsubscribed or its topic deleted).", statusCode: StatusCodes.Status404NotFound);
 
-    public static ProblemHttpResult WrongToken() =>
-        TypedResults.Problem("The token does not match this subscription; use the link exactly as it was sent.", statusCode: StatusCodes.Status403Forbidden);
+    /// <summary>
+    /// A confirm or unsubscribe link that nobody holding it could have received: the same answer whether its
+    /// subscription never existed or its token is wrong, so a link tells nothing about which ids exist.
+    /// </summary>
+    public static ProblemHttpResult InvalidLink() =>
+        TypedResults.Problem(InvalidLinkDetail, statusCode: StatusCodes.Status404NotFound);
+
+    public const string InvalidLinkDetail =
+        "This link is not valid or has expired: its subscription is gone (unsubscribed, deleted, or not confirmed in time), or the link was changed. Use the link exactly as it was sent, or subscribe again.";
 
     public static ProblemHttpResult Status(int statusCode, string detail) =>
         TypedResults.Problem(detail, statusCode: statusCode);

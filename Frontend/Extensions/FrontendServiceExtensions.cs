@@ -67,7 +67,7 @@ public static class FrontendServiceExtensions
 
         // Inbound SMS checks Twilio's signature over the public URL Twilio called.
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<PublicLinks>();
+        services.AddNotifyLinks();
 
         // Every error is application/problem+json; binding failures throw so their cause reaches the detail.
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();

@@ -1,8 +1,8 @@
 namespace Notify.Metadata.Model;
 
 /// <summary>
-/// One endpoint's subscription to a topic. The two tokens are capabilities: whoever holds the confirm
-/// or unsubscribe link may use it, so they never appear in API responses.
+/// One endpoint's subscription to a topic. Its confirm and unsubscribe links' tokens are capabilities,
+/// derived from the link key and its id (<c>Notify.Shared.Links.LinkTokens</c>), never stored.
 /// </summary>
 public sealed record Subscription
 {
@@ -12,8 +12,16 @@ public sealed record Subscription
     public required Protocol Protocol { get; init; }
     public required string Endpoint { get; init; }
     public required SubscriptionStatus Status { get; init; }
-    public required string ConfirmToken { get; init; }
-    public required string UnsubscribeToken { get; init; }
+
+    /// <summary>
+    /// The SHA-256 (lowercase hex) of the confirm token issued at random to a subscription created before
+    /// tokens were derived, so that the links already sent to it keep working; null for the others.
+    /// </summary>
+    public string? ConfirmTokenHash { get; init; }
+
+    /// <summary>As <see cref="ConfirmTokenHash"/>, for the unsubscribe token.</summary>
+    public string? UnsubscribeTokenHash { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ConfirmedAt { get; init; }
 

@@ -8,19 +8,23 @@ namespace Notify.Shared.Links;
 
 /// <summary>
 /// Builds the confirm and unsubscribe links sent to subscribers. The base is
-/// <c>Notify:PublicBaseUrl</c>, else the first address this process's web server listens on.
+/// <c>Notify:PublicBaseUrl</c>, else the first address this process's web server listens on; the tokens
+/// are <see cref="LinkTokens"/>' derived ones.
 /// </summary>
-public sealed class PublicLinks(IOptions<NotifyOptions> options, IServiceProvider services)
+public sealed class PublicLinks(IOptions<NotifyOptions> options, LinkTokens tokens, IServiceProvider services)
 {
     private Uri? _base;
 
+    /// <summary>The token of a subscription's confirm link (webhook confirmation requests carry it on its own too).</summary>
+    public string ConfirmToken(string subscriptionId) => tokens.Derive(LinkPurpose.Confirm, subscriptionId);
+
     /// <summary>The absolute confirm link of a subscription (what <c>confirmUrl</c> fields and messages carry).</summary>
-    public string ConfirmUrl(string subscriptionId, string token) =>
-        Link($"v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/confirm?token={Uri.EscapeDataString(token)}");
+    public string ConfirmUrl(string subscriptionId) =>
+        Link($"v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/confirm?token={ConfirmToken(subscriptionId)}");
 
     /// <summary>The absolute unsubscribe link of a subscription, built for every delivery.</summary>
-    public string UnsubscribeUrl(string subscriptionId, string token) =>
-        Link($"v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/unsubscribe?token={Uri.EscapeDataString(token)}");
+    public string UnsubscribeUrl(string subscriptionId) =>
+        Link($"v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/unsubscribe?token={tokens.Derive(LinkPurpose.Unsubscribe, subscriptionId)}");
 
     /// <summary>The public address of <paramref name="relative"/> (a path without a leading slash).</summary>
     public Uri Absolute(string relative) => new(Base, relative);

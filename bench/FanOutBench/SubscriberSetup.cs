@@ -35,8 +35,6 @@ internal static class SubscriberSetup
                     Protocol = Protocol.Webhook,
                     Endpoint = endpoint(i).AbsoluteUri,
                     Status = SubscriptionStatus.Pending,
-                    ConfirmToken = Guid.NewGuid().ToString("N"),
-                    UnsubscribeToken = Guid.NewGuid().ToString("N"),
                     CreatedAt = DateTimeOffset.UtcNow,
                 }, token);
                 await store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UtcNow, token);

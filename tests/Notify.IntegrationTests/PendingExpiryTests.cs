@@ -53,7 +53,7 @@ public abstract class PendingExpiryTests(Deployment deployment) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.True(DateTimeOffset.UtcNow >= expiresAt);
         using var late = await OpenApiContract.CreateClient().GetAsync(request.Json.GetProperty("confirmUrl").GetString());
-        await ProblemAssert.IsProblemAsync(late, 404, "expired before it was confirmed");
+        await ProblemAssert.IsProblemAsync(late, 404, "not confirmed in time");
         var listed = await NotifyClient.ExpectJsonAsync(await _notify.Client.Http.GetAsync("v1/topics/expiring/subscriptions"), 200);
         Assert.Equal(0, listed.GetProperty("items").GetArrayLength());
 

@@ -68,7 +68,7 @@ public abstract class ValidationTests(NotifyService notify)
     [InlineData("v1/topics/bad%20name", 400, "use only")]
     [InlineData("v1/topics/missing-topic/subscriptions", 404, "does not exist")]
     [InlineData("v1/subscriptions/0000", 404, "does not exist")]
-    [InlineData("v1/subscriptions/0000/confirm?token=x", 404, "does not exist")]
+    [InlineData("v1/subscriptions/0000/confirm?token=x", 404, "not valid or has expired")]
     [InlineData("v1/subscriptions/0000/confirm", 400, "token")]
     [InlineData("v1/nothing-here", 404, "/openapi/v1.json")]
     public async Task Get_WithBadInput_AnswersProblem(string path, int status, string detail)
@@ -243,7 +243,7 @@ public abstract class ValidationTests(NotifyService notify)
     }
 
     [Fact]
-    public async Task Confirm_WithWrongToken_Answers403()
+    public async Task Links_WithWrongToken_Answer404AsForAnUnknownSubscription()
     {
         await notify.Client.CreateTopicAsync("tokens");
         var subscription = await notify.Client.SubscribeAsync("tokens", "email", "bob@example.com");
@@ -252,8 +252,8 @@ public abstract class ValidationTests(NotifyService notify)
         using var confirm = await anonymous.GetAsync($"v1/subscriptions/{subscription.GetProperty("id").GetString()}/confirm?token=wrong");
         using var unsubscribe = await anonymous.GetAsync($"v1/subscriptions/{subscription.GetProperty("id").GetString()}/unsubscribe?token=wrong");
 
-        await ProblemAssert.IsProblemAsync(confirm, 403, "token does not match");
-        await ProblemAssert.IsProblemAsync(unsubscribe, 403, "token does not match");
+        await ProblemAssert.IsProblemAsync(confirm, 404, "This link is not valid or has expired");
+        await ProblemAssert.IsProblemAsync(unsubscribe, 404, "This link is not valid or has expired");
     }
 
     [Fact]

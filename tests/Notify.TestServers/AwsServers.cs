@@ -8,6 +8,9 @@ namespace Notify.TestServers;
 /// </summary>
 public sealed class AwsServers : IAsyncLifetime
 {
+    /// <summary>The base64 of 32 fixed bytes: the link token key every Aws-mode process under test shares.</summary>
+    public const string LinkTokenKey = "bm90aWZ5LXRlc3QtbGluay10b2tlbi1rZXktMzJieXQ=";
+
     public DynaliteServer DynamoDb { get; } = new();
 
     public SqsServer Sqs { get; } = new();
@@ -26,6 +29,9 @@ public sealed class AwsServers : IAsyncLifetime
         ["Notify:Aws:SqsServiceUrl"] = Sqs.ServiceUrl.AbsoluteUri,
         ["Notify:Aws:ResourcePrefix"] = resourcePrefix,
         ["Notify:Redis:Nodes"] = Redis.NodesSetting,
+
+        // Required in Aws mode: every Frontend and Sender derives the links' tokens from it.
+        ["Notify:Links:TokenKey"] = LinkTokenKey,
         ["AWS_ACCESS_KEY_ID"] = "local",
         ["AWS_SECRET_ACCESS_KEY"] = "local",
     };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Notify.Metadata.Model;
+using Notify.Shared.Links;
 
 namespace Notify.Metadata.Store.DynamoDb;
 
@@ -60,8 +61,16 @@ internal static class MetadataItems
         item[MetadataKeys.Protocol] = S(protocol);
         item[MetadataKeys.Endpoint] = S(subscription.Endpoint);
         item[MetadataKeys.Status] = S(StoredNames.Of(subscription.Status));
-        item[MetadataKeys.ConfirmToken] = S(subscription.ConfirmToken);
-        item[MetadataKeys.UnsubscribeToken] = S(subscription.UnsubscribeToken);
+        if (subscription.ConfirmTokenHash is { } confirmHash)
+        {
+            item[MetadataKeys.ConfirmTokenHash] = S(confirmHash);
+        }
+
+        if (subscription.UnsubscribeTokenHash is { } unsubscribeHash)
+        {
+            item[MetadataKeys.UnsubscribeTokenHash] = S(unsubscribeHash);
+        }
+
         item[MetadataKeys.CreatedAt] = N(subscription.CreatedAt.ToUnixTimeMilliseconds());
         if (subscription.ConfirmedAt is { } confirmedAt)
         {
@@ -113,8 +122,8 @@ internal static class MetadataItems
         Protocol = StoredNames.ParseProtocol(item[MetadataKeys.Protocol].S),
         Endpoint = item[MetadataKeys.Endpoint].S,
         Status = StoredNames.ParseStatus(item[MetadataKeys.Status].S),
-        ConfirmToken = item[MetadataKeys.ConfirmToken].S,
-        UnsubscribeToken = item[MetadataKeys.UnsubscribeToken].S,
+        ConfirmTokenHash = TokenHash(item, MetadataKeys.ConfirmTokenHash, MetadataKeys.ConfirmToken),
+        UnsubscribeTokenHash = TokenHash(item, MetadataKeys.UnsubscribeTokenHash, MetadataKeys.UnsubscribeToken),
         CreatedAt = Time(item[MetadataKeys.CreatedAt]),
         ConfirmedAt = item.TryGetValue(MetadataKeys.ConfirmedAt, out var confirmedAt) ? Time(confirmedAt) : null,
         LastDeliveryError = item.TryGetValue(MetadataKeys.DeliveryErrorCode, out var code)
@@ -127,6 +136,16 @@ internal static class MetadataItems
             ? new DeliveryError(disabledCode.S, item[MetadataKeys.DisabledDetail].S, Time(item[MetadataKeys.DisabledAt]))
             : null,
     };
+
+    /// <summary>
+    /// The hash of a token issued before tokens were derived: items written since hold the hash, items
+    /// written before hold the plain token (in <paramref name="plainKey"/>), hashed here as it is read.
+    /// Items rewritten whole (a tombstone, a replaced subscription) then keep only the hash.
+    /// </summary>
+    private static string? TokenHash(Dictionary<string, AttributeValue> item, string hashKey, string plainKey) =>
+        item.TryGetValue(hashKey, out var hash) ? hash.S
+        : item.TryGetValue(plainKey, out var plain) ? LinkTokens.Hash(plain.S)
+        : null;
 
     /// <summary>A retry schedule as a list of numbers; an empty list (no retry) is a schedule too.</summary>
     public static AttributeValue RetryList(IReadOnlyList<int> seconds) =>

@@ -32,8 +32,17 @@ internal static class MetadataKeys
     public const string Protocol = "protocol";
     public const string Endpoint = "endpoint";
     public const string Status = "status";
+
+    /// <summary>
+    /// A plain confirm or unsubscribe token (S), only in items written before tokens were derived: read as
+    /// its hash, never written.
+    /// </summary>
     public const string ConfirmToken = "confirmToken";
     public const string UnsubscribeToken = "unsubscribeToken";
+
+    /// <summary>The SHA-256 of a token issued before tokens were derived (S): absent for the others.</summary>
+    public const string ConfirmTokenHash = "confirmTokenHash";
+    public const string UnsubscribeTokenHash = "unsubscribeTokenHash";
     public const string ConfirmedAt = "confirmedAt";
     public const string SubscriptionKey = "subscriptionKey";
 

@@ -19,8 +19,8 @@ internal static class SqliteMetadataSchema
         protocol TEXT NOT NULL,
         endpoint TEXT NOT NULL,
         status TEXT NOT NULL,
-        confirm_token TEXT NOT NULL,
-        unsubscribe_token TEXT NOT NULL,
+        confirm_token_hash TEXT,
+        unsubscribe_token_hash TEXT,
         created_at INTEGER NOT NULL,
         confirmed_at INTEGER,
         delivery_error_code TEXT,
@@ -85,6 +85,8 @@ internal static class SqliteMetadataSchema
         ("topics", "retention_seconds", "INTEGER"),
         .. SubscriptionColumnsOfDeliveryState("subscriptions"),
         .. SubscriptionColumnsOfDeliveryState("deleted_subscriptions"),
+        .. SqliteTokenHashes.Columns("subscriptions"),
+        .. SqliteTokenHashes.Columns("deleted_subscriptions"),
     ];
 
     /// <summary>The columns of a subscription's delivery policy and disabled reason, added to both of its tables.</summary>
@@ -107,6 +109,7 @@ internal static class SqliteMetadataSchema
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, Tables, cancellationToken);
 
+        var plainTokensReplaced = false;
         foreach (var table in AddedColumns.Select(c => c.Table).Distinct())
         {
             var present = await ColumnsAsync(connection, transaction, table, cancellationToken);
@@ -114,10 +117,20 @@ internal static class SqliteMetadataSchema
             {
                 await ExecuteAsync(connection, transaction, $"ALTER TABLE {table} ADD COLUMN {name} {type}", cancellationToken);
             }
+
+            if (present.Contains(SqliteTokenHashes.PlainConfirmColumn))
+            {
+                await SqliteTokenHashes.ReplacePlainTokensAsync(connection, transaction, table, cancellationToken);
+                plainTokensReplaced = true;
+            }
         }
 
         await ExecuteAsync(connection, transaction, IndexesOfAddedColumns, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (plainTokensReplaced)
+        {
+            await SqliteTokenHashes.ForgetOldPagesAsync(connection, cancellationToken);
+        }
     }
 
     private static async Task<HashSet<string>> ColumnsAsync(SqliteConnection connection, SqliteTransaction transaction, string table, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ internal static class SqliteRows
 
     /// <summary>The columns of a subscription, in <c>subscriptions</c> and <c>deleted_subscriptions</c> alike.</summary>
     public const string SubscriptionColumns =
-        "id, topic, protocol, endpoint, status, confirm_token, unsubscribe_token, created_at, confirmed_at, " +
+        "id, topic, protocol, endpoint, status, confirm_token_hash, unsubscribe_token_hash, created_at, confirmed_at, " +
         "delivery_error_code, delivery_error_detail, delivery_error_at, filter_policy, expires_at, " +
         "retry_seconds, max_per_second, disabled_code, disabled_detail, disabled_at";
 
@@ -51,8 +51,8 @@ internal static class SqliteRows
         command.Parameters.AddWithValue("$protocol", StoredNames.Of(subscription.Protocol));
         command.Parameters.AddWithValue("$endpoint", subscription.Endpoint);
         command.Parameters.AddWithValue("$status", StoredNames.Of(subscription.Status));
-        command.Parameters.AddWithValue("$confirm", subscription.ConfirmToken);
-        command.Parameters.AddWithValue("$unsubscribe", subscription.UnsubscribeToken);
+        command.Parameters.AddWithValue("$confirm", Nullable(subscription.ConfirmTokenHash));
+        command.Parameters.AddWithValue("$unsubscribe", Nullable(subscription.UnsubscribeTokenHash));
         command.Parameters.AddWithValue("$created", subscription.CreatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$confirmed", Nullable(subscription.ConfirmedAt?.ToUnixTimeMilliseconds()));
         AddDeliveryError(command, subscription.LastDeliveryError);
@@ -101,8 +101,8 @@ internal static class SqliteRows
         Protocol = StoredNames.ParseProtocol(reader.GetString(2)),
         Endpoint = reader.GetString(3),
         Status = StoredNames.ParseStatus(reader.GetString(4)),
-        ConfirmToken = reader.GetString(5),
-        UnsubscribeToken = reader.GetString(6),
+        ConfirmTokenHash = reader.IsDBNull(5) ? null : reader.GetString(5),
+        UnsubscribeTokenHash = reader.IsDBNull(6) ? null : reader.GetString(6),
         CreatedAt = Time(reader, 7),
         ConfirmedAt = reader.IsDBNull(8) ? null : Time(reader, 8),
         LastDeliveryError = reader.IsDBNull(9) ? null : new DeliveryError(reader.GetString(9), reader.GetString(10), Time(reader, 11)),

@@ -24,7 +24,7 @@ internal sealed class EmailComposer(PublicLinks links)
 
     public MimeMessage Notification(Notification notification, Subscription subscription, MailboxAddress from)
     {
-        var unsubscribe = links.UnsubscribeUrl(subscription.Id, subscription.UnsubscribeToken);
+        var unsubscribe = links.UnsubscribeUrl(subscription.Id);
         var body = new StringBuilder()
             .Append(notification.MessageFor(ProtocolKey))
             .Append("\n\n-- \n")
@@ -44,7 +44,7 @@ internal sealed class EmailComposer(PublicLinks links)
 
     public MimeMessage Confirmation(Subscription subscription, MailboxAddress from)
     {
-        var confirm = links.ConfirmUrl(subscription.Id, subscription.ConfirmToken);
+        var confirm = links.ConfirmUrl(subscription.Id);
         var body = new StringBuilder()
             .Append($"Someone, most likely you, subscribed {subscription.Endpoint} to the topic \"{subscription.Topic}\".\n\n")
             .Append($"To confirm and start receiving its messages, open this link:\n{confirm}\n\n")

@@ -40,7 +40,7 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
             Attributes = notification.Attributes ?? ReadOnlyDictionary<string, string>.Empty,
             Timestamp = notification.Timestamp,
             SubscriptionId = subscription.Id,
-            UnsubscribeUrl = links.UnsubscribeUrl(subscription.Id, subscription.UnsubscribeToken),
+            UnsubscribeUrl = links.UnsubscribeUrl(subscription.Id),
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJson.Default.WebhookNotificationPayload);
         return sender.SendAsync(
@@ -59,8 +59,8 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
         {
             SubscriptionId = subscription.Id,
             Topic = subscription.Topic,
-            Token = subscription.ConfirmToken,
-            ConfirmUrl = links.ConfirmUrl(subscription.Id, subscription.ConfirmToken),
+            Token = links.ConfirmToken(subscription.Id),
+            ConfirmUrl = links.ConfirmUrl(subscription.Id),
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJson.Default.WebhookConfirmationPayload);
         return sender.SendAsync(

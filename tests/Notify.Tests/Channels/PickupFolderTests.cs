@@ -21,12 +21,13 @@ public sealed class PickupFolderTests : IDisposable
     private readonly TempDirectory _folder = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 9, 59, 59, 998, TimeSpan.Zero));
     private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
+    private readonly LinkTokens _tokens = TestLinkTokens.Create();
     private readonly EmailComposer _composer;
     private readonly SmtpMailer _mailer;
 
     public PickupFolderTests()
     {
-        _composer = new EmailComposer(new PublicLinks(Options.Create(new NotifyOptions { PublicBaseUrl = new Uri("http://localhost:5080") }), _services));
+        _composer = new EmailComposer(new PublicLinks(Options.Create(new NotifyOptions { PublicBaseUrl = new Uri("http://localhost:5080") }), _tokens, _services));
         _mailer = new SmtpMailer(Options.Create(new EmailOptions { PickupDirectory = _folder.Path, From = From.Address }), new PickupFolder(_clock), NullLogger<SmtpMailer>.Instance);
     }
 
@@ -47,7 +48,7 @@ public sealed class PickupFolderTests : IDisposable
 
         var lines = await File.ReadAllLinesAsync(Assert.Single(Directory.GetFiles(_folder.Path)));
         Assert.Contains("Content-Transfer-Encoding: 7bit", lines);
-        Assert.Contains($"http://localhost:5080/v1/subscriptions/01JCONFIRM/confirm?token={subscription.ConfirmToken}", lines);
+        Assert.Contains($"http://localhost:5080/v1/subscriptions/01JCONFIRM/confirm?token={_tokens.Derive(LinkPurpose.Confirm, subscription.Id)}", lines);
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public sealed class PickupFolderTests : IDisposable
         var lines = await File.ReadAllLinesAsync(Assert.Single(Directory.GetFiles(_folder.Path)));
         Assert.Contains("order 42 shipped", lines);
         Assert.Contains(
-            $"To unsubscribe, open: http://localhost:5080/v1/subscriptions/01JNOTIFY/unsubscribe?token={subscription.UnsubscribeToken}", lines);
+            $"To unsubscribe, open: http://localhost:5080/v1/subscriptions/01JNOTIFY/unsubscribe?token={_tokens.Derive(LinkPurpose.Unsubscribe, subscription.Id)}", lines);
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class PickupFolderTests : IDisposable
         var lines = text.Split("\r\n");
         Assert.Contains("Content-Transfer-Encoding: quoted-printable", lines);
         var headers = (await MimeMessage.LoadAsync(file)).Headers;
-        Assert.Equal($"<http://localhost:5080/v1/subscriptions/01JHEADERS/unsubscribe?token={subscription.UnsubscribeToken}>", headers["List-Unsubscribe"]?.Trim());
+        Assert.Equal($"<http://localhost:5080/v1/subscriptions/01JHEADERS/unsubscribe?token={_tokens.Derive(LinkPurpose.Unsubscribe, subscription.Id)}>", headers["List-Unsubscribe"]?.Trim());
         Assert.Equal("List-Unsubscribe=One-Click", headers["List-Unsubscribe-Post"]);
         Assert.Equal("orders <orders.localhost>", headers["List-Id"]);
         Assert.Equal("<m-7.01JHEADERS@localhost>", headers["Message-ID"]);
@@ -143,8 +144,6 @@ public sealed class PickupFolderTests : IDisposable
         Protocol = Protocol.Email,
         Endpoint = endpoint,
         Status = SubscriptionStatus.Confirmed,
-        ConfirmToken = "c0nf1rm-" + id,
-        UnsubscribeToken = "unsub-" + id,
         CreatedAt = DateTimeOffset.UnixEpoch,
     };
 

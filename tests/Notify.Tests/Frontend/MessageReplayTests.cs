@@ -91,8 +91,6 @@ public sealed class MessageReplayTests : IDisposable
         Protocol = Protocol.Webhook,
         Endpoint = "https://hooks.example/a",
         Status = SubscriptionStatus.Confirmed,
-        ConfirmToken = "c",
-        UnsubscribeToken = "u",
         CreatedAt = Now,
     };
 

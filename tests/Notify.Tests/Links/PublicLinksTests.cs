@@ -2,29 +2,33 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notify.Shared.Configuration;
 using Notify.Shared.Links;
+using Notify.Tests.Support;
 
 namespace Notify.Tests.Links;
 
 public sealed class PublicLinksTests
 {
     [Theory]
-    [InlineData("https://notify.example", "https://notify.example/v1/subscriptions/sub-1/unsubscribe?token=t%2B1")]
-    [InlineData("https://notify.example/notify", "https://notify.example/notify/v1/subscriptions/sub-1/unsubscribe?token=t%2B1")]
-    [InlineData("https://notify.example/notify/", "https://notify.example/notify/v1/subscriptions/sub-1/unsubscribe?token=t%2B1")]
-    [InlineData("https://notify.example/?tenant=a", "https://notify.example/v1/subscriptions/sub-1/unsubscribe?token=t%2B1")]
-    [InlineData("https://notify.example/notify?tenant=a#top", "https://notify.example/notify/v1/subscriptions/sub-1/unsubscribe?token=t%2B1")]
-    [InlineData("http://[::1]:5080", "http://[::1]:5080/v1/subscriptions/sub-1/unsubscribe?token=t%2B1")]
-    public void UnsubscribeUrl_IsTheBasesPathAndTheEscapedLink(string publicBaseUrl, string expected)
+    [InlineData("https://notify.example", "https://notify.example/v1/subscriptions/sub%201/unsubscribe?token=")]
+    [InlineData("https://notify.example/notify", "https://notify.example/notify/v1/subscriptions/sub%201/unsubscribe?token=")]
+    [InlineData("https://notify.example/notify/", "https://notify.example/notify/v1/subscriptions/sub%201/unsubscribe?token=")]
+    [InlineData("https://notify.example/?tenant=a", "https://notify.example/v1/subscriptions/sub%201/unsubscribe?token=")]
+    [InlineData("https://notify.example/notify?tenant=a#top", "https://notify.example/notify/v1/subscriptions/sub%201/unsubscribe?token=")]
+    [InlineData("http://[::1]:5080", "http://[::1]:5080/v1/subscriptions/sub%201/unsubscribe?token=")]
+    public void UnsubscribeUrl_IsTheBasesPathAndTheEscapedLink_WithTheDerivedToken(string publicBaseUrl, string expectedBeforeToken)
     {
-        var links = Links(publicBaseUrl);
+        var tokens = TestLinkTokens.Create();
+        var links = Links(publicBaseUrl, tokens);
+        var expected = expectedBeforeToken + tokens.Derive(LinkPurpose.Unsubscribe, "sub 1");
 
-        var url = links.UnsubscribeUrl("sub-1", "t+1");
+        var url = links.UnsubscribeUrl("sub 1");
 
         Assert.Equal(expected, url);
         Assert.Equal(expected, new Uri(url).AbsoluteUri);
-        Assert.Equal(expected.Replace("unsubscribe", "confirm", StringComparison.Ordinal), links.ConfirmUrl("sub-1", "t+1"));
+        Assert.Equal(expectedBeforeToken.Replace("unsubscribe", "confirm", StringComparison.Ordinal) + tokens.Derive(LinkPurpose.Confirm, "sub 1"), links.ConfirmUrl("sub 1"));
+        Assert.Equal(tokens.Derive(LinkPurpose.Confirm, "sub 1"), links.ConfirmToken("sub 1"));
     }
 
-    private static PublicLinks Links(string publicBaseUrl) =>
-        new(Options.Create(new NotifyOptions { PublicBaseUrl = new Uri(publicBaseUrl) }), new ServiceCollection().BuildServiceProvider());
+    private static PublicLinks Links(string publicBaseUrl, LinkTokens tokens) =>
+        new(Options.Create(new NotifyOptions { PublicBaseUrl = new Uri(publicBaseUrl) }), tokens, new ServiceCollection().BuildServiceProvider());
 }

@@ -115,8 +115,6 @@ public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixtu
             Protocol = Protocol.Webhook,
             Endpoint = endpoint,
             Status = SubscriptionStatus.Pending,
-            ConfirmToken = "confirm",
-            UnsubscribeToken = "unsubscribe",
             CreatedAt = DateTimeOffset.UnixEpoch,
         }, default);
         return (await _frontend.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UnixEpoch, default))!;

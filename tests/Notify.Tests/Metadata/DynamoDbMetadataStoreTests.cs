@@ -42,6 +42,40 @@ public sealed partial class DynamoDbMetadataStoreTests(DynaliteServer server) : 
     }
 
     /// <summary>
+    /// Items written before tokens were derived hold the plain random tokens: they read as those tokens'
+    /// hashes, through a confirm (an UpdateItem, which keeps the attributes) and into the tombstone.
+    /// </summary>
+    [Fact]
+    public async Task ItemWithPlainTokens_ReadsAsTheirHashes()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+        var (subscription, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/a"), default);
+        var pointer = MetadataItems.ReadLookup((await GetItemAsync(MetadataKeys.Lookup(subscription.Id)))!);
+        await _dynamo.Client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = _dynamo.Names.Metadata,
+            Key = pointer.SubscriptionKey,
+            UpdateExpression = "SET confirmToken = :confirm, unsubscribeToken = :unsubscribe",
+            ExpressionAttributeValues = new()
+            {
+                [":confirm"] = new AttributeValue { S = "plain-confirm" },
+                [":unsubscribe"] = new AttributeValue { S = "plain-unsubscribe" },
+            },
+        });
+        var expected = subscription with
+        {
+            ConfirmTokenHash = Notify.Shared.Links.LinkTokens.Hash("plain-confirm"),
+            UnsubscribeTokenHash = Notify.Shared.Links.LinkTokens.Hash("plain-unsubscribe"),
+        };
+
+        Assert.Equal(expected, await Store.GetSubscriptionAsync(subscription.Id, default));
+        var confirmed = await Store.ConfirmSubscriptionAsync(subscription.Id, Now, default);
+        Assert.Equal(expected.UnsubscribeTokenHash, confirmed!.UnsubscribeTokenHash);
+        await Store.DeleteSubscriptionAsync(subscription.Id, Now, default);
+        Assert.Equal(expected.UnsubscribeTokenHash, (await Store.GetDeletedSubscriptionAsync(subscription.Id, default))!.Subscription.UnsubscribeTokenHash);
+    }
+
+    /// <summary>
     /// Confirm is an UpdateItem, which would create a missing item: its condition must refuse a
     /// subscription whose item is gone while its lookup is still there (a delete between its two steps).
     /// </summary>

@@ -84,7 +84,27 @@ public abstract partial class MetadataStoreContractTests
         Assert.True(created);
         Assert.False(createdAgain);
         Assert.Equal(first.Id, second.Id);
-        Assert.Equal(first.ConfirmToken, second.ConfirmToken);
+    }
+
+    /// <summary>Hashes of tokens issued before derivation are kept through reads and into the tombstone; new subscriptions have none.</summary>
+    [Fact]
+    public async Task TokenHashes_AreKeptThroughReadsAndDelete()
+    {
+        await Store.CreateTopicAsync("orders", Now, default);
+        var old = NewSubscription("orders", "https://hooks.example/old") with
+        {
+            ConfirmTokenHash = Notify.Shared.Links.LinkTokens.Hash("old-confirm"),
+            UnsubscribeTokenHash = Notify.Shared.Links.LinkTokens.Hash("old-unsubscribe"),
+        };
+        var (kept, _) = await Store.SubscribeAsync(old, default);
+        var (fresh, _) = await Store.SubscribeAsync(NewSubscription("orders", "https://hooks.example/new"), default);
+
+        Assert.Equal(old, kept);
+        Assert.Equal(old, await Store.GetSubscriptionAsync(old.Id, default));
+        Assert.Null((await Store.GetSubscriptionAsync(fresh.Id, default))!.ConfirmTokenHash);
+        Assert.Null((await Store.GetSubscriptionAsync(fresh.Id, default))!.UnsubscribeTokenHash);
+        Assert.Equal(old, await Store.DeleteSubscriptionAsync(old.Id, Now, default));
+        Assert.Equal(old, (await Store.GetDeletedSubscriptionAsync(old.Id, default))!.Subscription);
     }
 
     [Fact]
@@ -297,8 +317,6 @@ public abstract partial class MetadataStoreContractTests
         Protocol = protocol,
         Endpoint = endpoint,
         Status = SubscriptionStatus.Pending,
-        ConfirmToken = Guid.NewGuid().ToString("N"),
-        UnsubscribeToken = Guid.NewGuid().ToString("N"),
         CreatedAt = Now,
         ExpiresAt = expiresAt,
         FilterPolicy = filterPolicy,

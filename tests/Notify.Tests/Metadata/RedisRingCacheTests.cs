@@ -357,8 +357,6 @@ public sealed class RedisRingCacheTests(RedisRing ring) : IClassFixture<RedisRin
         Protocol = protocol,
         Endpoint = protocol == Protocol.Sms ? "+15551234567" : $"https://hooks.example/{id}",
         Status = status,
-        ConfirmToken = "confirm-" + id,
-        UnsubscribeToken = "unsubscribe-" + id,
         CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(-5)),
         ConfirmedAt = status == SubscriptionStatus.Confirmed ? new DateTimeOffset(2026, 1, 2, 3, 5, 0, TimeSpan.Zero) : null,
     };

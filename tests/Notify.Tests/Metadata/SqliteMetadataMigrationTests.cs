@@ -1,5 +1,6 @@
 using Notify.Metadata.Model;
 using Notify.Metadata.Store.Embedded;
+using Notify.Shared.Links;
 using Notify.Shared.Storage;
 using Notify.Tests.Support;
 
@@ -222,6 +223,40 @@ public sealed class SqliteMetadataMigrationTests : IDisposable
         Assert.Equal(new Topic("alerts", DateTimeOffset.UnixEpoch) { DisplayName = "Alerts" }, old);
         Assert.Equal(old! with { Retention = TimeSpan.FromDays(7) }, updated);
         Assert.Equal(updated, await new SqliteMetadataStore(path, _clock).GetTopicAsync("alerts", default));
+    }
+
+    /// <summary>
+    /// A file whose subscriptions and tombstones hold plain random tokens (every version before tokens were
+    /// derived) keeps only their SHA-256 after open: the rows read those hashes, and no byte of the file or
+    /// its log holds a token any more.
+    /// </summary>
+    [Fact]
+    public async Task FileWithPlainTokens_KeepsOnlyTheirHashes()
+    {
+        var path = await OldFileAsync(SchemaBeforeDeliveryState, """
+            INSERT INTO topics VALUES ('alerts', 0, NULL);
+            INSERT INTO subscriptions VALUES ('01old', 'alerts', 'webhook', 'https://hooks.example/a', 'confirmed', 'plain-confirm-token-01old', 'plain-unsubscribe-token-01old', 0, 1000, NULL, NULL, NULL, NULL, NULL);
+            INSERT INTO deleted_subscriptions VALUES ('00gone', 'alerts', 'webhook', 'https://hooks.example/z', 'confirmed', 'plain-confirm-token-00gone', 'plain-unsubscribe-token-00gone', 0, 1000, NULL, NULL, NULL, NULL, NULL, 0);
+            """);
+
+        var store = new SqliteMetadataStore(path, _clock);
+        var old = await store.GetSubscriptionAsync("01old", default);
+        var tombstone = await store.GetDeletedSubscriptionAsync("00gone", default);
+
+        Assert.Equal(LinkTokens.Hash("plain-confirm-token-01old"), old!.ConfirmTokenHash);
+        Assert.Equal(LinkTokens.Hash("plain-unsubscribe-token-01old"), old.UnsubscribeTokenHash);
+        Assert.Equal(LinkTokens.Hash("plain-unsubscribe-token-00gone"), tombstone!.Subscription.UnsubscribeTokenHash);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(path)!))
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.True(bytes.AsSpan().IndexOf("plain-"u8) < 0, $"{Path.GetFileName(file)} still holds a plain token");
+        }
+
+        // Deleting the migrated row moves its hashes into its tombstone; a reopened file has nothing left to migrate.
+        var deleted = await store.DeleteSubscriptionAsync("01old", DateTimeOffset.FromUnixTimeMilliseconds(3000), default);
+        Assert.Equal(old, deleted);
+        Assert.Equal(old, (await new SqliteMetadataStore(path, _clock).GetDeletedSubscriptionAsync("01old", default))!.Subscription);
     }
 
     /// <summary>A Sender and a Frontend process may open the same old file at once: one migrates, neither fails.</summary>

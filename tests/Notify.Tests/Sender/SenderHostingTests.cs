@@ -7,6 +7,7 @@ using Notify.Sender;
 using Notify.Shared.Messages;
 using Notify.Shared.Queue;
 using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
 using Notify.Tests.Webhooks.Support;
 
 namespace Notify.Tests.Sender;
@@ -86,6 +87,7 @@ public sealed class SenderHostingTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Notify:PublicBaseUrl"] = "https://notify.example/",
+            ["Notify:Links:TokenKey"] = TestLinkTokens.Key,
             ["Notify:Webhooks:AllowPrivateNetworks"] = "true",
             ["Notify:Webhooks:RequireHttps"] = "false",
             ["Notify:Sender:WaitTime"] = "00:00:00.100",

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Notify.Sender.Channels.Webhooks;
+using Notify.Shared.Links;
+using Notify.Tests.Support;
 using Notify.Tests.Webhooks.Support;
 
 namespace Notify.Tests.Webhooks;
@@ -40,7 +42,7 @@ public sealed class WebhookPayloadTests
         Assert.Equal(notification.Timestamp, root.GetProperty("timestamp").GetDateTimeOffset());
         Assert.Equal(subscription.Id, root.GetProperty("subscriptionId").GetString());
         Assert.Equal(
-            $"https://notify.example/v1/subscriptions/{subscription.Id}/unsubscribe?token=unsubscribe-token",
+            $"https://notify.example/v1/subscriptions/{subscription.Id}/unsubscribe?token={TestLinkTokens.Create().Derive(LinkPurpose.Unsubscribe, subscription.Id)}",
             root.GetProperty("unsubscribeUrl").GetString());
     }
 
@@ -81,9 +83,9 @@ public sealed class WebhookPayloadTests
         Assert.Equal("SubscriptionConfirmation", root.GetProperty("type").GetString());
         Assert.Equal(subscription.Id, root.GetProperty("subscriptionId").GetString());
         Assert.Equal("orders", root.GetProperty("topic").GetString());
-        Assert.Equal("confirm-token", root.GetProperty("token").GetString());
+        Assert.Equal(TestLinkTokens.Create().Derive(LinkPurpose.Confirm, subscription.Id), root.GetProperty("token").GetString());
         Assert.Equal(
-            $"https://notify.example/v1/subscriptions/{subscription.Id}/confirm?token=confirm-token",
+            $"https://notify.example/v1/subscriptions/{subscription.Id}/confirm?token={TestLinkTokens.Create().Derive(LinkPurpose.Confirm, subscription.Id)}",
             root.GetProperty("confirmUrl").GetString());
     }
 

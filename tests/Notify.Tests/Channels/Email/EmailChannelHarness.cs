@@ -7,6 +7,7 @@ using Notify.Sender.Channels.Email;
 using Notify.Shared.Links;
 using Notify.Shared.Messages;
 using Notify.Tests.Sender.Support;
+using Notify.Tests.Support;
 
 namespace Notify.Tests.Channels.Email;
 
@@ -45,6 +46,7 @@ internal sealed class EmailChannelHarness : IAsyncDisposable
             .AddSingleton(TimeProvider.System)
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(Logs)));
         services.AddOptions<Notify.Shared.Configuration.NotifyOptions>().BindConfiguration("Notify");
+        services.AddSingleton(TestLinkTokens.Create());
         services.AddSingleton<PublicLinks>();
         services.AddEmailChannel();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -88,8 +90,6 @@ internal sealed class EmailChannelHarness : IAsyncDisposable
         Protocol = Protocol.Email,
         Endpoint = endpoint,
         Status = SubscriptionStatus.Confirmed,
-        ConfirmToken = "confirm-token",
-        UnsubscribeToken = "unsubscribe-token",
         CreatedAt = DateTimeOffset.UnixEpoch,
     };
 

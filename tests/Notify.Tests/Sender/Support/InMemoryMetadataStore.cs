@@ -38,8 +38,6 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
             Protocol = protocol,
             Endpoint = endpoint ?? $"https://hooks.example/{id}",
             Status = status,
-            ConfirmToken = $"confirm-{id}",
-            UnsubscribeToken = $"unsubscribe-{id}",
             CreatedAt = DateTimeOffset.UnixEpoch,
             FilterPolicy = filterPolicy,
         };

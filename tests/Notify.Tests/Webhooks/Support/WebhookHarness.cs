@@ -48,6 +48,7 @@ internal sealed class WebhookHarness : IDisposable
         var configuration = new Dictionary<string, string?>
         {
             ["Notify:PublicBaseUrl"] = "https://notify.example/",
+            ["Notify:Links:TokenKey"] = TestLinkTokens.Key,
             ["Notify:Webhooks:AllowPrivateNetworks"] = "true",
             ["Notify:Webhooks:RequireHttps"] = "false",
             ["Notify:Webhooks:AttemptTimeout"] = DefaultAttemptTimeout.ToString(),
@@ -83,8 +84,6 @@ internal sealed class WebhookHarness : IDisposable
         Protocol = Protocol.Webhook,
         Endpoint = endpoint.AbsoluteUri,
         Status = status,
-        ConfirmToken = "confirm-token",
-        UnsubscribeToken = "unsubscribe-token",
         CreatedAt = DateTimeOffset.UnixEpoch,
     };
 
