@@ -13,6 +13,7 @@ app.MapNotifyHealth();
 app.MapNotifyMetrics();
 app.MapTopicsApi();
 app.MapSubscriptionsApi();
+app.MapSubscriptionSecretApi();
 app.MapSubscriptionLinksApi();
 app.MapMessagesApi();
 app.MapMessageStatusApi();

@@ -28,6 +28,7 @@ public static class SubscriptionsApi
                 "Subscribe an endpoint",
                 "Subscribes a webhook URL, an email address or an SMS number to the topic (201, Location: /v1/subscriptions/{id}), optionally with a filter policy and a delivery policy " +
                 $"(retrySeconds: up to {RetrySchedule.MaxRetries} waits of 0 to {RetrySchedule.MaxWaitSeconds} s before each retry; maxPerSecond: {DeliveryPolicy.MinRate} to {DeliveryPolicy.MaxRate} deliveries a second). " +
+                "A webhook's 201 carries its signing secret (secret, shown only then): every request to it is signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). " +
                 "Webhooks and email start pending, are sent a confirmation request, and are deleted if not confirmed within Notify:Subscriptions:PendingExpiry (3 days); SMS is confirmed at once. " +
                 "A webhook URL must be https and its host globally reachable (else 400), unless the server sets Notify:Webhooks:RequireHttps=false or Notify:Webhooks:AllowPrivateNetworks=true (the defaults in Development). " +
                 "Idempotent: the same protocol and endpoint answer 200 with the existing subscription (and send a pending one's confirmation request again); 409 when it exists with another filter policy or delivery policy.");
@@ -135,6 +136,7 @@ public static class SubscriptionsApi
             ExpiresAt = confirmedAtOnce ? null : now + subscriptions.Value.PendingExpiry,
             FilterPolicy = filterPolicy,
             DeliveryPolicy = deliveryPolicy,
+            SigningSecrets = protocol == Protocol.Webhook ? new SigningSecrets(WebhookSecret.New()) : null,
         };
 
         Subscription subscription;
@@ -166,7 +168,11 @@ public static class SubscriptionsApi
         }
 
         var response = await SubscriptionViews.ResponseAsync(store, subscription, cancellationToken);
-        return created ? TypedResults.Created($"/v1/subscriptions/{subscription.Id}", response) : TypedResults.Ok(response);
+
+        // The signing secret is shown once, to whoever made the subscription; a repeat subscribe does not see it.
+        return created
+            ? TypedResults.Created($"/v1/subscriptions/{subscription.Id}", response with { Secret = subscription.SigningSecrets?.Current })
+            : TypedResults.Ok(response);
     }
 
     internal static async Task<Results<Ok<ListResponse<SubscriptionResponse>>, ProblemHttpResult>> ListSubscriptions(

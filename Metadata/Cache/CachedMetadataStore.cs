@@ -124,6 +124,10 @@ internal sealed class CachedMetadataStore(IMetadataStore store, IMetadataCache c
     public async Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         await InvalidatingSubscribersAsync(await store.SetDeliveryErrorAsync(id, error, cancellationToken), cancellationToken);
 
+    // The cached fan-out list carries the secrets the Sender signs with.
+    public async Task<Subscription?> SetSigningSecretsAsync(string id, SigningSecrets secrets, CancellationToken cancellationToken) =>
+        await InvalidatingSubscribersAsync(await store.SetSigningSecretsAsync(id, secrets, cancellationToken), cancellationToken);
+
     public async Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         await InvalidatingSubscribersAsync(await store.DeleteSubscriptionAsync(id, now, cancellationToken), cancellationToken);
 

@@ -49,4 +49,11 @@ public sealed record Subscription
 
     /// <summary>Why and when it was disabled, while <see cref="Status"/> is <see cref="SubscriptionStatus.Disabled"/>; else null.</summary>
     public DeliveryError? DisabledReason { get; init; }
+
+    /// <summary>
+    /// What its webhook deliveries are signed with; null for other protocols, and for webhook subscriptions
+    /// made before deliveries were signed (unsigned until their secret is first rotated). Never in API
+    /// answers, except once, when made.
+    /// </summary>
+    public SigningSecrets? SigningSecrets { get; init; }
 }

@@ -61,6 +61,9 @@ internal sealed class GuardedMetadataStore(IMetadataStore inner, DependencyGuard
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         guard.CallAsync(() => inner.SetDeliveryErrorAsync(id, error, cancellationToken), cancellationToken);
 
+    public Task<Subscription?> SetSigningSecretsAsync(string id, SigningSecrets secrets, CancellationToken cancellationToken) =>
+        guard.CallAsync(() => inner.SetSigningSecretsAsync(id, secrets, cancellationToken), cancellationToken);
+
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         guard.CallAsync(() => inner.DeleteExpiredAsync(now, cancellationToken), cancellationToken);
 

@@ -108,6 +108,12 @@ public interface IMetadataStore
     Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Replaces the subscription's signing secrets (callers compute the rotation from what they read:
+    /// concurrent rotations are last-writer-wins); returns the updated subscription, null when there is none.
+    /// </summary>
+    Task<Subscription?> SetSigningSecretsAsync(string id, SigningSecrets secrets, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Disables a confirmed subscription (status <see cref="SubscriptionStatus.Disabled"/>, with
     /// <paramref name="reason"/>), or, with null, enables a disabled one again (status
     /// <see cref="SubscriptionStatus.Confirmed"/>, reason cleared, <see cref="Subscription.ConfirmedAt"/> now: the

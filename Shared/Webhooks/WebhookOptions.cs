@@ -48,4 +48,13 @@ public sealed class WebhookOptions
     /// <value>The default is 1 minute.</value>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// After <c>POST /v1/subscriptions/{id}/secret/rotate</c>, how long deliveries are still signed with the
+    /// previous secret as well as the new one, so that receivers can change their secret without refusing
+    /// a delivery. Zero ends the previous secret at once.
+    /// </summary>
+    /// <value>The default is 24 hours.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
 }

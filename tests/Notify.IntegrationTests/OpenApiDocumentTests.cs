@@ -59,6 +59,7 @@ public sealed class OpenApiDocumentTests(ServiceFixture fixture) : IClassFixture
         Assert.Empty(Required(schemas, "UpdateTopicRequest"));
         Assert.DoesNotContain("defaultMessage", schemas.GetProperty("PublishRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["id", "topic", "protocol", "endpoint", "status", "createdAt", "deliveryPolicy"], Required(schemas, "SubscriptionResponse"));
+        Assert.Equal(["secret", "previousSecretExpiresAt"], Required(schemas, "SecretResponse"));
         Assert.Equal(["webhook", "email", "sms"], Values(schemas, "Protocol"));
         Assert.Equal(["pending", "confirmed", "opted-out", "unsubscribed", "disabled"], Values(schemas, "SubscriptionState"));
 

@@ -33,7 +33,7 @@ public sealed class UpdateSubscriptionRequest
     public JsonElement DeliveryPolicy { get; init; }
 }
 
-/// <summary>A subscription as callers see it: never its confirm or unsubscribe token.</summary>
+/// <summary>A subscription as callers see it: never its confirm or unsubscribe token, and its signing secret only when just made.</summary>
 public sealed record SubscriptionResponse(
     [property: Description("The subscription's id; its URL is /v1/subscriptions/{id}.")] string Id,
     [property: Description("The topic's name.")] string Topic,
@@ -53,7 +53,9 @@ public sealed record SubscriptionResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     DeliveryPolicyResponse? DeliveryPolicy = null,
     [property: Description("While disabled: why and when it was disabled; absent otherwise.")]
-    DeliveryErrorResponse? DisabledReason = null)
+    DeliveryErrorResponse? DisabledReason = null,
+    [property: Description("A new webhook subscription's signing secret (whsec_…), in the 201 of subscribe only: never shown again (rotate it with POST /v1/subscriptions/{id}/secret/rotate).")]
+    string? Secret = null)
 {
     public static SubscriptionResponse From(Subscription s, bool optedOut = false) => new(
         s.Id,

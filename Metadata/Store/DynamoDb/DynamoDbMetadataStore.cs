@@ -266,6 +266,9 @@ internal sealed class DynamoDbMetadataStore : IMetadataStore
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         _subscriptions.SetDeliveryErrorAsync(id, error, cancellationToken);
 
+    public Task<Subscription?> SetSigningSecretsAsync(string id, SigningSecrets secrets, CancellationToken cancellationToken) =>
+        _subscriptions.SetSigningSecretsAsync(id, secrets, cancellationToken);
+
     // DynamoDB deletes expired items itself, by the TTL attribute (see the summary): nothing to do here,
     // and reads ignore what has expired until then.
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);

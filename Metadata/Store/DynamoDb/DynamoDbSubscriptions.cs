@@ -237,6 +237,14 @@ internal sealed class DynamoDbSubscriptions(MetadataTable table, DynamoDbTombsto
                 cancellationToken);
     }
 
+    public Task<Subscription?> SetSigningSecretsAsync(string id, SigningSecrets secrets, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            id,
+            "SET #secrets = :secrets",
+            new() { ["#secrets"] = MetadataKeys.SigningSecrets },
+            new() { [":secrets"] = S(StoredSigningSecrets.Format(secrets)) },
+            cancellationToken);
+
     public async Task<Subscription?> DeleteAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await table.GetPointerAsync(id, cancellationToken) is not { } pointer)

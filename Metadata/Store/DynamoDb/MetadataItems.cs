@@ -111,6 +111,11 @@ internal static class MetadataItems
             item[MetadataKeys.DisabledAt] = N(reason.At.ToUnixTimeMilliseconds());
         }
 
+        if (subscription.SigningSecrets is { } secrets)
+        {
+            item[MetadataKeys.SigningSecrets] = S(StoredSigningSecrets.Format(secrets));
+        }
+
         AddTimeToLive(item, subscription);
         return item;
     }
@@ -135,6 +140,7 @@ internal static class MetadataItems
         DisabledReason = item.TryGetValue(MetadataKeys.DisabledCode, out var disabledCode)
             ? new DeliveryError(disabledCode.S, item[MetadataKeys.DisabledDetail].S, Time(item[MetadataKeys.DisabledAt]))
             : null,
+        SigningSecrets = item.TryGetValue(MetadataKeys.SigningSecrets, out var secrets) ? StoredSigningSecrets.Parse(secrets.S) : null,
     };
 
     /// <summary>
@@ -187,6 +193,9 @@ internal static class MetadataItems
     public static Dictionary<string, AttributeValue> TombstoneItem(Dictionary<string, AttributeValue> subscriptionItem, DateTimeOffset deletedAt)
     {
         var item = new Dictionary<string, AttributeValue>(subscriptionItem);
+
+        // A deleted subscription signs nothing: its secrets are not kept.
+        item.Remove(MetadataKeys.SigningSecrets);
         foreach (var (name, value) in MetadataKeys.Tombstone(item[MetadataKeys.SubscriptionId].S))
         {
             item[name] = value;

@@ -71,6 +71,12 @@ internal static class MetadataKeys
     public const string DisabledDetail = "disabledDetail";
     public const string DisabledAt = "disabledAt";
 
+    /// <summary>
+    /// A webhook subscription's signing secrets (S, <see cref="StoredSigningSecrets"/>): an attribute of its
+    /// own, so it can be encrypted alone; absent for other protocols and older webhooks, and never in a tombstone.
+    /// </summary>
+    public const string SigningSecrets = "signingSecrets";
+
     /// <summary>When a pending subscription expires unless confirmed (N, Unix milliseconds as every time here): absent once confirmed.</summary>
     public const string ExpiresAt = "expiresAt";
 

@@ -32,7 +32,8 @@ internal static class SqliteMetadataSchema
         max_per_second REAL,
         disabled_code TEXT,
         disabled_detail TEXT,
-        disabled_at INTEGER
+        disabled_at INTEGER,
+        signing_secrets TEXT
         """;
 
     private const string Tables = $"""
@@ -71,7 +72,7 @@ internal static class SqliteMetadataSchema
     /// Columns that files of earlier versions lack (the CREATE TABLE above is skipped for them). Nullable,
     /// as SQLite requires of a column added without a default: existing rows read null, which is what they
     /// mean (no delivery error yet, no display name, no retention, no filter policy, no expiry, no delivery policy, not
-    /// disabled). The tombstone table is newer than the first of them, so only the later ones (delivery
+    /// disabled, no signing secrets: a webhook made before deliveries were signed). The tombstone table is newer than the first of them, so only the later ones (delivery
     /// policy, disabled reason) are added to it as well.
     /// </summary>
     private static readonly (string Table, string Name, string Type)[] AddedColumns =
@@ -87,6 +88,8 @@ internal static class SqliteMetadataSchema
         .. SubscriptionColumnsOfDeliveryState("deleted_subscriptions"),
         .. SqliteTokenHashes.Columns("subscriptions"),
         .. SqliteTokenHashes.Columns("deleted_subscriptions"),
+        ("subscriptions", "signing_secrets", "TEXT"),
+        ("deleted_subscriptions", "signing_secrets", "TEXT"),
     ];
 
     /// <summary>The columns of a subscription's delivery policy and disabled reason, added to both of its tables.</summary>

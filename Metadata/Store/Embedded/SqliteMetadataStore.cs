@@ -238,6 +238,9 @@ internal sealed class SqliteMetadataStore : IMetadataStore
             command => AddDeliveryError(command, error),
             cancellationToken);
 
+    public Task<Subscription?> SetSigningSecretsAsync(string id, SigningSecrets secrets, CancellationToken cancellationToken) =>
+        UpdateSubscriptionAsync(id, "signing_secrets = $signingSecrets", command => AddSigningSecrets(command, secrets), cancellationToken);
+
     public async Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await _file.OpenAsync(cancellationToken);
@@ -247,7 +250,7 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         // The tombstone and the delete commit together: a subscription is never both live and deleted.
         command.CommandText = $"""
             INSERT OR REPLACE INTO deleted_subscriptions ({SubscriptionColumns}, deleted_at)
-            SELECT {SubscriptionColumns}, $now FROM subscriptions WHERE id = $id AND {Live};
+            SELECT {SubscriptionColumnsWithoutSecrets}, $now FROM subscriptions WHERE id = $id AND {Live};
             DELETE FROM subscriptions WHERE id = $id AND {Live} RETURNING {SubscriptionColumns};
             """;
         command.Parameters.AddWithValue("$id", id);

@@ -24,16 +24,25 @@ internal static class SqliteRows
     public const string SubscriptionColumns =
         "id, topic, protocol, endpoint, status, confirm_token_hash, unsubscribe_token_hash, created_at, confirmed_at, " +
         "delivery_error_code, delivery_error_detail, delivery_error_at, filter_policy, expires_at, " +
-        "retry_seconds, max_per_second, disabled_code, disabled_detail, disabled_at";
+        "retry_seconds, max_per_second, disabled_code, disabled_detail, disabled_at, signing_secrets";
+
+    /// <summary>
+    /// <see cref="SubscriptionColumns"/> with no signing secrets: what a tombstone keeps of a subscription
+    /// (a deleted subscription signs nothing, so its secrets are not kept).
+    /// </summary>
+    public const string SubscriptionColumnsWithoutSecrets =
+        "id, topic, protocol, endpoint, status, confirm_token, unsubscribe_token, created_at, confirmed_at, " +
+        "delivery_error_code, delivery_error_detail, delivery_error_at, filter_policy, expires_at, " +
+        "retry_seconds, max_per_second, disabled_code, disabled_detail, disabled_at, NULL";
 
     /// <summary>The parameters <see cref="AddSubscription"/> sets, in the order of <see cref="SubscriptionColumns"/>.</summary>
     public const string SubscriptionValues =
         "$id, $topic, $protocol, $endpoint, $status, $confirm, $unsubscribe, $created, $confirmed, " +
         "$errorCode, $errorDetail, $errorAt, $filterPolicy, $expiresAt, " +
-        "$retrySeconds, $maxPerSecond, $disabledCode, $disabledDetail, $disabledAt";
+        "$retrySeconds, $maxPerSecond, $disabledCode, $disabledDetail, $disabledAt, $signingSecrets";
 
     /// <summary>The index of a column selected right after <see cref="SubscriptionColumns"/>.</summary>
-    public const int AfterSubscriptionColumns = 19;
+    public const int AfterSubscriptionColumns = 20;
 
     /// <summary>
     /// True for a subscription that has not expired at <c>$liveAt</c> (see <see cref="AddLiveAt"/>): the
@@ -60,7 +69,12 @@ internal static class SqliteRows
         command.Parameters.AddWithValue("$expiresAt", Nullable(subscription.ExpiresAt?.ToUnixTimeMilliseconds()));
         AddDeliveryPolicy(command, subscription.DeliveryPolicy);
         AddDisabledReason(command, subscription.DisabledReason);
+        AddSigningSecrets(command, subscription.SigningSecrets);
     }
+
+    /// <summary>Sets <c>$signingSecrets</c>: one text value (<see cref="StoredSigningSecrets"/>), null for none.</summary>
+    public static void AddSigningSecrets(SqliteCommand command, SigningSecrets? secrets) =>
+        command.Parameters.AddWithValue("$signingSecrets", Nullable(secrets is null ? null : StoredSigningSecrets.Format(secrets)));
 
     /// <summary>Sets <c>$retrySeconds</c> and <c>$maxPerSecond</c>, each null when the policy does not set it.</summary>
     public static void AddDeliveryPolicy(SqliteCommand command, DeliveryPolicy? policy)
@@ -110,6 +124,7 @@ internal static class SqliteRows
         ExpiresAt = reader.IsDBNull(13) ? null : Time(reader, 13),
         DeliveryPolicy = ReadDeliveryPolicy(reader, 14, 15),
         DisabledReason = reader.IsDBNull(16) ? null : new DeliveryError(reader.GetString(16), reader.GetString(17), Time(reader, 18)),
+        SigningSecrets = reader.IsDBNull(19) ? null : StoredSigningSecrets.Parse(reader.GetString(19)),
     };
 
     /// <summary>A policy stored with neither member set is no policy: both columns null read as null.</summary>

@@ -24,6 +24,16 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
     /// </summary>
     public static string ConfirmationMessageId(string subscriptionId) => $"confirmation-{subscriptionId}";
 
+    /// <summary>
+    /// The <c>webhook-id</c> of a message's delivery to a subscription: made of both, so it is the same on
+    /// every attempt and after a Sender restart (and for a replay: an idempotent receiver drops what it
+    /// already handled), while the same message to two subscriptions gets two ids.
+    /// </summary>
+    public static string NotificationWebhookId(string messageId, string subscriptionId) => $"msg_{messageId}_{subscriptionId}";
+
+    /// <summary>The <c>webhook-id</c> of a subscription's confirmation request: the same on every resend.</summary>
+    public static string ConfirmationWebhookId(string subscriptionId) => $"msg_confirmation_{subscriptionId}";
+
     public Task<DeliveryResult> DeliverAsync(Notification notification, Subscription subscription, RetryPlan? plan, CancellationToken cancellationToken)
     {
         if (!TryGetEndpoint(subscription, out var endpoint))
@@ -44,7 +54,16 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJson.Default.WebhookNotificationPayload);
         return sender.SendAsync(
-            new WebhookRequest(endpoint, WebhookHeaders.NotificationType, notification.MessageId, subscription.Id, body, plan, notification.Replay),
+            new WebhookRequest(
+                endpoint,
+                WebhookHeaders.NotificationType,
+                notification.MessageId,
+                subscription.Id,
+                NotificationWebhookId(notification.MessageId, subscription.Id),
+                body,
+                subscription.SigningSecrets,
+                plan,
+                notification.Replay),
             cancellationToken);
     }
 
@@ -64,7 +83,14 @@ internal sealed class WebhookChannel(WebhookSender sender, PublicLinks links) : 
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJson.Default.WebhookConfirmationPayload);
         return sender.SendAsync(
-            new WebhookRequest(endpoint, WebhookHeaders.ConfirmationType, ConfirmationMessageId(subscription.Id), subscription.Id, body),
+            new WebhookRequest(
+                endpoint,
+                WebhookHeaders.ConfirmationType,
+                ConfirmationMessageId(subscription.Id),
+                subscription.Id,
+                ConfirmationWebhookId(subscription.Id),
+                body,
+                subscription.SigningSecrets),
             cancellationToken);
     }
 

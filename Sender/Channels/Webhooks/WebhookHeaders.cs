@@ -14,6 +14,15 @@ internal static class WebhookHeaders
     /// <summary>"true" on every attempt of a replayed message's delivery; absent otherwise.</summary>
     public const string Replay = "X-Notify-Replay";
 
+    /// <summary>Standard Webhooks: the delivery's id, the same on every attempt (<see cref="WebhookRequest.WebhookId"/>).</summary>
+    public const string WebhookId = "webhook-id";
+
+    /// <summary>Standard Webhooks: the attempt's time in Unix seconds, signed with the body.</summary>
+    public const string WebhookTimestamp = "webhook-timestamp";
+
+    /// <summary>Standard Webhooks: space-separated <c>v1,</c> signatures, one per active secret (<see cref="WebhookSigner"/>).</summary>
+    public const string WebhookSignature = "webhook-signature";
+
     public const string NotificationType = "Notification";
     public const string ConfirmationType = "SubscriptionConfirmation";
 }

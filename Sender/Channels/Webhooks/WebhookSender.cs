@@ -127,6 +127,8 @@ internal sealed partial class WebhookSender
                 message.Headers.TryAddWithoutValidation(WebhookHeaders.Replay, "true");
             }
 
+            AddStandardWebhookHeaders(message, call.Request);
+
             using var response = await call.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return Outcome.FromResult(new WebhookAttempt((int)response.StatusCode, RetryAfter(response), null));
         }
@@ -137,6 +139,22 @@ internal sealed partial class WebhookSender
         catch (Exception ex)
         {
             return Outcome.FromException<WebhookAttempt>(ex);
+        }
+    }
+
+    /// <summary>
+    /// The Standard Webhooks headers, made again for each attempt: its own timestamp, and a signature over it
+    /// and the exact bytes sent, with the secrets active now (during a rotation's overlap, both).
+    /// </summary>
+    private void AddStandardWebhookHeaders(HttpRequestMessage message, WebhookRequest request)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var timestamp = now.ToUnixTimeSeconds();
+        message.Headers.TryAddWithoutValidation(WebhookHeaders.WebhookId, request.WebhookId);
+        message.Headers.TryAddWithoutValidation(WebhookHeaders.WebhookTimestamp, timestamp.ToString(CultureInfo.InvariantCulture));
+        if (request.Secrets is { } secrets && WebhookSigner.Keys(secrets.ActiveAt(now)) is { Count: > 0 } keys)
+        {
+            message.Headers.TryAddWithoutValidation(WebhookHeaders.WebhookSignature, WebhookSigner.Sign(request.WebhookId, timestamp, request.Body, keys));
         }
     }
 

@@ -17,6 +17,9 @@ public sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, st
 
     public string Type => Json.GetProperty("type").GetString()!;
 
+    /// <summary>The body's bytes exactly as they arrived: what a signature is checked over.</summary>
+    public byte[] RawBody { get; init; } = [];
+
     /// <summary>When the request arrived (its headers and body read), on the test's clock: for tests of delivery timing.</summary>
     public DateTimeOffset ArrivedAt { get; init; } = DateTimeOffset.UtcNow;
 }
@@ -67,13 +70,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var receiver = new WebhookReceiver(app);
         app.Map("/{**path}", async (HttpContext context) =>
         {
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync();
+            using var raw = new MemoryStream();
+            await context.Request.Body.CopyToAsync(raw);
             var request = new ReceivedWebhook(
                 context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                body)
+                System.Text.Encoding.UTF8.GetString(raw.GetBuffer(), 0, (int)raw.Length))
             {
+                RawBody = raw.ToArray(),
                 ArrivedAt = DateTimeOffset.UtcNow,
             };
             receiver._received.Enqueue(request);

@@ -105,6 +105,21 @@ public sealed class CachedMetadataStoreOnRingTests(RedisRing ring) : IClassFixtu
         Assert.False(pause.Fetched.IsCompleted);
     }
 
+    /// <summary>A standalone Sender signs with what the ring serves: the JSON there carries both secrets of a rotation.</summary>
+    [Fact]
+    public async Task FanOutList_ServedFromTheRing_KeepsTheSigningSecrets()
+    {
+        var subscription = await ConfirmedSubscriberAsync("orders", "https://hooks.example/a");
+        var secrets = new SigningSecrets("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_c2Vjb25kLXNlY3JldA==", DateTimeOffset.UnixEpoch.AddDays(1));
+        var rotated = (await _frontend.SetSigningSecretsAsync(subscription.Id, secrets, default))!;
+        Assert.Equal([rotated], await _sender.GetConfirmedSubscriptionsAsync("orders", default));
+
+        var pause = _senderDatabase.PauseNextRead();
+
+        Assert.Equal(secrets, Assert.Single(await _sender.GetConfirmedSubscriptionsAsync("orders", default)).SigningSecrets);
+        Assert.False(pause.Fetched.IsCompleted);
+    }
+
     private async Task<Subscription> ConfirmedSubscriberAsync(string topic, string endpoint)
     {
         await _frontend.CreateTopicAsync(topic, DateTimeOffset.UnixEpoch, default);

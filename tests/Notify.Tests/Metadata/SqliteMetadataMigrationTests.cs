@@ -108,6 +108,36 @@ public sealed class SqliteMetadataMigrationTests : IDisposable
         CREATE INDEX subscriptions_by_expiry ON subscriptions (expires_at) WHERE expires_at IS NOT NULL;
         """;
 
+    /// <summary>The metadata tables as the version before signing secrets created them.</summary>
+    private const string SchemaBeforeSigningSecrets = """
+        CREATE TABLE topics (
+            name TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL,
+            display_name TEXT,
+            retention_seconds INTEGER
+        ) WITHOUT ROWID;
+        CREATE TABLE subscriptions (
+            id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL REFERENCES topics(name) ON DELETE CASCADE,
+            protocol TEXT NOT NULL, endpoint TEXT NOT NULL, status TEXT NOT NULL, confirm_token TEXT NOT NULL, unsubscribe_token TEXT NOT NULL,
+            created_at INTEGER NOT NULL, confirmed_at INTEGER, delivery_error_code TEXT, delivery_error_detail TEXT, delivery_error_at INTEGER,
+            filter_policy TEXT, expires_at INTEGER, retry_seconds TEXT, max_per_second REAL, disabled_code TEXT, disabled_detail TEXT, disabled_at INTEGER,
+            UNIQUE (topic, protocol, endpoint)
+        ) WITHOUT ROWID;
+        CREATE INDEX subscriptions_by_topic ON subscriptions (topic, id);
+        CREATE TABLE sms_opt_outs (phone_number TEXT PRIMARY KEY, opted_out_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE deleted_subscriptions (
+            id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL,
+            protocol TEXT NOT NULL, endpoint TEXT NOT NULL, status TEXT NOT NULL, confirm_token TEXT NOT NULL, unsubscribe_token TEXT NOT NULL,
+            created_at INTEGER NOT NULL, confirmed_at INTEGER, delivery_error_code TEXT, delivery_error_detail TEXT, delivery_error_at INTEGER,
+            filter_policy TEXT, expires_at INTEGER, retry_seconds TEXT, max_per_second REAL, disabled_code TEXT, disabled_detail TEXT, disabled_at INTEGER,
+            deleted_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX deleted_subscriptions_by_time ON deleted_subscriptions (deleted_at);
+        CREATE INDEX subscriptions_by_expiry ON subscriptions (expires_at) WHERE expires_at IS NOT NULL;
+        """;
+
     private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
 
@@ -259,11 +289,38 @@ public sealed class SqliteMetadataMigrationTests : IDisposable
         Assert.Equal(old, (await new SqliteMetadataStore(path, _clock).GetDeletedSubscriptionAsync("01old", default))!.Subscription);
     }
 
+    /// <summary>
+    /// A file made by the version before signing secrets gains their column in both subscription tables at
+    /// open: its webhook subscriptions read as unsigned (no secrets) and take secrets that a reopened store reads back.
+    /// </summary>
+    [Fact]
+    public async Task FileWithoutSigningSecrets_IsMigratedAtOpen()
+    {
+        var path = await OldFileAsync(SchemaBeforeSigningSecrets, """
+            INSERT INTO topics VALUES ('alerts', 0, NULL, NULL);
+            INSERT INTO subscriptions VALUES ('01old', 'alerts', 'webhook', 'https://hooks.example/a', 'confirmed', 'c', 'u', 0, 1000, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+            INSERT INTO deleted_subscriptions VALUES ('00gone', 'alerts', 'webhook', 'https://hooks.example/z', 'confirmed', 'c', 'u', 0, 1000, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0);
+            """);
+        var secrets = new SigningSecrets("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+
+        var store = new SqliteMetadataStore(path, _clock);
+        var old = await store.GetSubscriptionAsync("01old", default);
+        var tombstone = await store.GetDeletedSubscriptionAsync("00gone", default);
+        var rotated = await store.SetSigningSecretsAsync("01old", secrets, default);
+
+        Assert.NotNull(old);
+        Assert.Null(old.SigningSecrets);
+        Assert.Null(tombstone!.Subscription.SigningSecrets);
+        Assert.Equal(old with { SigningSecrets = secrets }, rotated);
+        Assert.Equal(rotated, await new SqliteMetadataStore(path, _clock).GetSubscriptionAsync("01old", default));
+    }
+
     /// <summary>A Sender and a Frontend process may open the same old file at once: one migrates, neither fails.</summary>
     [Theory]
     [InlineData(SchemaBeforeDeliveryErrors)]
     [InlineData(SchemaBeforeSettingsAndExpiry)]
     [InlineData(SchemaBeforeDeliveryState)]
+    [InlineData(SchemaBeforeSigningSecrets)]
     public async Task OldFile_OpenedByManyStoresAtOnce_IsMigratedOnce(string schema)
     {
         var path = await OldFileAsync(schema, "INSERT INTO topics (name, created_at) VALUES ('alerts', 0);");

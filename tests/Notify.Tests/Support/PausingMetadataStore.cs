@@ -59,6 +59,9 @@ internal sealed class PausingMetadataStore(IMetadataStore inner) : IMetadataStor
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         inner.SetDeliveryErrorAsync(id, error, cancellationToken);
 
+    public Task<Subscription?> SetSigningSecretsAsync(string id, SigningSecrets secrets, CancellationToken cancellationToken) =>
+        inner.SetSigningSecretsAsync(id, secrets, cancellationToken);
+
     public Task<Topic?> UpdateTopicAsync(string name, TopicSettings settings, CancellationToken cancellationToken) =>
         inner.UpdateTopicAsync(name, settings, cancellationToken);
 

@@ -95,6 +95,9 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         Answer(() => Change(id, s => s with { LastDeliveryError = error }));
 
+    public Task<Subscription?> SetSigningSecretsAsync(string id, SigningSecrets secrets, CancellationToken cancellationToken) =>
+        Answer(() => Change(id, s => s with { SigningSecrets = secrets }));
+
     public Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         Answer(() =>
         {
@@ -104,7 +107,7 @@ internal sealed class InMemoryMetadataStore(TimeProvider? clock = null) : IMetad
                 return null;
             }
 
-            _deleted[id] = new DeletedSubscription(current, now);
+            _deleted[id] = new DeletedSubscription(current with { SigningSecrets = null }, now);
             return current;
         });
 
