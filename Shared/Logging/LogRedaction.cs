@@ -76,8 +76,15 @@ internal static class LogRedaction
             case string text:
                 var clean = Redact.Text(text);
                 return clean == text ? null : clean;
-            default:
+
+            // Numbers, times, ids and enums print nothing to hide; any other object (a request message,
+            // a framework type) is judged by the text a formatter would print for it.
+            case null or IConvertible or IFormattable:
                 return null;
+            default:
+                var printed = value.ToString() ?? string.Empty;
+                var cleanPrinted = Redact.Text(printed);
+                return cleanPrinted == printed ? null : cleanPrinted;
         }
     }
 }

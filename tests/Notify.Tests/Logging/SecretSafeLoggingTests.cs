@@ -83,6 +83,22 @@ public sealed class SecretSafeLoggingTests
     }
 
     [Fact]
+    public void ObjectsLogged_AreJudgedByTheTextTheyPrint()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(LogEverything);
+        using var provider = services.BuildServiceProvider();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Some.Library");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://us3r:passw0rd@hooks.example.com/s3cretpath?sig=s1gnature");
+
+        logger.LogDebug("Sending {Request}", request);
+
+        var record = Assert.Single(_logs.GetSnapshot());
+        Assert.StartsWith("Sending Method: POST, RequestUri: 'https://hooks.example.com'", record.Message, StringComparison.Ordinal);
+        AssertAbsent("us3r", "passw0rd", "s3cretpath", "s1gnature");
+    }
+
+    [Fact]
     public void TextWithoutSecrets_IsLoggedUnchanged()
     {
         var services = new ServiceCollection();
