@@ -11,9 +11,9 @@ namespace Notify.IntegrationTests;
 
 /// <summary>
 /// No secret reaches a log line, whatever the log levels: the real Frontend (with the Sender in
-/// process) runs with every category at Trace, gets secrets in every place a client, a subscriber or
-/// Twilio might put them, delivers (and fails to deliver) to endpoints that carry secrets, and then its
-/// whole output is searched for each secret.
+/// process, or beside a standalone Sender on the local AWS servers) runs with every category at Trace,
+/// gets secrets in every place a client, a subscriber or Twilio might put them, delivers (and fails to
+/// deliver) to endpoints that carry secrets, and then the whole output is searched for each secret.
 /// </summary>
 public sealed class NoSecretInLogsTests(TwilioServer twilio, ITestOutputHelper output) : IClassFixture<TwilioServer>
 {
@@ -30,9 +30,10 @@ public sealed class NoSecretInLogsTests(TwilioServer twilio, ITestOutputHelper o
     }
 
     [Theory]
-    [InlineData(ContentRoot.Repository, "simple")]
-    [InlineData(ContentRoot.Frontend, "json")]
-    public async Task SecretsSentEverywhere_NeverReachTheLog_WithEveryCategoryAtTrace(ContentRoot root, string formatter)
+    [InlineData(ContentRoot.Repository, "simple", Deployment.Embedded)]
+    [InlineData(ContentRoot.Frontend, "json", Deployment.Embedded)]
+    [InlineData(ContentRoot.Repository, "json", Deployment.Aws)]
+    public async Task SecretsSentEverywhere_NeverReachTheLog_WithEveryCategoryAtTrace(ContentRoot root, string formatter, Deployment deployment)
     {
         twilio.Reset();
         var secrets = new LogSecrets();
@@ -50,14 +51,36 @@ public sealed class NoSecretInLogsTests(TwilioServer twilio, ITestOutputHelper o
             settings[key] = value;
         }
 
+        if (deployment == Deployment.Aws)
+        {
+            foreach (var (key, value) in (await SharedAwsServers.GetAsync()).Settings(NotifyService.UniqueResourcePrefix()))
+            {
+                settings[key] = value;
+            }
+        }
+
         var workingDirectory = root == ContentRoot.Repository ? RepositoryPaths.Root : Path.Combine(RepositoryPaths.Root, "Frontend");
         var process = await NotifyProcess.StartFrontendAsync(settings, workingDirectory);
+        NotifyProcess? sender = null;
+        string Output() => process.Output + "\n" + sender?.Output;
         try
         {
+            if (deployment == Deployment.Aws)
+            {
+                // The standalone Sender delivers: its own logging guard is the one under test for deliveries.
+                sender = await NotifyProcess.StartSenderAsync(
+                    new Dictionary<string, string?>(settings) { ["Notify:PublicBaseUrl"] = process.BaseAddress.AbsoluteUri }, workingDirectory);
+            }
+
             using var scenario = new Scenario(process.BaseAddress, adminKey, secrets, receiver, twilio, dataDirectory);
             await scenario.RunAsync();
             await process.StopAsync(TimeSpan.FromSeconds(30));
-            var log = process.Output;
+            if (sender is not null)
+            {
+                await sender.StopAsync(TimeSpan.FromSeconds(30));
+            }
+
+            var log = Output();
 
             // The log was on: a harmless value sent the same way as the secrets is there, and so are the
             // framework's and Notify's own Debug lines.
@@ -70,11 +93,16 @@ public sealed class NoSecretInLogsTests(TwilioServer twilio, ITestOutputHelper o
         }
         catch
         {
-            output.WriteLine(process.Output);
+            output.WriteLine(Output());
             throw;
         }
         finally
         {
+            if (sender is not null)
+            {
+                await sender.DisposeAsync();
+            }
+
             await process.DisposeAsync();
             try
             {
