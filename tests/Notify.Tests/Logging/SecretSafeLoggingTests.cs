@@ -60,9 +60,7 @@ public sealed class SecretSafeLoggingTests
     [Fact]
     public void ExceptionsAndScopes_AreRedactedLikeMessages()
     {
-        var services = new ServiceCollection();
-        services.AddLogging(LogEverything);
-        using var provider = services.BuildServiceProvider();
+        using var provider = LoggingServices();
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Some.Library");
 
         using (logger.BeginScope("Calling {Url} for {Recipient}", "https://hooks.example.com/s3cretpath?sig=s1gnature", "jane.d0e@example.com"))
@@ -85,9 +83,7 @@ public sealed class SecretSafeLoggingTests
     [Fact]
     public void ObjectsLogged_AreJudgedByTheTextTheyPrint()
     {
-        var services = new ServiceCollection();
-        services.AddLogging(LogEverything);
-        using var provider = services.BuildServiceProvider();
+        using var provider = LoggingServices();
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Some.Library");
         using var request = new HttpRequestMessage(HttpMethod.Post, "https://us3r:passw0rd@hooks.example.com/s3cretpath?sig=s1gnature");
 
@@ -101,9 +97,7 @@ public sealed class SecretSafeLoggingTests
     [Fact]
     public void TextWithoutSecrets_IsLoggedUnchanged()
     {
-        var services = new ServiceCollection();
-        services.AddLogging(LogEverything);
-        using var provider = services.BuildServiceProvider();
+        using var provider = LoggingServices();
         var logger = provider.GetRequiredService<ILogger<SecretSafeLoggingTests>>();
 
         logger.LogInformation("Delivered message {MessageId} at attempt {Attempt}", "01a2b3", 2);
@@ -112,6 +106,8 @@ public sealed class SecretSafeLoggingTests
         Assert.Equal("Delivered message 01a2b3 at attempt 2", record.Message);
         Assert.Equal("Delivered message {MessageId} at attempt {Attempt}", record.StructuredState!.Single(p => p.Key == "{OriginalFormat}").Value);
     }
+
+    private ServiceProvider LoggingServices() => new ServiceCollection().AddLogging(LogEverything).BuildServiceProvider();
 
     /// <summary>Every category at Trace, scopes on, into the collector; the guard added last, as the hosts add it.</summary>
     private void LogEverything(ILoggingBuilder logging)
