@@ -3,11 +3,13 @@ using Notify.Sender;
 using Notify.Sender.Storage;
 using Notify.Shared.Configuration;
 using Notify.Shared.Health;
+using Notify.Shared.Logging;
 using Notify.Shared.Metrics;
 using Notify.Shared.Queue;
 
 // The Sender alone: pulls from the queue and delivers. Scale it out beside any number of Frontends.
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSecretSafeLogging();
 builder.AddNotifyQueue();
 // No in-process cache tier in front of the Redis ring: deliveries follow confirmations and unsubscribes at once.
 builder.AddNotifyMetadata(inProcessTier: false);

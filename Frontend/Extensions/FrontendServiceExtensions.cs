@@ -21,6 +21,7 @@ using Notify.Sender;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.Shared.Configuration;
 using Notify.Shared.Links;
+using Notify.Shared.Logging;
 using Notify.Shared.Metrics;
 using Notify.Shared.Queue;
 using Notify.Shared.Webhooks;
@@ -36,6 +37,7 @@ public static class FrontendServiceExtensions
     /// </summary>
     public static WebApplicationBuilder AddNotifyFrontend(this WebApplicationBuilder builder)
     {
+        builder.Logging.AddSecretSafeLogging();
         builder.AddNotifyMetadata();
         builder.Services.AddSubscriptionExpiry();
         builder.AddNotifyQueue();

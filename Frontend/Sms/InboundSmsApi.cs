@@ -4,6 +4,7 @@ using Notify.Frontend.Errors;
 using Notify.Frontend.OpenApi;
 using Notify.Metadata.Store;
 using Notify.Shared.Links;
+using Notify.Shared.Logging;
 using Notify.Shared.Sms;
 
 namespace Notify.Frontend.Sms;
@@ -63,7 +64,8 @@ internal static partial class InboundSmsApi
         var logger = loggers.CreateLogger(typeof(InboundSmsApi).FullName!);
         if (!TwilioSignature.IsValid(authToken, url, form, request.Headers["X-Twilio-Signature"]))
         {
-            Log.BadSignature(logger, url);
+            // The query Twilio was given may hold a secret of its own: the log names the public base only.
+            Log.BadSignature(logger, Redact.Endpoint(links.Absolute(Path)));
             return Problems.Status(StatusCodes.Status403Forbidden,
                 "The X-Twilio-Signature header is missing or does not match this request; only Twilio, signing with this account's auth token, may post here. " +
                 "If Twilio's own requests are refused, check that Notify:PublicBaseUrl is the address Twilio calls.");
@@ -82,8 +84,8 @@ internal static partial class InboundSmsApi
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Refused an inbound SMS webhook with a missing or wrong X-Twilio-Signature for {Url}", EventName = "InboundSmsBadSignature")]
-        public static partial void BadSignature(ILogger logger, string url);
+        [LoggerMessage(1, LogLevel.Warning, "Refused an inbound SMS webhook with a missing or wrong X-Twilio-Signature (it is checked against the URL at {PublicBase})", EventName = "InboundSmsBadSignature")]
+        public static partial void BadSignature(ILogger logger, string publicBase);
 
         // The number and the text are the subscriber's: neither is logged, only Twilio's message id.
         [LoggerMessage(2, LogLevel.Information, "A number {Change} SMS (inbound message {MessageSid})", EventName = "SmsOptChanged")]

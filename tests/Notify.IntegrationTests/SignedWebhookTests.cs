@@ -142,8 +142,6 @@ public sealed class EmbeddedSignedWebhookTests() : SignedWebhookTests(Deployment
                 Protocol = Protocol.Webhook,
                 Endpoint = Receiver.Url("legacy/hook").AbsoluteUri,
                 Status = SubscriptionStatus.Confirmed,
-                ConfirmToken = "confirm-token",
-                UnsubscribeToken = "unsubscribe-token",
                 CreatedAt = DateTimeOffset.UtcNow,
                 ConfirmedAt = DateTimeOffset.UtcNow,
             }, default);

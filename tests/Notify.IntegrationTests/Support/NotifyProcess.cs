@@ -89,7 +89,10 @@ public sealed class NotifyProcess : IAsyncDisposable
         var at = line.IndexOf(ListeningLine, StringComparison.Ordinal);
         if (at >= 0)
         {
-            _listening.TrySetResult(new Uri(line[(at + ListeningLine.Length)..].Trim() + "/"));
+            // The address ends at a space or, in the JSON console format, at the closing quote.
+            var address = line[(at + ListeningLine.Length)..].Trim();
+            var end = address.IndexOfAny([' ', '"']);
+            _listening.TrySetResult(new Uri((end < 0 ? address : address[..end]) + "/"));
         }
     }
 

@@ -92,7 +92,7 @@ public sealed class WebhookSignerTests
         var subscription = new Subscription
         {
             Id = "s", Topic = "t", Protocol = Protocol.Webhook, Endpoint = "https://example.com/", Status = SubscriptionStatus.Confirmed,
-            ConfirmToken = "c", UnsubscribeToken = "u", CreatedAt = DateTimeOffset.UnixEpoch, SigningSecrets = secrets,
+            CreatedAt = DateTimeOffset.UnixEpoch, SigningSecrets = secrets,
         };
 
         var text = subscription.ToString();
