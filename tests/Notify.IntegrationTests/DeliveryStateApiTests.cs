@@ -1,3 +1,4 @@
+using Notify.Shared.Encryption;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -41,7 +42,7 @@ public abstract class DeliveryStateApiTests(Deployment deployment) : IAsyncLifet
             deployment);
         if (deployment == Deployment.Embedded)
         {
-            _store = new SqliteDeliveryStore(Path.Combine(_notify.DataDirectory, "deliveries.db"), TimeProvider.System);
+            _store = new SqliteDeliveryStore(Path.Combine(_notify.DataDirectory, "deliveries.db"), new PayloadCipher(EncryptionKeyFile.Read(_notify.DataDirectory)!, []), TimeProvider.System);
         }
         else
         {
