@@ -45,7 +45,7 @@ public sealed class SqliteRetainedMessages : IRetainedMessages
         command.Parameters.AddWithValue("$topic", message.Topic);
         command.Parameters.AddWithValue("$message", message.MessageId);
         command.Parameters.AddWithValue("$published", message.PublishedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$envelope", _cipher.Seal(message.Envelope, EnvelopeContext(message.Topic, message.MessageId)));
+        command.Parameters.AddWithValue("$envelope", _cipher.Seal(message.Envelope, SealedContexts.RetainedMessage(message.Topic, message.MessageId)));
         command.Parameters.AddWithValue("$expires", message.ExpiresAt.ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -77,15 +77,13 @@ public sealed class SqliteRetainedMessages : IRetainedMessages
                 Topic = reader.GetString(0),
                 MessageId = reader.GetString(1),
                 PublishedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                Envelope = _cipher.Open(reader.GetValue(3), EnvelopeContext(reader.GetString(0), reader.GetString(1))),
+                Envelope = _cipher.Open(reader.GetValue(3), SealedContexts.RetainedMessage(reader.GetString(0), reader.GetString(1))),
                 ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
             });
         }
 
         return PageCut.ToPage(messages, limit, last => RetainedListing.ToCursor(topic, published, last.MessageId));
     }
-
-    private static string EnvelopeContext(string topic, string messageId) => $"retained message {messageId} of topic {topic}";
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

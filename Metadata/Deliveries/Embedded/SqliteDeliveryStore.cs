@@ -45,7 +45,7 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore
         command.Parameters.AddWithValue("$message", letter.MessageId);
         command.Parameters.AddWithValue("$topic", letter.Topic);
         command.Parameters.AddWithValue("$published", letter.PublishedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$envelope", _cipher.Seal(letter.Envelope, EnvelopeContext(letter.SubscriptionId, letter.MessageId)));
+        command.Parameters.AddWithValue("$envelope", _cipher.Seal(letter.Envelope, SealedContexts.DeadLetter(letter.SubscriptionId, letter.MessageId)));
         command.Parameters.AddWithValue("$attempts", DeliveryJsonContext.Write(letter.Attempts));
         command.Parameters.AddWithValue("$error", letter.LastError);
         command.Parameters.AddWithValue("$permanent", letter.Permanent ? 1 : 0);
@@ -252,16 +252,13 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore
         MessageId = reader.GetString(1),
         Topic = reader.GetString(2),
         PublishedAt = Time(reader.GetInt64(3)),
-        Envelope = _cipher.Open(reader.GetValue(4), EnvelopeContext(reader.GetString(0), reader.GetString(1))),
+        Envelope = _cipher.Open(reader.GetValue(4), SealedContexts.DeadLetter(reader.GetString(0), reader.GetString(1))),
         Attempts = DeliveryJsonContext.Read(reader.GetString(5)),
         LastError = reader.GetString(6),
         Permanent = reader.GetInt64(7) != 0,
         DeadLetteredAt = Time(reader.GetInt64(8)),
         ExpiresAt = Time(reader.GetInt64(9)),
     };
-
-    private static string EnvelopeContext(string subscriptionId, string messageId) =>
-        $"dead letter {messageId} of subscription {subscriptionId}";
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 

@@ -142,7 +142,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         // Encrypted on the caller's thread, so the single writer only binds bytes.
         for (var i = 0; i < snapshot.Length; i++)
         {
-            sealedBodies[i] = _cipher.Seal(snapshot[i].Body, BodyContext(snapshot[i].Id));
+            sealedBodies[i] = _cipher.Seal(snapshot[i].Body, SealedContexts.QueueBody(snapshot[i].Id));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -445,9 +445,6 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         transaction.Commit();
     }
 
-    // The associated data of a body: a body copied into another message's row fails to open.
-    private static string BodyContext(string messageId) => "queue message " + messageId;
-
     // Rounded up, so a message never shows before its delay has passed.
     private static long DelayMilliseconds(TimeSpan delay) =>
         (delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
@@ -506,7 +503,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
                         received.Add((sequence, new ReceivedMessage(
                             Id: id,
                             ReceiptHandle: new ReceiptHandle(sequence, receiveCount).ToString(),
-                            Body: _cipher.Open(reader.GetValue(2), BodyContext(id)),
+                            Body: _cipher.Open(reader.GetValue(2), SealedContexts.QueueBody(id)),
                             ReceiveCount: receiveCount,
                             SentAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)))));
                     }
