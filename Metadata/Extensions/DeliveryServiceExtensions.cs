@@ -12,6 +12,7 @@ using Notify.Metadata.Retention;
 using Notify.Metadata.Store.DynamoDb;
 using Notify.Shared.Configuration;
 using Notify.Shared.Dependencies;
+using Notify.Shared.Encryption;
 using Notify.Shared.Storage;
 
 namespace Notify.Metadata.Extensions;
@@ -45,14 +46,17 @@ public static class DeliveryServiceExtensions
         }
         else
         {
-            services.TryAddSingleton(sp => new SqliteDeliveryStore(DeliveriesFile(sp), sp.GetRequiredService<TimeProvider>()));
+            services.AddNotifyEncryption();
+            services.TryAddSingleton(sp => new SqliteDeliveryStore(
+                DeliveriesFile(sp), sp.GetRequiredService<PayloadCipher>(), sp.GetRequiredService<TimeProvider>()));
             services.TryAddSingleton<IDeliveryStore>(sp => new GuardedDeliveryStore(sp.GetRequiredService<SqliteDeliveryStore>(), DependencyGuard.DataFiles));
             services.TryAddSingleton<IPaceStore>(sp => new GuardedPaceStore(
                 new SqlitePaceStore(DeliveriesFile(sp), sp.GetRequiredService<TimeProvider>()), DependencyGuard.DataFiles));
             services.TryAddSingleton<IFanOutProgress>(sp => new GuardedFanOutProgress(
                 new SqliteFanOutProgress(DeliveriesFile(sp), sp.GetRequiredService<TimeProvider>()), DependencyGuard.DataFiles));
             services.TryAddSingleton<IRetainedMessages>(sp => new GuardedRetainedMessages(
-                new SqliteRetainedMessages(DeliveriesFile(sp), sp.GetRequiredService<TimeProvider>()), DependencyGuard.DataFiles));
+                new SqliteRetainedMessages(DeliveriesFile(sp), sp.GetRequiredService<PayloadCipher>(), sp.GetRequiredService<TimeProvider>()),
+                DependencyGuard.DataFiles));
         }
 
         services.TryAddSingleton<DeliveryCounters>();

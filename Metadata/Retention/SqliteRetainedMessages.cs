@@ -3,6 +3,7 @@ using Notify.Metadata.Deliveries;
 using Notify.Metadata.Deliveries.Embedded;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
+using Notify.Shared.Encryption;
 using Notify.Shared.Storage;
 
 namespace Notify.Metadata.Retention;
@@ -12,19 +13,23 @@ namespace Notify.Metadata.Retention;
 /// (<see cref="SqliteDeliverySchema"/>), keyed by topic and message id, so a topic's listing is a range of its
 /// primary key in publish order. Expired rows are hidden by the injected clock and deleted by
 /// <see cref="SqliteDeliveryStore.DeleteExpiredAsync"/>'s sweep. Commits are fsync'd: a publish is answered
-/// 202 only once its kept copy is written.
+/// 202 only once its kept copy is written. The envelope (the message's content) is stored encrypted
+/// (<see cref="PayloadCipher"/>, bound to the topic and message).
 /// </summary>
 public sealed class SqliteRetainedMessages : IRetainedMessages
 {
     private readonly SqliteDatabase _database;
+    private readonly PayloadCipher _cipher;
     private readonly TimeProvider _clock;
     private readonly Lazy<Task> _schema;
 
     /// <param name="path">The file (<c>deliveries.db</c>); its folder must exist.</param>
+    /// <param name="cipher">Encrypts the envelopes kept.</param>
     /// <param name="clock">"Now" for reads, which hide what expired.</param>
-    public SqliteRetainedMessages(string path, TimeProvider clock)
+    public SqliteRetainedMessages(string path, PayloadCipher cipher, TimeProvider clock)
     {
         _database = new SqliteDatabase(path, SqliteDatabase.Durability.Full);
+        _cipher = cipher;
         _clock = clock;
         _schema = new(() => SqliteDeliverySchema.ApplyAsync(_database, CancellationToken.None));
     }
@@ -40,7 +45,7 @@ public sealed class SqliteRetainedMessages : IRetainedMessages
         command.Parameters.AddWithValue("$topic", message.Topic);
         command.Parameters.AddWithValue("$message", message.MessageId);
         command.Parameters.AddWithValue("$published", message.PublishedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$envelope", message.Envelope);
+        command.Parameters.AddWithValue("$envelope", _cipher.Seal(message.Envelope, SealedContexts.RetainedMessage(message.Topic, message.MessageId)));
         command.Parameters.AddWithValue("$expires", message.ExpiresAt.ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -72,7 +77,7 @@ public sealed class SqliteRetainedMessages : IRetainedMessages
                 Topic = reader.GetString(0),
                 MessageId = reader.GetString(1),
                 PublishedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                Envelope = reader.GetString(3),
+                Envelope = _cipher.Open(reader.GetValue(3), SealedContexts.RetainedMessage(reader.GetString(0), reader.GetString(1))),
                 ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
             });
         }

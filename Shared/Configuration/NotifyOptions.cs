@@ -32,11 +32,11 @@ public sealed class NotifyOptions
     public static NotifyMode ModeIn(IConfiguration configuration) =>
         configuration.GetSection(SectionName).GetValue(nameof(Mode), NotifyMode.Embedded);
 
-    /// <summary>The data directory as an absolute path, created if missing.</summary>
+    /// <summary>The data directory as an absolute path, created owner-only (0700) if missing.</summary>
     public string EnsureDataDirectory()
     {
         var path = Path.GetFullPath(DataDirectory);
-        Directory.CreateDirectory(path);
+        Storage.OwnerOnly.CreateDirectory(path);
         return path;
     }
 }

@@ -5,6 +5,7 @@ namespace Notify.Shared.Storage;
 /// <summary>
 /// One SQLite file of the embedded store. Every connection runs in WAL mode so readers never block the
 /// writer, and waits for a busy lock instead of failing, because a Sender process may share the file.
+/// The file is created owner-only before SQLite first opens it (<see cref="OwnerOnly.PrepareDatabaseFile"/>).
 /// </summary>
 public sealed class SqliteDatabase
 {
@@ -16,6 +17,7 @@ public sealed class SqliteDatabase
 
     private readonly string _connectionString;
     private readonly Durability _durability;
+    private int _filePrepared;
 
     /// <param name="path">The database file; its folder must exist.</param>
     /// <param name="durability">
@@ -51,6 +53,11 @@ public sealed class SqliteDatabase
     /// </summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
+        if (Interlocked.Exchange(ref _filePrepared, 1) == 0)
+        {
+            OwnerOnly.PrepareDatabaseFile(Path);
+        }
+
         var connection = new SqliteConnection(_connectionString);
         try
         {

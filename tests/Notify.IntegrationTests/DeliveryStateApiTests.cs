@@ -1,3 +1,4 @@
+using Notify.Shared.Encryption;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -41,7 +42,7 @@ public abstract class DeliveryStateApiTests(Deployment deployment) : IAsyncLifet
             deployment);
         if (deployment == Deployment.Embedded)
         {
-            _store = new SqliteDeliveryStore(Path.Combine(_notify.DataDirectory, "deliveries.db"), TimeProvider.System);
+            _store = new SqliteDeliveryStore(Path.Combine(_notify.DataDirectory, "deliveries.db"), new PayloadCipher(EncryptionKeyFile.Read(_notify.DataDirectory)!, []), TimeProvider.System);
         }
         else
         {
@@ -371,12 +372,13 @@ public abstract class DeliveryStateApiTests(Deployment deployment) : IAsyncLifet
         }.ToString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT body FROM messages ORDER BY sequence";
+        command.CommandText = "SELECT id, body FROM messages ORDER BY sequence";
+        var cipher = new PayloadCipher(EncryptionKeyFile.Read(_notify.DataDirectory)!, []);
         var envelopes = new List<QueueEnvelope>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var envelope = EnvelopeJson.Deserialize(reader.GetString(0));
+            var envelope = EnvelopeJson.Deserialize(cipher.Open(reader.GetValue(1), SealedContexts.QueueBody(reader.GetString(0))));
             if (envelope.Kind == EnvelopeKind.Delivery)
             {
                 envelopes.Add(envelope);

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Notify.Metadata.Model;
+using Notify.Shared.Encryption;
 using Notify.Shared.Storage;
 
 namespace Notify.Metadata.Deliveries.Embedded;
@@ -10,19 +11,23 @@ namespace Notify.Metadata.Deliveries.Embedded;
 /// lock. Every change is one statement, so concurrent writers (a Frontend and a Sender process on one file)
 /// need no transaction: additive counts are upserts that add. Reads treat rows whose expiry passed by
 /// the injected clock as absent; <see cref="DeleteExpiredAsync"/> removes them. Commits are fsync'd: a dead
-/// letter is written after its queue message is gone, so it is the only copy.
+/// letter is written after its queue message is gone, so it is the only copy. A dead letter's envelope (the
+/// message's content) is stored encrypted (<see cref="PayloadCipher"/>, bound to the subscription and message).
 /// </summary>
 public sealed partial class SqliteDeliveryStore : IDeliveryStore
 {
     private readonly SqliteDatabase _database;
+    private readonly PayloadCipher _cipher;
     private Lazy<Task> _schema;
     private readonly TimeProvider _clock;
 
     /// <param name="path">The file (<c>deliveries.db</c>); its folder must exist.</param>
+    /// <param name="cipher">Encrypts dead letters' envelopes.</param>
     /// <param name="clock">"Now" for reads, which hide what expired.</param>
-    public SqliteDeliveryStore(string path, TimeProvider clock)
+    public SqliteDeliveryStore(string path, PayloadCipher cipher, TimeProvider clock)
     {
         _database = new SqliteDatabase(path, SqliteDatabase.Durability.Full);
+        _cipher = cipher;
         _schema = NewSchema();
         _clock = clock;
     }
@@ -40,7 +45,7 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore
         command.Parameters.AddWithValue("$message", letter.MessageId);
         command.Parameters.AddWithValue("$topic", letter.Topic);
         command.Parameters.AddWithValue("$published", letter.PublishedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$envelope", letter.Envelope);
+        command.Parameters.AddWithValue("$envelope", _cipher.Seal(letter.Envelope, SealedContexts.DeadLetter(letter.SubscriptionId, letter.MessageId)));
         command.Parameters.AddWithValue("$attempts", DeliveryJsonContext.Write(letter.Attempts));
         command.Parameters.AddWithValue("$error", letter.LastError);
         command.Parameters.AddWithValue("$permanent", letter.Permanent ? 1 : 0);
@@ -241,13 +246,13 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore
     private const string DeadLetterColumns =
         "subscription_id, message_id, topic, published_at, envelope, attempts, last_error, permanent, dead_lettered_at, expires_at";
 
-    private static DeadLetter ReadDeadLetter(SqliteDataReader reader) => new()
+    private DeadLetter ReadDeadLetter(SqliteDataReader reader) => new()
     {
         SubscriptionId = reader.GetString(0),
         MessageId = reader.GetString(1),
         Topic = reader.GetString(2),
         PublishedAt = Time(reader.GetInt64(3)),
-        Envelope = reader.GetString(4),
+        Envelope = _cipher.Open(reader.GetValue(4), SealedContexts.DeadLetter(reader.GetString(0), reader.GetString(1))),
         Attempts = DeliveryJsonContext.Read(reader.GetString(5)),
         LastError = reader.GetString(6),
         Permanent = reader.GetInt64(7) != 0,

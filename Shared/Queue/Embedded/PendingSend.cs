@@ -16,13 +16,17 @@ internal sealed class PendingSend
     private CancellationTokenRegistration _cancellation;
     private int _state;
 
-    public PendingSend(OutgoingMessage[] messages, long bodyChars)
+    public PendingSend(OutgoingMessage[] messages, byte[][] sealedBodies, long bodyChars)
     {
         Messages = messages;
+        SealedBodies = sealedBodies;
         BodyChars = bodyChars;
     }
 
     public OutgoingMessage[] Messages { get; }
+
+    /// <summary>The messages' bodies as stored: encrypted, in the order of <see cref="Messages"/>.</summary>
+    public byte[][] SealedBodies { get; }
 
     public long BodyChars { get; }
 

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Notify.Shared.Dependencies;
+using Notify.Shared.Encryption;
 using Notify.Shared.Storage;
 
 namespace Notify.Shared.Queue.Embedded;
@@ -16,7 +17,9 @@ namespace Notify.Shared.Queue.Embedded;
 /// Receipt state (receive, delete, change visibility) is written without an fsync of its own: a power
 /// cut can at worst undo the latest of those changes, which makes a message visible again, i.e. a
 /// duplicate delivery, which at-least-once already allows. The next send's fsync makes them durable too.
-/// Another process (a standalone Sender) may open the same file; it is seen by polling.
+/// Another process (a standalone Sender) may open the same file; it is seen by polling. Bodies are
+/// stored encrypted (<see cref="PayloadCipher"/>, bound to the message id); rows written as plaintext
+/// by a version before encryption at rest are still read.
 /// </remarks>
 internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposable, IDisposable
 {
@@ -29,6 +32,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
 
     // AUTOINCREMENT, because handles name rows by sequence: a reused sequence would let a late delete
     // remove an unrelated, newer message. The index serves the receive query and the depth counts.
+    // body holds a sealed BLOB; TEXT (its declared type) only in rows written before encryption at rest.
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS messages (
             sequence      INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -43,6 +47,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
 
     private readonly SqliteDatabase _durable;
     private readonly SqliteDatabase _fast;
+    private readonly PayloadCipher _cipher;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Task _schema;
@@ -59,10 +64,12 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
     private int _disposed;
 
     /// <param name="path">The database file; its folder must exist.</param>
-    public SqliteMessageQueue(string path, TimeProvider timeProvider, ILogger<SqliteMessageQueue> logger)
+    /// <param name="cipher">Encrypts the bodies written and opens those read.</param>
+    public SqliteMessageQueue(string path, PayloadCipher cipher, TimeProvider timeProvider, ILogger<SqliteMessageQueue> logger)
     {
         _durable = new SqliteDatabase(path, SqliteDatabase.Durability.Full);
         _fast = new SqliteDatabase(path, SqliteDatabase.Durability.Normal);
+        _cipher = cipher;
         _time = timeProvider;
         _logger = logger;
         _schema = _durable.ExecuteAsync(Schema);
@@ -112,6 +119,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
 
         // Copied and checked here, so that one caller's bad message fails that caller and not its group.
         var snapshot = new OutgoingMessage[messages.Count];
+        var sealedBodies = new byte[snapshot.Length][];
         long bodyChars = 0;
         for (var i = 0; i < snapshot.Length; i++)
         {
@@ -131,8 +139,14 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
             bodyChars += message.Body.Length;
         }
 
+        // Encrypted on the caller's thread, so the single writer only binds bytes.
+        for (var i = 0; i < snapshot.Length; i++)
+        {
+            sealedBodies[i] = _cipher.Seal(snapshot[i].Body, SealedContexts.QueueBody(snapshot[i].Id));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingSend(snapshot, bodyChars);
+        var pending = new PendingSend(snapshot, sealedBodies, bodyChars);
         pending.CancelWith(cancellationToken);
         try
         {
@@ -401,7 +415,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
             VALUES ($id, $body, $now, $visible_at, 0)
             """;
         insert.Parameters.Add("$id", SqliteType.Text);
-        insert.Parameters.Add("$body", SqliteType.Text);
+        insert.Parameters.Add("$body", SqliteType.Blob);
         insert.Parameters.Add("$now", SqliteType.Integer);
         insert.Parameters.Add("$visible_at", SqliteType.Integer);
         return insert;
@@ -418,10 +432,11 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         insert.Parameters["$now"].Value = now;
         foreach (var pending in group)
         {
-            foreach (var message in pending.Messages)
+            for (var i = 0; i < pending.Messages.Length; i++)
             {
+                var message = pending.Messages[i];
                 insert.Parameters["$id"].Value = message.Id;
-                insert.Parameters["$body"].Value = message.Body;
+                insert.Parameters["$body"].Value = pending.SealedBodies[i];
                 insert.Parameters["$visible_at"].Value = now + DelayMilliseconds(message.Delay);
                 insert.ExecuteNonQuery();
             }
@@ -481,10 +496,14 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
                     {
                         var sequence = reader.GetInt64(0);
                         var receiveCount = reader.GetInt32(3);
+                        var id = reader.GetString(1);
+
+                        // A body that cannot be opened (its key is not configured) throws here, before the
+                        // commit: the claim is undone and the message waits, intact, for its key.
                         received.Add((sequence, new ReceivedMessage(
-                            Id: reader.GetString(1),
+                            Id: id,
                             ReceiptHandle: new ReceiptHandle(sequence, receiveCount).ToString(),
-                            Body: reader.GetString(2),
+                            Body: _cipher.Open(reader.GetValue(2), SealedContexts.QueueBody(id)),
                             ReceiveCount: receiveCount,
                             SentAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)))));
                     }

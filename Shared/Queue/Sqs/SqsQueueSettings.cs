@@ -23,7 +23,8 @@ internal sealed record SqsQueueSettings(string QueueName, bool CreateResources)
     /// <summary>
     /// The attributes Notify creates its queue with. Retention is SQS's maximum, 14 days, so a message
     /// whose deliveries keep failing outlives a long outage of its endpoints; the maximum message size is
-    /// 1 MiB, as <see cref="IMessageQueue"/> promises (SQS's default is still 256 KiB). Infrastructure that
+    /// 1 MiB, as <see cref="IMessageQueue"/> promises (SQS's default is still 256 KiB). Messages are encrypted
+    /// at rest with SQS's own keys (SSE-SQS), said explicitly rather than left to the account's default. Infrastructure that
     /// creates the queue should use the same values, or CreateQueue finds a queue with other attributes.
     /// </summary>
     public static IReadOnlyDictionary<string, string> QueueAttributes { get; } = new Dictionary<string, string>
@@ -31,5 +32,6 @@ internal sealed record SqsQueueSettings(string QueueName, bool CreateResources)
         [SqsQueueAttributeNames.MaximumMessageSize] = "1048576",
         [SqsQueueAttributeNames.MessageRetentionPeriod] = "1209600",
         [SqsQueueAttributeNames.VisibilityTimeout] = "30",
+        ["SqsManagedSseEnabled"] = "true",
     };
 }

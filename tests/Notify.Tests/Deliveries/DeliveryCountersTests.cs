@@ -19,7 +19,7 @@ public sealed class DeliveryCountersTests : IDisposable
 
     public DeliveryCountersTests()
     {
-        _store = new SqliteDeliveryStore(_directory.File("deliveries.db"), _clock);
+        _store = new SqliteDeliveryStore(_directory.File("deliveries.db"), TestCipher.Instance, _clock);
         _counters = new DeliveryCounters(_store, _clock);
     }
 
@@ -67,7 +67,7 @@ public sealed class DeliveryCountersTests : IDisposable
     public async Task FailedFlush_KeepsTheCounts_ForTheNextFlush()
     {
         var folder = _directory.File("later");
-        var store = new SqliteDeliveryStore(Path.Combine(folder, "deliveries.db"), _clock);
+        var store = new SqliteDeliveryStore(Path.Combine(folder, "deliveries.db"), TestCipher.Instance, _clock);
         var counters = new DeliveryCounters(store, _clock);
         counters.Add(Orders, new DeliveryCounts(1, 1, 0, 0, 0), success: new LastOutcome(Now, null));
 

@@ -15,7 +15,7 @@ public sealed class GuardedDeliveryStoreTests : IDisposable
     public async Task UnopenableFile_IsTheDataFilesOutage()
     {
         var store = new GuardedDeliveryStore(
-            new SqliteDeliveryStore(Path.Combine(_directory.File("missing"), "deliveries.db"), TimeProvider.System), DependencyGuard.DataFiles);
+            new SqliteDeliveryStore(Path.Combine(_directory.File("missing"), "deliveries.db"), TestCipher.Instance, TimeProvider.System), DependencyGuard.DataFiles);
 
         var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => store.GetMessageOutcomeAsync("m", default));
 
@@ -25,7 +25,7 @@ public sealed class GuardedDeliveryStoreTests : IDisposable
     [Fact]
     public async Task BadCursor_PassesAsItIs()
     {
-        var store = new GuardedDeliveryStore(new SqliteDeliveryStore(_directory.File("deliveries.db"), TimeProvider.System), DependencyGuard.DataFiles);
+        var store = new GuardedDeliveryStore(new SqliteDeliveryStore(_directory.File("deliveries.db"), TestCipher.Instance, TimeProvider.System), DependencyGuard.DataFiles);
 
         await Assert.ThrowsAsync<InvalidCursorException>(() => store.ListDeadLettersAsync("sub-a", null, 10, "not-base64!", default));
     }

@@ -11,7 +11,7 @@ public sealed class SqliteDeliveryStoreTests : DeliveryStoreContractTests, IDisp
 
     public SqliteDeliveryStoreTests()
     {
-        _store = new SqliteDeliveryStore(_directory.File("deliveries.db"), Clock);
+        _store = new SqliteDeliveryStore(_directory.File("deliveries.db"), TestCipher.Instance, Clock);
     }
 
     protected override IDeliveryStore Store => _store;
@@ -22,7 +22,7 @@ public sealed class SqliteDeliveryStoreTests : DeliveryStoreContractTests, IDisp
         var letter = Letter("sub-a", MessageIdAt(Now, 1));
         await _store.PutDeadLetterAsync(letter, default);
 
-        var reopened = new SqliteDeliveryStore(_directory.File("deliveries.db"), Clock);
+        var reopened = new SqliteDeliveryStore(_directory.File("deliveries.db"), TestCipher.Instance, Clock);
 
         AssertSame(letter, await reopened.GetDeadLetterAsync("sub-a", letter.MessageId, default));
     }

@@ -37,7 +37,7 @@ public sealed class StoreOutageTests : IDisposable
     [Fact]
     public async Task SqliteQueue_WhenItsFileCannotBeOpened_ThrowsThatTheDataFilesAreUnavailable()
     {
-        await using var queue = new SqliteMessageQueue(UnopenableFile("queue.db"), TimeProvider.System, NullLogger<SqliteMessageQueue>.Instance);
+        await using var queue = new SqliteMessageQueue(UnopenableFile("queue.db"), TestCipher.Instance, TimeProvider.System, NullLogger<SqliteMessageQueue>.Instance);
 
         var depth = await Assert.ThrowsAsync<DependencyUnavailableException>(() => queue.GetDepthAsync(CancellationToken.None));
         var send = await Assert.ThrowsAsync<DependencyUnavailableException>(() => queue.SendBatchAsync([new OutgoingMessage("m-1", "a")], CancellationToken.None));

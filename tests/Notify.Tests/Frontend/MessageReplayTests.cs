@@ -26,8 +26,8 @@ public sealed class MessageReplayTests : IDisposable
 
     public MessageReplayTests()
     {
-        _retained = new SqliteRetainedMessages(_directory.File("deliveries.db"), _clock);
-        _queue = new SqliteMessageQueue(_directory.File("queue.db"), _clock, NullLogger<SqliteMessageQueue>.Instance);
+        _retained = new SqliteRetainedMessages(_directory.File("deliveries.db"), TestCipher.Instance, _clock);
+        _queue = new SqliteMessageQueue(_directory.File("queue.db"), TestCipher.Instance, _clock, NullLogger<SqliteMessageQueue>.Instance);
         _replay = new MessageReplay(_retained, new SubscriberRequeue(_queue, _clock), NullLogger<MessageReplay>.Instance);
     }
 

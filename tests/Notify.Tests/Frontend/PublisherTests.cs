@@ -34,9 +34,9 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
 
     public Task InitializeAsync()
     {
-        _queue = new SqliteMessageQueue(_directory.File("queue.db"), _clock, NullLogger<SqliteMessageQueue>.Instance);
+        _queue = new SqliteMessageQueue(_directory.File("queue.db"), TestCipher.Instance, _clock, NullLogger<SqliteMessageQueue>.Instance);
         _dedup = new SqliteDedupStore(_directory.File("dedup.db"), Options.Create(Settings), _clock);
-        _deliveries = new SqliteDeliveryStore(_directory.File("deliveries.db"), _clock);
+        _deliveries = new SqliteDeliveryStore(_directory.File("deliveries.db"), TestCipher.Instance, _clock);
         _counters = new DeliveryCounters(_deliveries, _clock);
         return Task.CompletedTask;
     }
@@ -165,7 +165,7 @@ public sealed class PublisherTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain("hello", _logs.AllText);
     }
 
-    private SqliteRetainedMessages Retained => field ??= new SqliteRetainedMessages(_directory.File("deliveries.db"), _clock);
+    private SqliteRetainedMessages Retained => field ??= new SqliteRetainedMessages(_directory.File("deliveries.db"), TestCipher.Instance, _clock);
 
     private Publisher Publisher(IMessageQueue queue) =>
         new(queue, Retained, _dedup, Options.Create(Settings), _clock, _meters.Metrics, _counters, NullLogger<Publisher>.Instance);

@@ -27,7 +27,7 @@ public sealed class QueueDepthSamplerTests : IAsyncLifetime, IDisposable
 
     public Task InitializeAsync()
     {
-        _queue = new SqliteMessageQueue(_directory.File("queue.db"), _clock, NullLogger<SqliteMessageQueue>.Instance);
+        _queue = new SqliteMessageQueue(_directory.File("queue.db"), TestCipher.Instance, _clock, NullLogger<SqliteMessageQueue>.Instance);
         _failing = new FailingQueue(_queue);
         return Task.CompletedTask;
     }

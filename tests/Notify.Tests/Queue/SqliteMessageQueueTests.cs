@@ -257,7 +257,7 @@ public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDispos
 
     private SqliteMessageQueue Open(string path)
     {
-        var queue = new SqliteMessageQueue(path, _clock, NullLogger<SqliteMessageQueue>.Instance);
+        var queue = new SqliteMessageQueue(path, TestCipher.Instance, _clock, NullLogger<SqliteMessageQueue>.Instance);
         _opened.Add(queue);
         return queue;
     }

@@ -12,7 +12,7 @@ public sealed class SqliteRetainedMessagesTests : RetainedMessagesContractTests,
 
     public SqliteRetainedMessagesTests()
     {
-        _store = new SqliteRetainedMessages(_directory.File("deliveries.db"), Clock);
+        _store = new SqliteRetainedMessages(_directory.File("deliveries.db"), TestCipher.Instance, Clock);
     }
 
     protected override IRetainedMessages Store => _store;
@@ -28,7 +28,7 @@ public sealed class SqliteRetainedMessagesTests : RetainedMessagesContractTests,
         var kept = Message("orders", Now, 2) with { ExpiresAt = Now.AddHours(3) };
         await _store.KeepAsync(expired, default);
         await _store.KeepAsync(kept, default);
-        var deliveries = new SqliteDeliveryStore(_directory.File("deliveries.db"), Clock);
+        var deliveries = new SqliteDeliveryStore(_directory.File("deliveries.db"), TestCipher.Instance, Clock);
 
         var deleted = await deliveries.DeleteExpiredAsync(Now.AddHours(2), default);
 
@@ -42,7 +42,7 @@ public sealed class SqliteRetainedMessagesTests : RetainedMessagesContractTests,
         var message = Message("orders", Now, 1);
         await _store.KeepAsync(message, default);
 
-        var reopened = new SqliteRetainedMessages(_directory.File("deliveries.db"), Clock);
+        var reopened = new SqliteRetainedMessages(_directory.File("deliveries.db"), TestCipher.Instance, Clock);
 
         Assert.Equal([message], (await reopened.ListAsync("orders", Window(Now, Now.AddSeconds(1)), 10, null, default)).Items);
     }

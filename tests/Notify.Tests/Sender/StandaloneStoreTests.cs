@@ -90,7 +90,7 @@ public sealed class StandaloneStoreTests : IDisposable
         Directory.CreateDirectory(DataDirectory);
         await new SqliteMetadataStore(Path.Combine(DataDirectory, "metadata.db"), TimeProvider.System).ListTopicsAsync(1, null, CancellationToken.None);
         await using var queue = new SqliteMessageQueue(
-            Path.Combine(DataDirectory, "queue.db"), TimeProvider.System, new FakeLogger<SqliteMessageQueue>(_logs));
+            Path.Combine(DataDirectory, "queue.db"), TestCipher.Instance, TimeProvider.System, new FakeLogger<SqliteMessageQueue>(_logs));
         await queue.GetDepthAsync(CancellationToken.None);
     }
 

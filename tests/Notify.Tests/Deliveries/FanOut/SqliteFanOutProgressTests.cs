@@ -17,7 +17,7 @@ public sealed class SqliteFanOutProgressTests : FanOutProgressContractTests, IDi
     public async Task ExpiredMarks_AreSweptWithTheDeliveryStore()
     {
         await _progress.SaveAsync("m1", new FanOutMark("s-100", 1), Now.AddHours(1), default);
-        var deliveries = new SqliteDeliveryStore(_directory.File("deliveries.db"), Clock);
+        var deliveries = new SqliteDeliveryStore(_directory.File("deliveries.db"), TestCipher.Instance, Clock);
 
         Assert.Equal(0, await deliveries.DeleteExpiredAsync(Now.AddMinutes(59), default));
         Assert.Equal(1, await deliveries.DeleteExpiredAsync(Now.AddHours(1), default));

@@ -17,7 +17,7 @@ public sealed class SqlitePaceStoreTests : PaceStoreContractTests, IDisposable
         var store = NewStore();
         await store.TakeTurnAsync("s1/turns", TimeSpan.FromSeconds(1), default);
         await store.TakeTurnAsync("s2/turns", TimeSpan.FromSeconds(1), default);
-        var deliveries = new SqliteDeliveryStore(_directory.File("deliveries.db"), Clock);
+        var deliveries = new SqliteDeliveryStore(_directory.File("deliveries.db"), TestCipher.Instance, Clock);
 
         Assert.Equal(0, await deliveries.DeleteExpiredAsync(Now.AddHours(1), default));
         Assert.Equal(2, await deliveries.DeleteExpiredAsync(Now.AddHours(1).AddSeconds(1), default));

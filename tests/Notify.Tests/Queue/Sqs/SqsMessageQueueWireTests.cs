@@ -266,6 +266,7 @@ public sealed class SqsMessageQueueWireTests
         var attributes = create.Json["Attributes"]!;
         Assert.Equal("1048576", attributes["MaximumMessageSize"]!.GetValue<string>());
         Assert.Equal("1209600", attributes["MessageRetentionPeriod"]!.GetValue<string>());
+        Assert.Equal("true", attributes["SqsManagedSseEnabled"]!.GetValue<string>());
         Assert.Equal(8, server.Requests.Count(r => r.Action == "GetQueueAttributes"));
     }
 

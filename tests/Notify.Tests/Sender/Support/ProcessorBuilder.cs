@@ -28,7 +28,7 @@ internal sealed class ProcessorBuilder : IDisposable
     {
         Clock = clock;
         Logs = logs;
-        Deliveries = new SqliteDeliveryStore(Path.Combine(_directory.Path, "deliveries.db"), clock);
+        Deliveries = new SqliteDeliveryStore(Path.Combine(_directory.Path, "deliveries.db"), TestCipher.Instance, clock);
         Counters = new DeliveryCounters(Deliveries, clock);
         FanOuts = new SqliteFanOutProgress(Path.Combine(_directory.Path, "deliveries.db"), clock);
     }
