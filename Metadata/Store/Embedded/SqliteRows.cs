@@ -20,20 +20,20 @@ internal static class SqliteRows
     public static void AddRetention(SqliteCommand command, TimeSpan? retention) =>
         command.Parameters.AddWithValue("$retention", Nullable(retention is { } kept ? (long)kept.TotalSeconds : null));
 
-    /// <summary>The columns of a subscription, in <c>subscriptions</c> and <c>deleted_subscriptions</c> alike.</summary>
-    public const string SubscriptionColumns =
+    /// <summary>The columns of a subscription but its signing secrets, the last of them.</summary>
+    private const string SubscriptionColumnsBeforeSecrets =
         "id, topic, protocol, endpoint, status, confirm_token_hash, unsubscribe_token_hash, created_at, confirmed_at, " +
         "delivery_error_code, delivery_error_detail, delivery_error_at, filter_policy, expires_at, " +
-        "retry_seconds, max_per_second, disabled_code, disabled_detail, disabled_at, signing_secrets";
+        "retry_seconds, max_per_second, disabled_code, disabled_detail, disabled_at";
+
+    /// <summary>The columns of a subscription, in <c>subscriptions</c> and <c>deleted_subscriptions</c> alike.</summary>
+    public const string SubscriptionColumns = SubscriptionColumnsBeforeSecrets + ", signing_secrets";
 
     /// <summary>
     /// <see cref="SubscriptionColumns"/> with no signing secrets: what a tombstone keeps of a subscription
     /// (a deleted subscription signs nothing, so its secrets are not kept).
     /// </summary>
-    public const string SubscriptionColumnsWithoutSecrets =
-        "id, topic, protocol, endpoint, status, confirm_token, unsubscribe_token, created_at, confirmed_at, " +
-        "delivery_error_code, delivery_error_detail, delivery_error_at, filter_policy, expires_at, " +
-        "retry_seconds, max_per_second, disabled_code, disabled_detail, disabled_at, NULL";
+    public const string SubscriptionColumnsWithoutSecrets = SubscriptionColumnsBeforeSecrets + ", NULL";
 
     /// <summary>The parameters <see cref="AddSubscription"/> sets, in the order of <see cref="SubscriptionColumns"/>.</summary>
     public const string SubscriptionValues =
