@@ -8,6 +8,9 @@ using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Store;
 
+using Notify.Frontend.Keys;
+using Notify.Metadata.Keys;
+
 namespace Notify.Frontend.Api;
 
 public static class MessagesApi
@@ -16,7 +19,7 @@ public static class MessagesApi
     {
         app.MapGroup("/v1/topics/{name}/messages").WithTags("Messages").RequireAuthorization().ValidatesTopicName()
             .MapPost("", Publish)
-            .WithName("Publish")
+            .WithName("Publish").RequiresPermission(ApiKeyPermission.Publish, TopicSource.Route)
             .WithMetadata(new RequestSizeLimitAttribute(Limits.PublishBodyMaxBytes))
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge)
             .Documented(

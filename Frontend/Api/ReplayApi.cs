@@ -8,6 +8,9 @@ using Notify.Frontend.Validation;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 
+using Notify.Frontend.Keys;
+using Notify.Metadata.Keys;
+
 namespace Notify.Frontend.Api;
 
 /// <summary>
@@ -19,7 +22,7 @@ public static class ReplayApi
     public static IEndpointRouteBuilder MapReplayApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/subscriptions/{id}/replay").WithTags("Subscriptions").RequireAuthorization()
-            .MapPost("", Replay).WithName("ReplaySubscription")
+            .MapPost("", Replay).WithName("ReplaySubscription").RequiresPermission(ApiKeyPermission.Manage, TopicSource.Subscription)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .Documented(
                 "Deliver a window of kept messages again",

@@ -7,6 +7,7 @@ using Notify.Frontend.DeadLetters;
 using Notify.Frontend.Dedup;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Replay;
@@ -56,6 +57,7 @@ public static class FrontendServiceExtensions
             .ValidateOnStart();
         services.AddSingleton<AdminKey>();
         services.AddHostedService<AdminKeyStartup>();
+        builder.AddNotifyApiKeys();
         services.AddNotifyDedup(builder.Configuration);
         services.AddSingleton<Publisher>();
         services.AddSingleton<SubscriberRequeue>();

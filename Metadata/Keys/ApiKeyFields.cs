@@ -7,9 +7,10 @@ namespace Notify.Metadata.Keys;
 /// </summary>
 internal static class ApiKeyFields
 {
-    public static string Name(ApiKeyPermission permission) => permission.ToString().ToLowerInvariant();
+    public static string JoinPermissions(IEnumerable<ApiKeyPermission> permissions) => Join(permissions.Select(ApiKeyPermissionNames.Of));
 
-    public static ApiKeyPermission Permission(string name) => Enum.Parse<ApiKeyPermission>(name, ignoreCase: true);
+    public static List<ApiKeyPermission> SplitPermissions(string joined) =>
+        Split(joined).Select(name => ApiKeyPermissionNames.Parse(name) ?? throw new FormatException($"The stored permission '{name}' is unknown.")).ToList();
 
     public static string Join(IEnumerable<string> values) => string.Join(',', values);
 

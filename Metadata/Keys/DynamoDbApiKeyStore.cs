@@ -109,7 +109,7 @@ internal sealed class DynamoDbApiKeyStore : IApiKeyStore
             ["id"] = new() { S = apiKey.Id },
             ["name"] = new() { S = apiKey.Name },
             ["keyHash"] = new() { S = apiKey.KeyHash },
-            ["permissions"] = new() { S = ApiKeyFields.Join(apiKey.Permissions.Select(ApiKeyFields.Name)) },
+            ["permissions"] = new() { S = ApiKeyFields.JoinPermissions(apiKey.Permissions) },
             ["topics"] = new() { S = ApiKeyFields.Join(apiKey.Topics) },
             ["createdAt"] = Number(apiKey.CreatedAt.ToUnixTimeMilliseconds()),
         };
@@ -131,7 +131,7 @@ internal sealed class DynamoDbApiKeyStore : IApiKeyStore
             Id = item["id"].S,
             Name = item["name"].S,
             KeyHash = item["keyHash"].S,
-            Permissions = ApiKeyFields.Split(item["permissions"].S).Select(ApiKeyFields.Permission).ToList(),
+            Permissions = ApiKeyFields.SplitPermissions(item["permissions"].S),
             Topics = ApiKeyFields.Split(item["topics"].S),
             RateLimit = rateLimit == new ApiKeyRateLimit(null, null, null, null) ? null : rateLimit,
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item["createdAt"].N, CultureInfo.InvariantCulture)),

@@ -30,7 +30,7 @@ internal sealed class SqliteApiKeyStore(string path) : IApiKeyStore
         command.Parameters.AddWithValue("$id", key.Id);
         command.Parameters.AddWithValue("$name", key.Name);
         command.Parameters.AddWithValue("$hash", key.KeyHash);
-        command.Parameters.AddWithValue("$permissions", ApiKeyFields.Join(key.Permissions.Select(ApiKeyFields.Name)));
+        command.Parameters.AddWithValue("$permissions", ApiKeyFields.JoinPermissions(key.Permissions));
         command.Parameters.AddWithValue("$topics", ApiKeyFields.Join(key.Topics));
         command.Parameters.AddWithValue("$publishPerSecond", Nullable(key.RateLimit?.PublishPerSecond));
         command.Parameters.AddWithValue("$publishBurst", Nullable(key.RateLimit?.PublishBurst));
@@ -96,7 +96,7 @@ internal sealed class SqliteApiKeyStore(string path) : IApiKeyStore
             Id = reader.GetString(0),
             Name = reader.GetString(1),
             KeyHash = reader.GetString(2),
-            Permissions = ApiKeyFields.Split(reader.GetString(3)).Select(ApiKeyFields.Permission).ToList(),
+            Permissions = ApiKeyFields.SplitPermissions(reader.GetString(3)),
             Topics = ApiKeyFields.Split(reader.GetString(4)),
             RateLimit = rateLimit == new ApiKeyRateLimit(null, null, null, null) ? null : rateLimit,
             CreatedAt = Time(reader, 9),
