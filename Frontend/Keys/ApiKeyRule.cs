@@ -8,6 +8,11 @@ internal static class ApiKeyRule
 {
     public const int NameMaxLength = 100;
     public const int MaxTopics = 100;
+    public const double MinRate = 0.01;
+    public const double MaxRate = 1_000_000;
+
+    /// <summary>A topic pattern as the OpenAPI document states it: <c>*</c>, a name, or a name followed by <c>*</c>.</summary>
+    public const string TopicPattern = @"^(\*|[A-Za-z0-9_-]+\*?)$";
 
     public static ValidationErrors? Check(CreateKeyRequest request, DateTimeOffset now)
     {
@@ -67,9 +72,9 @@ internal static class ApiKeyRule
 
     private static void CheckRate(ValidationErrors errors, string field, double? value)
     {
-        if (value is <= 0 || value is { } number && !double.IsFinite(number))
+        if (value is < MinRate or > MaxRate)
         {
-            errors.Add(field, $"{field} is a number of requests a second, more than 0; leave it out for the server's default.");
+            errors.Add(field, $"{field} is a number of requests a second from {MinRate} to {MaxRate:N0}; leave it out for the server's default.");
         }
     }
 

@@ -27,9 +27,9 @@ public sealed record CreateKeyRequest(
 
 /// <summary>Each rate is per second, each burst a number of requests; a field left out takes the server's default.</summary>
 public sealed record KeyRateLimit(
-    [property: Description("Publishes a second, more than 0.")] double? PublishPerSecond = null,
+    [property: Description("Publishes a second, 0.01 to 1,000,000.")] [property: Range(ApiKeyRule.MinRate, ApiKeyRule.MaxRate)] double? PublishPerSecond = null,
     [property: Description("Publishes allowed at once above the rate.")] [property: Range(1, int.MaxValue)] int? PublishBurst = null,
-    [property: Description("Requests of any kind a second, more than 0.")] double? RequestsPerSecond = null,
+    [property: Description("Requests of any kind a second, 0.01 to 1,000,000.")] [property: Range(ApiKeyRule.MinRate, ApiKeyRule.MaxRate)] double? RequestsPerSecond = null,
     [property: Description("Requests allowed at once above the rate.")] [property: Range(1, int.MaxValue)] int? RequestsBurst = null)
 {
     public static KeyRateLimit? From(ApiKeyRateLimit? rate) =>
