@@ -3,14 +3,13 @@ using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.DeadLetters;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Deliveries;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
-
-using Notify.Frontend.Keys;
-using Notify.Metadata.Keys;
 
 namespace Notify.Frontend.Api;
 

@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Deliveries;
-using Notify.Metadata.Store;
-
-using Notify.Frontend.Keys;
 using Notify.Metadata.Keys;
+using Notify.Metadata.Store;
 
 namespace Notify.Frontend.Api;
 

@@ -3,13 +3,12 @@ using Microsoft.AspNetCore.Mvc;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
-using Notify.Metadata.Store;
-
-using Notify.Frontend.Keys;
 using Notify.Metadata.Keys;
+using Notify.Metadata.Store;
 
 namespace Notify.Frontend.Api;
 

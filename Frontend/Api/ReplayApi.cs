@@ -2,14 +2,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Replay;
 using Notify.Frontend.Validation;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
-
-using Notify.Frontend.Keys;
-using Notify.Metadata.Keys;
 
 namespace Notify.Frontend.Api;
 

@@ -5,20 +5,19 @@ using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Deliveries;
 using Notify.Metadata.Expiry;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 using Notify.Shared.Email;
 using Notify.Shared.Ids;
 using Notify.Shared.Sms;
 using Notify.Shared.Webhooks;
-
-using Notify.Frontend.Keys;
-using Notify.Metadata.Keys;
 
 namespace Notify.Frontend.Api;
 
