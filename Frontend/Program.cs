@@ -1,5 +1,6 @@
 using Notify.Frontend.Api;
 using Notify.Frontend.Extensions;
+using Notify.Frontend.Keys;
 using Notify.Frontend.Sms;
 using Notify.Shared.Health;
 using Notify.Shared.Metrics;
@@ -20,6 +21,7 @@ app.MapMessageStatusApi();
 app.MapDeadLettersApi();
 app.MapReplayApi();
 app.MapStatsApi();
+app.MapKeysApi();
 app.MapInboundSmsApi();
 app.MapOpenApi().AllowAnonymous();
 app.Run();

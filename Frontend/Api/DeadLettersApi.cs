@@ -3,9 +3,11 @@ using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.DeadLetters;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Deliveries;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 
@@ -23,25 +25,25 @@ public static class DeadLettersApi
     public static IEndpointRouteBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
     {
         var letters = app.MapGroup("/v1/subscriptions/{id}/dead-letters").WithTags("Dead letters").RequireAuthorization();
-        letters.MapGet("", ListDeadLetters).WithName("ListDeadLetters").ProducesProblems(StatusCodes.Status404NotFound)
+        letters.MapGet("", ListDeadLetters).WithName("ListDeadLetters").RequiresPermission(ApiKeyPermission.Read, TopicSource.Subscription).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented(
                 "List a subscription's dead letters",
                 "Deliveries that exhausted their retry schedule or met a permanent refusal, in publish order, a page at a time: pass nextCursor back as cursor for the next page. " +
                 "from and to (RFC 3339) keep those published in [from, to). Each is kept for Notify:Delivery:DeadLetterRetention (14 days). 404 when the subscription does not exist.");
-        letters.MapGet("/{messageId}", GetDeadLetter).WithName("GetDeadLetter").ProducesProblems(StatusCodes.Status404NotFound)
+        letters.MapGet("/{messageId}", GetDeadLetter).WithName("GetDeadLetter").RequiresPermission(ApiKeyPermission.Read, TopicSource.Subscription).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented(
                 "Get a dead letter",
                 "The dead letter with every attempt it had and the message as this subscription would have received it. 404 when the subscription or the dead letter does not exist.");
-        letters.MapPost("/redrive", Redrive).WithName("RedriveDeadLetters")
+        letters.MapPost("/redrive", Redrive).WithName("RedriveDeadLetters").RequiresPermission(ApiKeyPermission.Manage, TopicSource.Subscription)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .Documented(
                 "Deliver dead letters again",
                 "Puts the selected dead letters back on the queue for delivery from attempt 1 (202): {} for all, messageIds for some, from and to (RFC 3339) for those published in [from, to). " +
                 $"Each stays a dead letter until it is delivered. One call redrives at most {RedriveLimits.MaxPerCall}: while more is true, call again with nextCursor as cursor. " +
                 "409 when the subscription is pending or disabled: confirm or enable it first.");
-        letters.MapDelete("/{messageId}", DeleteDeadLetter).WithName("DeleteDeadLetter").ProducesProblems(StatusCodes.Status404NotFound)
+        letters.MapDelete("/{messageId}", DeleteDeadLetter).WithName("DeleteDeadLetter").RequiresPermission(ApiKeyPermission.Manage, TopicSource.Subscription).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Delete a dead letter", "Forgets the dead letter (204); its message is not delivered to this subscription. 404 when the subscription or the dead letter does not exist.");
-        letters.MapDelete("", DeleteAllDeadLetters).WithName("DeleteAllDeadLetters").ProducesProblems(StatusCodes.Status404NotFound)
+        letters.MapDelete("", DeleteAllDeadLetters).WithName("DeleteAllDeadLetters").RequiresPermission(ApiKeyPermission.Manage, TopicSource.Subscription).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Delete all dead letters", "Forgets every dead letter of the subscription (204). 404 when the subscription does not exist.");
         return app;
     }

@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Deliveries;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Store;
 
 namespace Notify.Frontend.Api;
@@ -17,7 +19,7 @@ public static class MessageStatusApi
     public static IEndpointRouteBuilder MapMessageStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/topics/{name}/messages").WithTags("Messages").RequireAuthorization().ValidatesTopicName()
-            .MapGet("/{messageId}", GetMessageStatus).WithName("GetMessageStatus").ProducesProblems(StatusCodes.Status404NotFound)
+            .MapGet("/{messageId}", GetMessageStatus).WithName("GetMessageStatus").RequiresPermission(ApiKeyPermission.Read, TopicSource.Route).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented(
                 "Get a message's delivery status",
                 "How the message's fan-out went: how many subscribers it was for, how many deliveries succeeded, wait for a retry (with up to 100 of those retries), or became dead letters. " +

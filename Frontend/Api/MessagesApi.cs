@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Mvc;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.RateLimiting;
 using Notify.Frontend.Validation;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Store;
 
 namespace Notify.Frontend.Api;
@@ -17,7 +19,7 @@ public static class MessagesApi
     {
         app.MapGroup("/v1/topics/{name}/messages").WithTags("Messages").RequireAuthorization().ValidatesTopicName()
             .MapPost("", Publish)
-            .WithName("Publish")
+            .WithName("Publish").RequiresPermission(ApiKeyPermission.Publish, TopicSource.Route)
             .RequireRateLimiting(RateLimitingRegistration.PublishPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(Limits.PublishBodyMaxBytes))
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge)

@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Replay;
 using Notify.Frontend.Validation;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 
@@ -19,7 +21,7 @@ public static class ReplayApi
     public static IEndpointRouteBuilder MapReplayApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/subscriptions/{id}/replay").WithTags("Subscriptions").RequireAuthorization()
-            .MapPost("", Replay).WithName("ReplaySubscription")
+            .MapPost("", Replay).WithName("ReplaySubscription").RequiresPermission(ApiKeyPermission.Manage, TopicSource.Subscription)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .Documented(
                 "Deliver a window of kept messages again",

@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Deliveries;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 
@@ -21,13 +23,13 @@ public static class StatsApi
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/topics/{name}/stats").WithTags("Stats").RequireAuthorization().ValidatesTopicName()
-            .MapGet("", GetTopicStats).WithName("GetTopicStats").ProducesProblems(StatusCodes.Status404NotFound)
+            .MapGet("", GetTopicStats).WithName("GetTopicStats").RequiresPermission(ApiKeyPermission.Read, TopicSource.Route).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented(
                 "Get a topic's delivery stats",
                 "Messages published to the topic and how their deliveries went, since the topic was made and over the last hour, with how many of its subscriptions are disabled. " +
                 "retrying is how many deliveries wait for a retry now; in lastHour it is how many were scheduled again in the hour. Counts lag by a few seconds (Notify:Delivery:StatsFlushInterval).");
         app.MapGroup("/v1/subscriptions/{id}/stats").WithTags("Stats").RequireAuthorization()
-            .MapGet("", GetSubscriptionStats).WithName("GetSubscriptionStats").ProducesProblems(StatusCodes.Status404NotFound)
+            .MapGet("", GetSubscriptionStats).WithName("GetSubscriptionStats").RequiresPermission(ApiKeyPermission.Read, TopicSource.Subscription).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented(
                 "Get a subscription's delivery stats",
                 "How deliveries to the subscription went, since it was made and over the last hour, its last success and failure, and when its next retry is due. " +

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 using Notify.Shared.Webhooks;
@@ -15,7 +17,7 @@ public static class SubscriptionSecretApi
     public static IEndpointRouteBuilder MapSubscriptionSecretApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/subscriptions/{id}/secret").WithTags("Subscriptions").RequireAuthorization()
-            .MapPost("/rotate", Rotate).WithName("RotateSubscriptionSecret")
+            .MapPost("/rotate", Rotate).WithName("RotateSubscriptionSecret").RequiresPermission(ApiKeyPermission.Subscribe, TopicSource.Subscription)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .Documented(
                 "Rotate a webhook subscription's signing secret",

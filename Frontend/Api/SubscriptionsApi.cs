@@ -1,13 +1,16 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Notify.Frontend.Api.Contracts;
 using Notify.Frontend.Errors;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.Validation;
 using Notify.Metadata.Deliveries;
 using Notify.Metadata.Expiry;
+using Notify.Metadata.Keys;
 using Notify.Metadata.Model;
 using Notify.Metadata.Store;
 using Notify.Shared.Email;
@@ -23,7 +26,7 @@ public static class SubscriptionsApi
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
         var ofTopic = app.MapGroup("/v1/topics/{name}/subscriptions").WithTags("Subscriptions").RequireAuthorization().ValidatesTopicName();
-        ofTopic.MapPost("", Subscribe).WithName("Subscribe").ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+        ofTopic.MapPost("", Subscribe).WithName("Subscribe").RequiresPermission(ApiKeyPermission.Subscribe, TopicSource.Route).ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .Documented(
                 "Subscribe an endpoint",
                 "Subscribes a webhook URL, an email address or an SMS number to the topic (201, Location: /v1/subscriptions/{id}), optionally with a filter policy and a delivery policy " +
@@ -32,28 +35,28 @@ public static class SubscriptionsApi
                 "Webhooks and email start pending, are sent a confirmation request, and are deleted if not confirmed within Notify:Subscriptions:PendingExpiry (3 days); SMS is confirmed at once. " +
                 "A webhook URL must be https and its host globally reachable (else 400), unless the server sets Notify:Webhooks:RequireHttps=false or Notify:Webhooks:AllowPrivateNetworks=true (the defaults in Development). " +
                 "Idempotent: the same protocol and endpoint answer 200 with the existing subscription (and send a pending one's confirmation request again); 409 when it exists with another filter policy or delivery policy.");
-        ofTopic.MapGet("", ListSubscriptions).WithName("ListSubscriptions").ProducesProblems(StatusCodes.Status404NotFound)
+        ofTopic.MapGet("", ListSubscriptions).WithName("ListSubscriptions").RequiresPermission(ApiKeyPermission.Read, TopicSource.Route).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("List a topic's subscriptions", "The topic's subscriptions in creation order, a page at a time: pass nextCursor back as cursor for the next page.");
 
         var all = app.MapGroup("/v1/subscriptions").WithTags("Subscriptions").RequireAuthorization();
-        all.MapGet("", ListAllSubscriptions).WithName("ListAllSubscriptions")
+        all.MapGet("", ListAllSubscriptions).WithName("ListAllSubscriptions").RequiresPermission(ApiKeyPermission.Read, TopicSource.Listing)
             .Documented(
                 "List subscriptions across topics",
                 "Every subscription, filtered by topic, protocol and status, ordered by topic name then creation, a page at a time. " +
                 "A page may hold fewer than limit items (even none) while more follow: keep following nextCursor until it is null.");
-        all.MapGet("/{id}", GetSubscription).WithName("GetSubscription").ProducesProblems(StatusCodes.Status404NotFound)
+        all.MapGet("/{id}", GetSubscription).WithName("GetSubscription").RequiresPermission(ApiKeyPermission.Read, TopicSource.Subscription).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Get a subscription", "The subscription, with its status, its filter policy, and the last delivery error (for a pending one: why its confirmation request did not arrive).");
-        all.MapPatch("/{id}", UpdateSubscription).WithName("UpdateSubscription").ProducesProblems(StatusCodes.Status404NotFound)
+        all.MapPatch("/{id}", UpdateSubscription).WithName("UpdateSubscription").RequiresPermission(ApiKeyPermission.Subscribe, TopicSource.Subscription).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented(
                 "Change a subscription's settings",
                 "A JSON merge patch (RFC 7396) of its settings: filterPolicy and deliveryPolicy. A field left out stays as it is; null removes it. " +
                 "deliveryPolicy merges member by member: {\"deliveryPolicy\": {\"maxPerSecond\": 5}} changes the rate and keeps retrySeconds; {\"deliveryPolicy\": {\"retrySeconds\": null}} returns to the protocol's schedule; {\"deliveryPolicy\": null} removes both.");
-        all.MapDelete("/{id}", DeleteSubscription).WithName("DeleteSubscription").ProducesProblems(StatusCodes.Status404NotFound)
+        all.MapDelete("/{id}", DeleteSubscription).WithName("DeleteSubscription").RequiresPermission(ApiKeyPermission.Subscribe, TopicSource.Subscription).ProducesProblems(StatusCodes.Status404NotFound)
             .Documented("Delete a subscription", "Deletes the subscription: nothing more is sent to its endpoint, not even a delivery already being retried.");
-        all.MapPost("/{id}/confirmation", ResendConfirmation).WithName("ResendConfirmation")
+        all.MapPost("/{id}/confirmation", ResendConfirmation).WithName("ResendConfirmation").RequiresPermission(ApiKeyPermission.Subscribe, TopicSource.Subscription)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .Documented("Send the confirmation request again", "Queues the confirmation request of a pending subscription again (202). 409 when it is already confirmed (or disabled).");
-        all.MapPost("/{id}/enable", EnableSubscription).WithName("EnableSubscription")
+        all.MapPost("/{id}/enable", EnableSubscription).WithName("EnableSubscription").RequiresPermission(ApiKeyPermission.Subscribe, TopicSource.Subscription)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .Documented(
                 "Enable a disabled subscription",
@@ -189,6 +192,7 @@ public static class SubscriptionsApi
     }
 
     internal static async Task<Ok<ListResponse<SubscriptionResponse>>> ListAllSubscriptions(
+        ClaimsPrincipal user,
         IMetadataStore store,
         CancellationToken cancellationToken,
         string? topic = null,
@@ -199,7 +203,8 @@ public static class SubscriptionsApi
     {
         var filter = SubscriptionListFilter.Parse(topic, protocol, status);
         var page = await store.ListAllSubscriptionsAsync(filter.Query, Paging.Limit(limit), cursor, cancellationToken);
-        var items = (await SubscriptionViews.ResponsesAsync(store, page.Items, cancellationToken)).Where(filter.Shows).ToList();
+        var listable = TopicAuthorization.ListableTopics(user);
+        var items = (await SubscriptionViews.ResponsesAsync(store, page.Items.Where(s => listable(s.Topic)).ToList(), cancellationToken)).Where(filter.Shows).ToList();
         return TypedResults.Ok(new ListResponse<SubscriptionResponse>(items, page.NextCursor));
     }
 

@@ -9,6 +9,7 @@ using Notify.Frontend.Errors;
 using Notify.Frontend.Headers;
 using Notify.Frontend.Https;
 using Notify.Frontend.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.OpenApi;
 using Notify.Frontend.Publishing;
 using Notify.Frontend.RateLimiting;
@@ -61,6 +62,7 @@ public static class FrontendServiceExtensions
             .ValidateOnStart();
         services.AddSingleton<AdminKey>();
         services.AddHostedService<AdminKeyStartup>();
+        builder.AddNotifyApiKeys();
         services.AddNotifyDedup(builder.Configuration);
         services.AddSingleton<Publisher>();
         services.AddSingleton<SubscriberRequeue>();

@@ -25,6 +25,10 @@ namespace Notify.Frontend.Json;
 [JsonSerializable(typeof(TopicStatsResponse))]
 [JsonSerializable(typeof(SubscriptionStatsResponse))]
 [JsonSerializable(typeof(MessageStatusResponse))]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(CreatedKeyResponse))]
+[JsonSerializable(typeof(KeyResponse))]
+[JsonSerializable(typeof(ListResponse<KeyResponse>))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -6,7 +6,7 @@ using Microsoft.OpenApi;
 namespace Notify.Frontend.OpenApi;
 
 /// <summary>
-/// Adds the answers every call of a kind can give, so no endpoint forgets one: 401 and 429 where a key is needed,
+/// Adds the answers every call of a kind can give, so no endpoint forgets one: 401, 403 and 429 where a key is needed,
 /// 400 and 415 where there is a body, 503 (with Retry-After) everywhere, since every call reads the store;
 /// and gives each answer a description and its headers (Location, Retry-After, WWW-Authenticate).
 /// </summary>
@@ -20,7 +20,7 @@ internal sealed class CommonResponsesTransformer : IOpenApiOperationTransformer
         [204] = "Done; no content.",
         [400] = "The request is not valid; errors names each field (by its JSON path) with what to fix.",
         [401] = "No API key, or not a valid one.",
-        [403] = "Refused: the credential this call carries (a link's token, Twilio's signature) does not match.",
+        [403] = "Refused: the API key lacks the permission this call needs on its topic (detail names both), or the credential a link or Twilio's webhook carries does not match.",
         [404] = "It does not exist.",
         [409] = "In conflict with the current state; detail says what to do (retry after Retry-After where given).",
         [413] = "Too large: the message, subject and attributes together exceed 256 KiB of UTF-8.",
@@ -44,6 +44,7 @@ internal sealed class CommonResponsesTransformer : IOpenApiOperationTransformer
             await ProblemResponses.AddAsync(operation, context, StatusCodes.Status401Unauthorized, cancellationToken);
             ((OpenApiResponse)operation.Responses["401"]).Headers = Header("WWW-Authenticate", "Bearer, with error=\"invalid_token\" when a key was sent.");
             await ProblemResponses.AddAsync(operation, context, StatusCodes.Status429TooManyRequests, cancellationToken);
+            await ProblemResponses.AddAsync(operation, context, StatusCodes.Status403Forbidden, cancellationToken);
         }
 
         await ProblemResponses.AddAsync(operation, context, StatusCodes.Status503ServiceUnavailable, cancellationToken);

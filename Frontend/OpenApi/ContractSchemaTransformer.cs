@@ -31,6 +31,7 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         }
 
         SetRequired(schema, context, isRequest: type.Name.EndsWith("Request", StringComparison.Ordinal));
+        KeySchemas.Describe(schema, type);
         if (type == typeof(PublishRequest))
         {
             DescribePublish(schema);

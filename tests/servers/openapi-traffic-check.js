@@ -42,6 +42,7 @@ const CROSS_FIELD_RULES = [
   ['ListDeadLetters', 'to', /after from/, 'to must be after from'],
   ['RedriveDeadLetters', 'to', /after from/, 'to must be after from'],
   ['ReplaySubscription', 'to', /after from/, 'to must be after from'],
+  ['CreateKey', 'expiresAt', /has passed/, 'an expiry must be in the future, by the server\'s clock'],
   ['ReplaySubscription', 'cursor', null, 'a cursor is valid only if the replay of this window produced it'],
   ['CreateTopic', 'retention', /from PT1S to P30D/, 'a retention\'s range (PT1S to P30D) is a sum of its parts, which a pattern cannot bound'],
   ['UpdateTopic', 'retention', /from PT1S to P30D/, 'a retention\'s range (PT1S to P30D) is a sum of its parts, which a pattern cannot bound'],

@@ -61,6 +61,19 @@ internal static class SqliteMetadataSchema
             deleted_at INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS deleted_subscriptions_by_time ON deleted_subscriptions (deleted_at);
+        CREATE TABLE IF NOT EXISTS api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            key_hash TEXT NOT NULL UNIQUE,
+            permissions TEXT NOT NULL,
+            topics TEXT NOT NULL,
+            publish_per_second REAL,
+            publish_burst INTEGER,
+            requests_per_second REAL,
+            requests_burst INTEGER,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER
+        ) WITHOUT ROWID;
         """;
 
     /// <summary>Indexes on columns that files of earlier versions gain only once the columns are added.</summary>
