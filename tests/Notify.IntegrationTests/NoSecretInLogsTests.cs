@@ -154,6 +154,8 @@ public sealed class NoSecretInLogsTests(TwilioServer twilio, ITestOutputHelper o
         // Requests the API does not describe (wrong keys, stray query parameters) go without the OpenAPI check.
         private readonly HttpClient _raw = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
+        private static readonly string[] PublishOnly = ["publish"];
+
         public string VisibleTopic { get; } = "visible-" + Guid.NewGuid().ToString("N")[..12];
 
         public async Task RunAsync()
@@ -188,6 +190,19 @@ public sealed class NoSecretInLogsTests(TwilioServer twilio, ITestOutputHelper o
             await SendAsync(HttpMethod.Get, "v1/topics", r => r.Headers.Add("X-Api-Key", secrets.New("an X-Api-Key header")));
             await SendAsync(HttpMethod.Get, "v1/topics", r => r.Headers.Authorization = new AuthenticationHeaderValue(secrets.New("a bare Authorization header")));
             await SendAsync(HttpMethod.Get, "v1/topics", r => r.Headers.Add("Cookie", "session=" + secrets.New("a cookie")));
+
+            // A scoped key: shown once in its 201, used where it may (200) and may not (403), and after its deletion (401).
+            using var created = await _client.Http.PostAsJsonAsync("v1/keys", new { name = "ci", permissions = PublishOnly, topics = new[] { VisibleTopic } });
+            var created201 = await NotifyClient.ExpectJsonAsync(created, 201);
+            var scoped = secrets.Add("a scoped API key", created201.GetProperty("key").GetString()!);
+            await SendAsync(HttpMethod.Post, $"v1/topics/{VisibleTopic}/messages", r =>
+            {
+                r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", scoped);
+                r.Content = JsonContent.Create(new { message = secrets.New("a message published with a scoped key") });
+            });
+            await SendAsync(HttpMethod.Get, "v1/topics", r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", scoped));
+            await SendAsync(HttpMethod.Delete, "v1/keys/" + created201.GetProperty("id").GetString(), authorize: true);
+            await SendAsync(HttpMethod.Get, "v1/topics", r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", scoped));
         }
 
         private async Task SendQueryStringsAsync()
@@ -236,6 +251,11 @@ public sealed class NoSecretInLogsTests(TwilioServer twilio, ITestOutputHelper o
             var failingConfirmUrl = failingConfirmation.Json.GetProperty("confirmUrl").GetString()!;
             secrets.Add("a failing webhook's confirm token", failingConfirmation.Json.GetProperty("token").GetString()!);
             await NotifyClient.FollowLinkAsync(failingConfirmUrl);
+
+            // A rotation answers a second signing secret; deliveries are then signed with both.
+            using var rotated = await _client.Http.PostAsync($"v1/subscriptions/{goodId}/secret/rotate", null);
+            secrets.Add("a rotated webhook signing secret", (await NotifyClient.ExpectJsonAsync(rotated, 200)).GetProperty("secret").GetString()!);
+            secrets.Add("a confirmation request's webhook-signature", SignatureOf(confirmation));
             return new Hooks(goodId, failingId, secretPath);
         }
 
@@ -360,6 +380,7 @@ public sealed class NoSecretInLogsTests(TwilioServer twilio, ITestOutputHelper o
             var notification = receiver.Received.First(r => r.Path.Contains("good", StringComparison.Ordinal) && r.Type == "Notification");
             var unsubscribeUrl = notification.Json.GetProperty("unsubscribeUrl").GetString()!;
             secrets.Add("a webhook's unsubscribe token", TokenOf(unsubscribeUrl));
+            secrets.Add("a notification's webhook-signature", SignatureOf(notification));
             await SendAsync(HttpMethod.Get, $"v1/subscriptions/{hooks.GoodId}/unsubscribe?token={secrets.New("a wrong unsubscribe token")}", authorize: false);
             await SendAsync(HttpMethod.Get, unsubscribeUrl, authorize: false);
             await SendAsync(HttpMethod.Post, unsubscribeUrl, r => r.Content = new FormUrlEncodedContent([KeyValuePair.Create("List-Unsubscribe", "One-Click")]));
@@ -369,8 +390,21 @@ public sealed class NoSecretInLogsTests(TwilioServer twilio, ITestOutputHelper o
             await SendAsync(HttpMethod.Post, emailUnsubscribe, r => r.Content = new FormUrlEncodedContent([KeyValuePair.Create("List-Unsubscribe", "One-Click")]));
         }
 
-        private async Task<string> SubscribeAsync(string protocol, string endpoint) =>
-            (await _client.SubscribeAsync(VisibleTopic, protocol, endpoint)).GetProperty("id").GetString()!;
+        /// <summary>Subscribes; a webhook's signing secret, in the answer, is one more secret.</summary>
+        private async Task<string> SubscribeAsync(string protocol, string endpoint)
+        {
+            var subscription = await _client.SubscribeAsync(VisibleTopic, protocol, endpoint);
+            if (subscription.TryGetProperty("secret", out var secret))
+            {
+                secrets.Add($"a {protocol} signing secret", secret.GetString()!);
+            }
+
+            return subscription.GetProperty("id").GetString()!;
+        }
+
+        /// <summary>The first signature of a request's webhook-signature header (<c>v1,&lt;base64&gt;</c>).</summary>
+        private static string SignatureOf(ReceivedWebhook request) =>
+            request.Headers["webhook-signature"].Split(' ')[0]["v1,".Length..];
 
         /// <summary>The first link to <paramref name="action"/> subscription <paramref name="id"/> in any email in the pickup folder.</summary>
         private async Task<string> WaitForMailLinkAsync(string id, string action)
