@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Notify.Shared.Configuration;
+using Notify.Shared.Storage;
 
 namespace Notify.Frontend.Auth;
 
@@ -36,10 +37,10 @@ internal sealed partial class AdminKey
 
         var key = Prefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         _hash = Hash(key);
-        File.WriteAllText(file, Convert.ToHexStringLower(_hash) + "\n");
-        if (!OperatingSystem.IsWindows())
+        // Created 0600 at once (not written, then tightened): no moment in which others may read it.
+        using (var stream = new FileStream(file, OwnerOnly.CreateNew()))
         {
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            stream.Write(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(_hash) + "\n"));
         }
 
         // Written to the console, not the log pipeline, so the key is shown once and never shipped.

@@ -69,6 +69,28 @@ public sealed class AuditTrailTests : IAsyncLifetime
         Assert.DoesNotContain("presented-wrong-key-6610", AuditText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task KeyWithoutThePermission_IsRecordedAsDenied_UnderItsOwnId()
+    {
+        using var admin = _frontend.Client();
+        using var topic = await admin.PostAsync("v1/topics", Json("""{"name":"orders"}"""));
+        using var created = await admin.PostAsync("v1/keys", Json("""{"name":"publisher","permissions":["publish"],"topics":["orders"]}"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var key = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        var keyId = key.RootElement.GetProperty("id").GetString()!;
+        var secret = key.RootElement.GetProperty("key").GetString()!;
+
+        using var scoped = _frontend.Client(secret);
+        var before = DateTime.UtcNow;
+        using var deleted = await scoped.DeleteAsync("v1/topics/orders");
+        var after = DateTime.UtcNow;
+        Assert.Equal(HttpStatusCode.Forbidden, deleted.StatusCode);
+
+        var denied = Assert.Single(AuditEvents(), r => r.GetStructuredStateValue("Status") == "403");
+        AssertEvent(denied, keyId, "DeleteTopic", "/v1/topics/orders", "denied", 403, before, after);
+        Assert.DoesNotContain(secret, AuditText(), StringComparison.Ordinal);
+    }
+
     private string AuditText() =>
         string.Join('\n', _frontend.Logs.GetSnapshot().Where(r => r.Category == AuditLog.Category).Select(r => $"{r.Message} {string.Join(' ', r.StructuredState!.Select(s => s.Value))}"));
 

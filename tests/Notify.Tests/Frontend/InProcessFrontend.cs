@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Notify.Frontend.Api;
+using Notify.Frontend.Keys;
 using Notify.Frontend.Extensions;
 using Notify.Shared.Health;
 using Notify.Tests.Support;
@@ -66,6 +67,7 @@ internal sealed class InProcessFrontend : IAsyncDisposable
         app.MapTopicsApi();
         app.MapSubscriptionsApi();
         app.MapMessagesApi();
+        app.MapKeysApi();
         await app.StartAsync();
 
         var address = app.Urls.First();
