@@ -194,8 +194,11 @@ internal static class MetadataItems
     {
         var item = new Dictionary<string, AttributeValue>(subscriptionItem);
 
-        // A deleted subscription signs nothing: its secrets are not kept.
+        // A deleted subscription signs nothing: its secrets are not kept. An item written before tokens were
+        // derived holds plain tokens: the tombstone keeps their hashes only.
         item.Remove(MetadataKeys.SigningSecrets);
+        KeepTokenHashOnly(item, MetadataKeys.ConfirmTokenHash, MetadataKeys.ConfirmToken);
+        KeepTokenHashOnly(item, MetadataKeys.UnsubscribeTokenHash, MetadataKeys.UnsubscribeToken);
         foreach (var (name, value) in MetadataKeys.Tombstone(item[MetadataKeys.SubscriptionId].S))
         {
             item[name] = value;
@@ -204,6 +207,16 @@ internal static class MetadataItems
         item[MetadataKeys.DeletedAt] = N(deletedAt.ToUnixTimeMilliseconds());
         item[MetadataKeys.TimeToLive] = EpochSeconds(deletedAt + DeletedSubscription.Retention);
         return item;
+    }
+
+    private static void KeepTokenHashOnly(Dictionary<string, AttributeValue> item, string hashKey, string plainKey)
+    {
+        if (TokenHash(item, hashKey, plainKey) is { } hash)
+        {
+            item[hashKey] = S(hash);
+        }
+
+        item.Remove(plainKey);
     }
 
     public static DeletedSubscription ReadTombstone(Dictionary<string, AttributeValue> item) =>

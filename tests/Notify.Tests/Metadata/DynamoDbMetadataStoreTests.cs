@@ -73,6 +73,12 @@ public sealed partial class DynamoDbMetadataStoreTests(DynaliteServer server) : 
         Assert.Equal(expected.UnsubscribeTokenHash, confirmed!.UnsubscribeTokenHash);
         await Store.DeleteSubscriptionAsync(subscription.Id, Now, default);
         Assert.Equal(expected.UnsubscribeTokenHash, (await Store.GetDeletedSubscriptionAsync(subscription.Id, default))!.Subscription.UnsubscribeTokenHash);
+
+        // The tombstone is written whole: the plain tokens are not copied into it.
+        var tombstone = (await GetItemAsync(MetadataKeys.Tombstone(subscription.Id)))!;
+        Assert.False(tombstone.ContainsKey(MetadataKeys.ConfirmToken));
+        Assert.False(tombstone.ContainsKey(MetadataKeys.UnsubscribeToken));
+        Assert.Equal(expected.ConfirmTokenHash, tombstone[MetadataKeys.ConfirmTokenHash].S);
     }
 
     /// <summary>
