@@ -59,7 +59,7 @@ internal static partial class AuditLog
         }
 
         var keyId = context.User.FindFirstValue(ClaimTypes.Name) ?? "anonymous";
-        if (refused || ChangesState(context.Request.Method))
+        if (refused || ChangesState(context.Request.Method, endpoint))
         {
             Event(
                 logger,
@@ -77,8 +77,15 @@ internal static partial class AuditLog
         }
     }
 
-    private static bool ChangesState(string method) =>
-        HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
+    /// <summary>
+    /// The link pages confirm and unsubscribe on a GET (the links are followed from an inbox), so they are
+    /// changes whatever their method.
+    /// </summary>
+    private static readonly HashSet<string> LinksThatChangeState = ["ConfirmSubscription", "Unsubscribe"];
+
+    private static bool ChangesState(string method, Endpoint? endpoint) =>
+        HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method)
+        || endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName is { } name && LinksThatChangeState.Contains(name);
 
     /// <summary>The endpoint's name as the API documents it (its operationId), else the method and route.</summary>
     private static string ActionOf(Endpoint? endpoint, string method) =>

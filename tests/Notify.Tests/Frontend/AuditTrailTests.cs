@@ -91,6 +91,24 @@ public sealed class AuditTrailTests : IAsyncLifetime
         Assert.DoesNotContain(secret, AuditText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LinkPagesFollowedWithAGet_AreRecordedAsChanges_WithoutTheirToken()
+    {
+        using var anonymous = _frontend.Client(key: null);
+        var before = DateTime.UtcNow;
+        using var confirm = await anonymous.GetAsync("v1/subscriptions/01unknown/confirm?token=link-token-5521");
+        using var unsubscribe = await anonymous.GetAsync("v1/subscriptions/01unknown/unsubscribe?token=link-token-5522");
+        var after = DateTime.UtcNow;
+        Assert.Equal(HttpStatusCode.NotFound, confirm.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unsubscribe.StatusCode);
+
+        var events = AuditEvents();
+        Assert.Equal(2, events.Count);
+        AssertEvent(events[0], "anonymous", "ConfirmSubscription", "/v1/subscriptions/01unknown/confirm", "failure", 404, before, after);
+        AssertEvent(events[1], "anonymous", "Unsubscribe", "/v1/subscriptions/01unknown/unsubscribe", "failure", 404, before, after);
+        Assert.DoesNotContain("link-token-55", AuditText(), StringComparison.Ordinal);
+    }
+
     private string AuditText() =>
         string.Join('\n', _frontend.Logs.GetSnapshot().Where(r => r.Category == AuditLog.Category).Select(r => $"{r.Message} {string.Join(' ', r.StructuredState!.Select(s => s.Value))}"));
 

@@ -68,6 +68,7 @@ internal sealed class InProcessFrontend : IAsyncDisposable
         app.MapSubscriptionsApi();
         app.MapMessagesApi();
         app.MapKeysApi();
+        app.MapSubscriptionLinksApi();
         await app.StartAsync();
 
         var address = app.Urls.First();
