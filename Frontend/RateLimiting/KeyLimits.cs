@@ -1,29 +1,24 @@
 using System.Globalization;
 using System.Security.Claims;
+using Notify.Frontend.Keys;
 
 namespace Notify.Frontend.RateLimiting;
 
 /// <summary>
 /// Which limits hold for the caller: none for the admin key or an unauthenticated call, else the key's
-/// own limits (claims set when the key was created) in place of the configured defaults.
+/// own limits (the claims of ApiKeyClaims, set when the key was created) in place of the configured defaults.
 /// </summary>
 internal static class KeyLimits
 {
-    public const string AdminRole = "admin";
-    public const string PublishPerSecondClaim = "notify:rate:publishPerSecond";
-    public const string PublishBurstClaim = "notify:rate:publishBurst";
-    public const string RequestsPerSecondClaim = "notify:rate:requestsPerSecond";
-    public const string RequestsBurstClaim = "notify:rate:requestsBurst";
-
     /// <summary>The key id to count calls against, or null when the call is not throttled by key.</summary>
     public static string? ThrottledKey(ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true && !user.IsInRole(AdminRole) ? user.FindFirstValue(ClaimTypes.Name) : null;
+        user.Identity?.IsAuthenticated == true && !user.IsInRole(ApiKeyClaims.AdminRole) ? user.FindFirstValue(ClaimTypes.Name) : null;
 
     public static TokenBucket? Publish(ClaimsPrincipal user, RateLimitOptions defaults) =>
-        Of(user, PublishPerSecondClaim, PublishBurstClaim, defaults.PublishPerSecond, defaults.PublishBurst);
+        Of(user, ApiKeyClaims.PublishPerSecond, ApiKeyClaims.PublishBurst, defaults.PublishPerSecond, defaults.PublishBurst);
 
     public static TokenBucket? Requests(ClaimsPrincipal user, RateLimitOptions defaults) =>
-        Of(user, RequestsPerSecondClaim, RequestsBurstClaim, defaults.RequestsPerSecond, defaults.RequestsBurst);
+        Of(user, ApiKeyClaims.RequestsPerSecond, ApiKeyClaims.RequestsBurst, defaults.RequestsPerSecond, defaults.RequestsBurst);
 
     /// <summary>
     /// A claim the key store wrote but that does not read as a number is ignored (the configured

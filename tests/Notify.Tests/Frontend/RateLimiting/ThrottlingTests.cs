@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Notify.Frontend.Keys;
 using Notify.Frontend.RateLimiting;
 
 namespace Notify.Tests.Frontend.RateLimiting;
@@ -81,8 +82,8 @@ public sealed class ThrottlingTests
 
         for (var i = 0; i < 20; i++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, (await app.PublishAsync("admin:1234", KeyLimits.AdminRole)).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await app.ReadAsync("admin:1234", KeyLimits.AdminRole)).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await app.PublishAsync("admin:1234", ApiKeyClaims.AdminRole)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await app.ReadAsync("admin:1234", ApiKeyClaims.AdminRole)).StatusCode);
         }
 
         // The same limits do hold for a key without the role.
@@ -94,7 +95,7 @@ public sealed class ThrottlingTests
     public async Task KeysOwnLimits_TakeThePlaceOfTheDefaults()
     {
         await using var app = await ThrottledApp.StartAsync(new Dictionary<string, string?> { ["PublishPerSecond"] = "1000", ["PublishBurst"] = "1000" });
-        string[] own = [$"{KeyLimits.PublishPerSecondClaim}={Slow}", $"{KeyLimits.PublishBurstClaim}=1", $"{KeyLimits.RequestsPerSecondClaim}={Slow}", $"{KeyLimits.RequestsBurstClaim}=2"];
+        string[] own = [$"{ApiKeyClaims.PublishPerSecond}={Slow}", $"{ApiKeyClaims.PublishBurst}=1", $"{ApiKeyClaims.RequestsPerSecond}={Slow}", $"{ApiKeyClaims.RequestsBurst}=2"];
 
         Assert.Equal(HttpStatusCode.Accepted, (await app.PublishAsync("limited", null, own)).StatusCode);
         using var throttled = await app.PublishAsync("limited", null, own);
