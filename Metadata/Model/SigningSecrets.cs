@@ -5,7 +5,7 @@ namespace Notify.Metadata.Model;
 /// the current one and, after a rotation, the one before it until <see cref="PreviousExpiresAt"/>, so that
 /// a receiver has time to change its secret while every delivery still verifies with the old one.
 /// </summary>
-/// <remarks>The stores keep these apart from the subscription's other fields, to be encrypted on their own.</remarks>
+/// <remarks>The stores keep these apart from the subscription's other fields (a column, an attribute of their own), so that they can be left out of tombstones and sealed on their own.</remarks>
 public sealed record SigningSecrets(string Current, string? Previous = null, DateTimeOffset? PreviousExpiresAt = null)
 {
     /// <summary>The secrets to sign with at <paramref name="now"/>: the current one first, then the previous one while it lasts.</summary>

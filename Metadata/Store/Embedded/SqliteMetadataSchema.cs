@@ -86,7 +86,7 @@ internal static class SqliteMetadataSchema
     /// as SQLite requires of a column added without a default: existing rows read null, which is what they
     /// mean (no delivery error yet, no display name, no retention, no filter policy, no expiry, no delivery policy, not
     /// disabled, no signing secrets: a webhook made before deliveries were signed). The tombstone table is newer than the first of them, so only the later ones (delivery
-    /// policy, disabled reason) are added to it as well.
+    /// policy, disabled reason, token hashes, signing secrets) are added to it as well.
     /// </summary>
     private static readonly (string Table, string Name, string Type)[] AddedColumns =
     [
