@@ -4,6 +4,8 @@
 # the date and the command. Not part of ./test.sh: it takes the whole machine for a while.
 #   ./bench.sh                    every benchmark
 #   ./bench.sh PublishBench ...   only those named (folders of bench/)
+#   BENCH_OPTIONS="--duration 3 --messages 1000" ./bench.sh ...   extra options for every benchmark (each
+#                                 reads the ones it knows and ignores the rest), e.g. a short trial run
 # Needs the .NET SDK; installs wrk (the HTTP load generator) from the system's packages when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -27,7 +29,8 @@ trap 'rm -rf "$reports"' EXIT
 # Each benchmark writes its section (markdown) to --report; it exits non-zero when a check failed.
 for name in "${selected[@]}"; do
   echo "== $name"
-  dotnet run -c Release --no-build --project "bench/$name" -- --report "$reports/$name.md"
+  # shellcheck disable=SC2086 # BENCH_OPTIONS is split into words on purpose
+  dotnet run -c Release --no-build --project "bench/$name" -- --report "$reports/$name.md" ${BENCH_OPTIONS:-}
 done
 
 bench/machine.sh "$*" > "$reports/machine.md"

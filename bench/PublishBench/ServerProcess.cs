@@ -100,6 +100,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Listening but slow to answer (a loaded machine, a starting process): asked again until the deadline.
+            }
 
             await Task.Delay(100, cancellationToken);
         }

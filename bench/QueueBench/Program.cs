@@ -1,7 +1,8 @@
 // Durable sends per second of the embedded queue (group commit) against one fsync'd transaction per
-// message. Usage: dotnet run -c Release --project bench/QueueBench -- [--messages 5000] [--senders 64] [--dir PATH]
+// message. Usage: dotnet run -c Release --project bench/QueueBench -- [--report PATH] [--messages 5000] [--senders 64] [--dir PATH]
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,7 @@ using Notify.Shared.Storage;
 
 var messages = IntArgument("--messages", 5_000);
 var senders = IntArgument("--senders", 64);
+var reportPath = StringArgument("--report", null);
 var root = Path.Combine(StringArgument("--dir", null) ?? Path.GetTempPath(), "notify-queue-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(root);
 
@@ -31,21 +33,25 @@ try
         await RunQueueAsync(Path.Combine(root, "queue-n"), messages, senders),
     };
 
-    Console.WriteLine($"{messages} durable sends of {body.Length} bytes each, {Environment.ProcessorCount} cores, files under {root}");
-    Console.WriteLine();
-    Console.WriteLine("| configuration | concurrent senders | sends/s | p50 latency (ms) | p99 latency (ms) |");
-    Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+    // The same markdown on the console and in the report (bench.sh splices it into docs/benchmarks.md).
+    var report = new StringBuilder();
+    void Line(FormattableString line) => report.AppendLine(line.ToString(CultureInfo.InvariantCulture));
+    Line($"{messages:N0} durable sends of {body.Length:N0} bytes each, {Environment.ProcessorCount} cores, files in the system temp folder unless --dir says otherwise.");
+    report.AppendLine();
+    report.AppendLine("| configuration | concurrent senders | sends/s | p50 latency (ms) | p99 latency (ms) |");
+    report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
     foreach (var r in results)
     {
-        Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"| {r.Name} | {r.Senders} | {r.PerSecond:N0} | {r.Percentile(0.50):F2} | {r.Percentile(0.99):F2} |"));
+        Line($"| {r.Name} | {r.Senders} | {r.PerSecond:N0} | {r.Percentile(0.50):F2} | {r.Percentile(0.99):F2} |");
     }
 
-    Console.WriteLine();
-    Console.WriteLine(string.Create(
-        CultureInfo.InvariantCulture,
-        $"group commit with {senders} senders / one transaction per message: {results[2].PerSecond / results[0].PerSecond:F1}x"));
+    report.AppendLine();
+    Line($"Group commit with {senders} senders / one transaction per message: {results[2].PerSecond / results[0].PerSecond:F1}x.");
+    Console.WriteLine(report);
+    if (reportPath is not null)
+    {
+        await File.WriteAllTextAsync(reportPath, report.ToString());
+    }
 }
 finally
 {
