@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The machine section of docs/benchmarks.md: what the figures were measured on, when, and with what command.
 set -euo pipefail
-command="./bench.sh${1:+ $1}"
+# A trial run with BENCH_OPTIONS (e.g. shorter windows) says so.
+command="${BENCH_OPTIONS:+BENCH_OPTIONS=\"$BENCH_OPTIONS\" }./bench.sh${1:+ $1}"
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 memory="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 os="$(. /etc/os-release && echo "$PRETTY_NAME")"
