@@ -100,6 +100,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Listening, but slower than the client's timeout: a loaded machine, or a start still under way.
+            }
 
             await Task.Delay(100, cancellationToken);
         }
