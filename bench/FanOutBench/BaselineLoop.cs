@@ -11,9 +11,11 @@ namespace Notify.Bench.FanOut;
 /// </summary>
 internal static class BaselineLoop
 {
+    /// <param name="requests">Posts in all, to the paths in turn (subscriber = post mod <paramref name="subscribers"/>); by default one per subscriber.</param>
     /// <returns>The Stopwatch timestamp just before the first request, and the requests that were not 200.</returns>
-    public static async Task<(long Started, int Failures)> RunAsync(Receiver receiver, int subscribers, int concurrency, CancellationToken cancellationToken)
+    public static async Task<(long Started, int Failures)> RunAsync(Receiver receiver, int subscribers, int concurrency, CancellationToken cancellationToken, int? requests = null)
     {
+        var total = requests ?? subscribers;
         var body = receiver.SampleBody ?? throw new InvalidOperationException("No delivered body to send; the Notify run delivered nothing.");
         var contentType = MediaTypeHeaderValue.Parse(receiver.SampleContentType ?? "application/json");
         using var handler = new SocketsHttpHandler
@@ -31,9 +33,9 @@ internal static class BaselineLoop
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < subscribers)
+            while ((i = Interlocked.Increment(ref next)) < total)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url(i)) { Content = new ByteArrayContent(body) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url(i % subscribers)) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = contentType;
                 foreach (var (name, value) in receiver.SampleHeaders)
                 {

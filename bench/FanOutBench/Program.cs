@@ -2,15 +2,14 @@
 // default: the Frontend process with its Sender in-process), against a raw HttpClient loop posting the same
 // body to the same receiver. Usage:
 //   dotnet run -c Release --project bench/FanOutBench -- [--subscribers 100000] [--runs 1] [--page-size 250,500,1000]
-//        [--messages 2] [--concurrency 64] [--frontend PATH/Notify.Frontend.dll] [--dir PATH] [--frontend-env KEY=VALUE]... [--linger SECONDS]
+//        [--messages 3] [--concurrency 64] [--frontend PATH/Notify.Frontend.dll] [--dir PATH] [--frontend-env KEY=VALUE]... [--linger SECONDS]
+//        [--report PATH] (the markdown section for docs/benchmarks.md)
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Notify.Bench.FanOut;
 using Notify.Bench.Publish;
 
@@ -27,40 +26,37 @@ var linger = TimeSpan.FromSeconds(DoubleArgument("--linger", 0));
 var stall = TimeSpan.FromSeconds(DoubleArgument("--stall", 120));
 // Messages published one after another to each new Frontend: the first meets a process that has just started
 // (its code not yet compiled), the next ones a process that has been running, as a deployed service has.
-var messagesPerProcess = (int)DoubleArgument("--messages", 2);
-var frontendDll = Path.GetFullPath(StringArgument("--frontend")
-    ?? Path.Combine(RepositoryRoot(), "Frontend", "bin", "Release", "net10.0", "Notify.Frontend.dll"));
-if (!File.Exists(frontendDll))
+var messagesPerProcess = (int)DoubleArgument("--messages", 3);
+if (FrontendRun.FrontendDll(args) is not { } frontendDll)
 {
-    Console.Error.WriteLine($"{frontendDll} does not exist; build it first: dotnet build -c Release Notify.sln");
     return 2;
 }
 
-var root = Path.Combine(StringArgument("--dir") ?? Path.GetTempPath(), "notify-fanout-bench-" + Guid.NewGuid().ToString("N"));
-Directory.CreateDirectory(root);
+var root = FrontendRun.DataDirectory(args, "notify-fanout-bench-");
 
-// Ctrl+C or a kill: stop instead of dying, so the finally below kills the Frontend and removes the files.
 using var cancel = new CancellationTokenSource();
-using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-using var onQuit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+using var signals = FrontendRun.StopOnSignals(cancel);
 
 const string Topic = "crowd";
 var adminKey = "nfy_bench_" + Guid.NewGuid().ToString("N");
 var rows = new List<string>();
 var notes = new List<string>();
+var failedChecks = new List<string>();
+var reportPath = StringArgument("--report");
+var setupTime = TimeSpan.Zero;
 var baselines = new List<double>();
 var notifyRuns = new List<(string Name, double Rate, int BaselineIndex, double FirstMs, long PeakKiB)>();
 // Every message published so far: a later run counts their deliveries apart (see QueueLeftovers); each run
 // gets a copy, since its own message joins this set once published.
 var published = new HashSet<string>(StringComparer.Ordinal);
 await using var receiver = await Receiver.StartAsync();
-try
+if (!await FrontendRun.RunAsync(root, cancel, async () =>
 {
-    Console.WriteLine($"Creating {subscribers:N0} confirmed webhook subscriptions to {receiver.BaseAddress}s/{{i}} ({Load()})...");
+    Console.WriteLine($"Creating {subscribers:N0} confirmed webhook subscriptions to {receiver.BaseAddress}s/{{i}} ({FrontendRun.Load()})...");
     var setup = Stopwatch.StartNew();
     await SubscriberSetup.CreateAsync(root, Topic, subscribers, receiver.Url, cancel.Token);
-    Console.WriteLine($"  done in {setup.Elapsed.TotalSeconds:F0} s");
+    setupTime = setup.Elapsed;
+    Console.WriteLine($"  done in {setupTime.TotalSeconds:F0} s");
 
     foreach (var pageSize in pageSizes)
     {
@@ -70,32 +66,21 @@ try
             await RunBaselineAsync();
         }
     }
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+}))
 {
-    Console.Error.WriteLine("Stopped before the end; Frontend killed, files removed.");
     return 130;
 }
-finally
-{
-    ServerProcess.KillAll();
-    SqliteConnection.ClearAllPools();
-    Directory.Delete(root, recursive: true);
-}
 
-Console.WriteLine();
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"One message to {subscribers:N0} webhook subscribers on loopback; {Environment.ProcessorCount} cores shared by the Frontend, the receiver and the baseline loop"));
-Console.WriteLine();
-Console.WriteLine("| configuration | load (1/5/15 min) | first delivery after the 202 (ms) | total after the 202 (s) | deliveries/s (first→last) | deliveries/s (202→last) | peak RSS: VmHWM / max sampled (MB) | distinct / duplicates | CPU s: Frontend / bench |");
-Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-foreach (var row in rows)
-{
-    Console.WriteLine(row);
-}
-
-Console.WriteLine();
-var failed = false;
+var report = new StringBuilder();
+report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+    $"One message at a time to {subscribers:N0} webhook subscribers on loopback, {messagesPerProcess} per Frontend; {Environment.ProcessorCount} cores shared by the Frontend, the receiver and the baseline loop; set-up of the subscriptions {setupTime.TotalSeconds:F0} s (not measured)."));
+report.AppendLine();
+report.AppendLine("| configuration | load (1/5/15 min) | first delivery after the 202 (ms) | total after the 202 (s) | deliveries/s (first→last) | deliveries/s (202→last) | peak RSS: VmHWM / max sampled (MB) | distinct / duplicates | CPU s: Frontend / bench |");
+report.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+rows.ForEach(row => report.AppendLine(row));
+report.AppendLine();
+report.AppendLine("**Targets** (each message against the mean of the baselines just before and after its Frontend):");
+report.AppendLine();
 foreach (var (name, rate, index, firstMs, peakKiB) in notifyRuns)
 {
     // The baselines run just before and just after this run; the mean of those that exist.
@@ -104,22 +89,34 @@ foreach (var (name, rate, index, firstMs, peakKiB) in notifyRuns)
     var memoryOk = peakKiB <= 512 * 1024;
     var firstOk = firstMs <= 1000;
     var rateOk = ratio >= 0.5;
-    failed |= !(memoryOk && firstOk && rateOk);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name}: Notify / baseline {ratio:P0} (target ≥ 50%: {Met(rateOk)}); peak {peakKiB / 1024.0:F0} MB (target ≤ 512 MB: {Met(memoryOk)}); first delivery {firstMs:F0} ms after the 202 (target ≤ 1,000 ms: {Met(firstOk)})"));
+    report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+        $"- {name}: Notify / baseline **{ratio:P0}** (target ≥ 50%: **{FrontendRun.Met(rateOk)}**); peak {peakKiB / 1024.0:F0} MB (target ≤ 512 MB: **{FrontendRun.Met(memoryOk)}**); first delivery {firstMs:F0} ms after the 202 (target ≤ 1,000 ms: **{FrontendRun.Met(firstOk)}**)"));
 }
+
+report.AppendLine();
+report.AppendLine(failedChecks.Count == 0
+    ? "Checks: every message reached each of its subscribers; repeats are in the table."
+    : "**Checks failed:**\n\n" + string.Join('\n', failedChecks.Select(c => "- " + c)));
 
 foreach (var note in notes)
 {
     Console.WriteLine(note);
 }
 
-return failed ? 1 : 0;
+Console.WriteLine();
+Console.Write(report);
+if (reportPath is not null)
+{
+    await File.WriteAllTextAsync(reportPath, report.ToString());
+}
+
+// Only a lost delivery or a stuck queue fails the run; a target not met is a figure, reported above.
+return failedChecks.Count > 0 ? 1 : 0;
 
 async Task RunNotifyAsync(int? pageSize, int run)
 {
     var name = string.Create(CultureInfo.InvariantCulture, $"Notify, page size {(pageSize is null ? "default" : pageSize)}, run {run}");
-    var load = Load();
+    var load = FrontendRun.Load();
     Console.WriteLine($"{name} ({load})...");
     // What the last Frontend left on the shared queue would be delivered again by this one.
     var leftover = await QueueLeftovers.ClearAsync(root, cancel.Token);
@@ -129,20 +126,7 @@ async Task RunNotifyAsync(int? pageSize, int run)
     }
 
     receiver.Reset(subscribers, keepSample: false, earlier: published.ToHashSet(StringComparer.Ordinal));
-    var environment = new Dictionary<string, string>
-    {
-        ["Notify__DataDirectory"] = root,
-        ["Notify__Auth__AdminKey"] = adminKey,
-        // The subscribers are plain http on loopback, which the Production defaults refuse.
-        ["Notify__Webhooks__AllowPrivateNetworks"] = "true",
-        ["Notify__Webhooks__RequireHttps"] = "false",
-    };
-    // --frontend-env KEY=VALUE (repeatable): extra settings for a diagnosis, e.g. DOTNET_gcServer=0.
-    foreach (var setting in args.Select((a, i) => (a, i)).Where(p => p.a == "--frontend-env" && p.i + 1 < args.Length).Select(p => args[p.i + 1]))
-    {
-        environment[setting[..setting.IndexOf('=', StringComparison.Ordinal)]] = setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..];
-    }
-
+    var environment = FrontendRun.Environment(args, root, adminKey);
     if (pageSize is not null)
     {
         environment["Notify__Sender__FanOutPageSize"] = pageSize.Value.ToString(CultureInfo.InvariantCulture);
@@ -157,7 +141,7 @@ async Task RunNotifyAsync(int? pageSize, int run)
         var label = string.Create(CultureInfo.InvariantCulture, $"{name}, message {message}{(message == 1 ? " (new process)" : "")}");
         if (message > 1)
         {
-            load = Load();
+            load = FrontendRun.Load();
             Console.WriteLine($"{label} ({load})...");
             receiver.Reset(subscribers, keepSample: false, earlier: published.ToHashSet(StringComparer.Ordinal));
         }
@@ -205,7 +189,7 @@ async Task PublishAndMeasureAsync(string name, string load, ServerProcess server
     var undeleted = await QueueLeftovers.WaitUntilEmptyAsync(root, TimeSpan.FromSeconds(30), cancel.Token);
     if (undeleted > 0)
     {
-        notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {undeleted} queue message(s) still undeleted after waiting 30 s"));
+        failedChecks.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {undeleted} queue message(s) still undeleted after waiting 30 s"));
     }
 
     var (requests, distinct) = (receiver.Requests, receiver.Distinct);
@@ -229,7 +213,7 @@ async Task PublishAndMeasureAsync(string name, string load, ServerProcess server
 
     if (!complete || distinct != subscribers)
     {
-        notes.Add($"{name}: MISSING {subscribers - distinct:N0} subscribers");
+        failedChecks.Add($"{name}: MISSING {subscribers - distinct:N0} subscribers");
     }
 
     notifyRuns.Add((name, rate, baselines.Count, firstMs, peakKiB));
@@ -238,7 +222,7 @@ async Task PublishAndMeasureAsync(string name, string load, ServerProcess server
 
 async Task RunBaselineAsync()
 {
-    var load = Load();
+    var load = FrontendRun.Load();
     var name = $"raw HttpClient loop, concurrency {concurrency} (baseline)";
     Console.WriteLine($"{name} ({load})...");
     receiver.Reset(subscribers, keepSample: true);
@@ -262,25 +246,13 @@ async Task RunBaselineAsync()
 // Waits for every subscriber, or until no delivery has arrived for the stall time (a stuck run).
 async Task<bool> WaitForEveryoneAsync(string name, ServerProcess server)
 {
-    var seen = -1;
-    var lastProgress = Stopwatch.GetTimestamp();
-    while (!receiver.Everyone.IsCompleted)
+    if (await ArrivalWait.UntilAsync(receiver.Everyone, () => receiver.Requests, stall, cancel.Token))
     {
-        await Task.WhenAny(receiver.Everyone, Task.Delay(TimeSpan.FromSeconds(1), cancel.Token));
-        cancel.Token.ThrowIfCancellationRequested();
-        var count = receiver.Requests;
-        if (count != seen)
-        {
-            (seen, lastProgress) = (count, Stopwatch.GetTimestamp());
-        }
-        else if (Stopwatch.GetElapsedTime(lastProgress) > stall)
-        {
-            Console.Error.WriteLine($"{name}: no delivery for {stall.TotalSeconds:F0} s at {receiver.Distinct:N0} of {subscribers:N0}; the Frontend's last output:\n{server.Output}");
-            return false;
-        }
+        return true;
     }
 
-    return true;
+    Console.Error.WriteLine($"{name}: no delivery for {stall.TotalSeconds:F0} s at {receiver.Distinct:N0} of {subscribers:N0}; the Frontend's last output:\n{server.Output}");
+    return false;
 }
 
 // The Frontend's own view of its memory, from its Prometheus endpoint: the .NET runtime's GC and
@@ -303,34 +275,6 @@ async Task<string> ScrapeAsync(HttpClient client)
     }
 }
 
-void Stop(PosixSignalContext context)
-{
-    context.Cancel = true;
-    cancel.Cancel();
-}
+string? StringArgument(string name) => FrontendRun.StringArgument(args, name);
 
-static string Met(bool ok) => ok ? "met" : "NOT met";
-
-static string Load() => "load " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-
-string RepositoryRoot()
-{
-    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Combine(directory.FullName, "Notify.sln")))
-        {
-            return directory.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("Notify.sln not found above " + AppContext.BaseDirectory + "; pass --frontend PATH.");
-}
-
-double DoubleArgument(string name, double fallback) =>
-    StringArgument(name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-string? StringArgument(string name)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-}
+double DoubleArgument(string name, double fallback) => FrontendRun.DoubleArgument(args, name, fallback);

@@ -57,6 +57,9 @@ internal sealed class Receiver : IAsyncDisposable
     /// <summary>Stopwatch timestamps of the first and last arrival (0 before any).</summary>
     public (long First, long Last) Arrivals => (Interlocked.Read(ref _first), Interlocked.Read(ref _last));
 
+    /// <summary>Many messages to the same subscribers: every request is also recorded here while it is set (after <see cref="Reset"/>).</summary>
+    public DeliveryTally? Tally { get; set; }
+
     /// <summary>Completes when every one of the expected subscribers has had at least one request.</summary>
     public Task Everyone => _everyone.Task;
 
@@ -112,6 +115,7 @@ internal sealed class Receiver : IAsyncDisposable
         _first = 0;
         _last = 0;
         _everyone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Tally = null;
         if (!keepSample)
         {
             SampleBody = null;
@@ -120,6 +124,8 @@ internal sealed class Receiver : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        // The same clock as the Frontend's, which stamped the notification's timestamp.
+        var arrival = DateTimeOffset.UtcNow;
         var request = context.Request;
         var path = request.Path.Value ?? "";
         if (!HttpMethods.IsPost(request.Method) || !path.StartsWith(PathPrefix, StringComparison.Ordinal)
@@ -130,7 +136,8 @@ internal sealed class Receiver : IAsyncDisposable
             return;
         }
 
-        if (request.Headers["X-Notify-Message-Id"].ToString() is { Length: > 0 } messageId && _earlier.Contains(messageId))
+        var messageId = request.Headers["X-Notify-Message-Id"].ToString();
+        if (messageId.Length > 0 && _earlier.Contains(messageId))
         {
             await request.Body.CopyToAsync(Stream.Null);
             Interlocked.Increment(ref _earlierRequests);
@@ -138,10 +145,21 @@ internal sealed class Receiver : IAsyncDisposable
             return;
         }
 
-        if (SampleBody is null)
+        var tally = Tally;
+        byte[] body = [];
+        if (SampleBody is null || tally is { TimeLatency: true })
         {
             using var copy = new MemoryStream();
             await request.Body.CopyToAsync(copy);
+            body = copy.ToArray();
+        }
+        else
+        {
+            await request.Body.CopyToAsync(Stream.Null);
+        }
+
+        if (SampleBody is null)
+        {
             lock (_app)
             {
                 if (SampleBody is null)
@@ -150,13 +168,9 @@ internal sealed class Receiver : IAsyncDisposable
                     SampleHeaders = [.. request.Headers
                         .Where(h => !NotCopied.Contains(h.Key))
                         .Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))];
-                    SampleBody = copy.ToArray();
+                    SampleBody = body;
                 }
             }
-        }
-        else
-        {
-            await request.Body.CopyToAsync(Stream.Null);
         }
 
         var now = Stopwatch.GetTimestamp();
@@ -175,6 +189,7 @@ internal sealed class Receiver : IAsyncDisposable
             _everyone.TrySetResult();
         }
 
+        tally?.Record(messageId, index, body, arrival);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 

@@ -11,8 +11,10 @@ namespace Notify.Bench.FanOut;
 
 /// <summary>
 /// The set-up, not measured: the topic and its confirmed webhook subscriptions, written to the data
-/// directory's metadata store before the Frontend starts, as the Frontend writes them (subscribe, then
-/// confirm), through the Metadata library opened as a standalone process of the deployment would open it.
+/// directory's metadata store before the Frontend starts, through the Metadata library opened as a standalone
+/// process of the deployment would open it. Each is stored as it is once confirmed (status confirmed, a
+/// confirmation time, no expiry) in one transaction, where the API takes two (subscribe, then confirm): the
+/// set-up of 100,000 took 1-8 minutes with two fsync'd transactions each.
 /// The fan-out measured afterwards is the product's own.
 /// </summary>
 internal static class SubscriberSetup
@@ -28,16 +30,17 @@ internal static class SubscriberSetup
             await store.CreateTopicAsync(topic, DateTimeOffset.UtcNow, cancellationToken);
             await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, token) =>
             {
-                var (subscription, _) = await store.SubscribeAsync(new Subscription
+                var now = DateTimeOffset.UtcNow;
+                await store.SubscribeAsync(new Subscription
                 {
                     Id = SortableId.New(TimeProvider.System),
                     Topic = topic,
                     Protocol = Protocol.Webhook,
                     Endpoint = endpoint(i).AbsoluteUri,
-                    Status = SubscriptionStatus.Pending,
-                    CreatedAt = DateTimeOffset.UtcNow,
+                    Status = SubscriptionStatus.Confirmed,
+                    CreatedAt = now,
+                    ConfirmedAt = now,
                 }, token);
-                await store.ConfirmSubscriptionAsync(subscription.Id, DateTimeOffset.UtcNow, token);
             });
         }
 
