@@ -1,69 +1,39 @@
 namespace Notify.Shared.Queue.Embedded;
 
-/// <summary>
-/// One <see cref="IMessageQueue.SendBatchAsync"/> call waiting for the group-commit writer. Whoever moves
-/// it out of <c>Waiting</c> first wins: the writer (it will be written, and the caller's cancellation no
-/// longer matters) or the caller's token (it is skipped, and the caller sees a cancellation).
-/// </summary>
-internal sealed class PendingSend
+/// <summary>One <see cref="IMessageQueue.SendBatchAsync"/> call: its messages, inserted in one group's fsync'd transaction.</summary>
+internal sealed class PendingSend : QueuedWrite<bool>
 {
-    private const int Waiting = 0;
-    private const int Taken = 1;
-    private const int Cancelled = 2;
+    private readonly OutgoingMessage[] _messages;
+    private readonly byte[][] _sealedBodies;
+    private readonly long _bodyChars;
 
-    // Continuations run off the writer's thread, so one slow caller never delays the next group.
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CancellationTokenRegistration _cancellation;
-    private int _state;
-
+    /// <param name="sealedBodies">The messages' bodies as stored: encrypted, in the order of the messages.</param>
     public PendingSend(OutgoingMessage[] messages, byte[][] sealedBodies, long bodyChars)
     {
-        Messages = messages;
-        SealedBodies = sealedBodies;
-        BodyChars = bodyChars;
+        _messages = messages;
+        _sealedBodies = sealedBodies;
+        _bodyChars = bodyChars;
     }
 
-    public OutgoingMessage[] Messages { get; }
+    public override bool NeedsFsync => true;
 
-    /// <summary>The messages' bodies as stored: encrypted, in the order of <see cref="Messages"/>.</summary>
-    public byte[][] SealedBodies { get; }
+    public override int MessageCount => _messages.Length;
 
-    public long BodyChars { get; }
+    public override long BodyChars => _bodyChars;
 
-    public Task Completion => _completion.Task;
+    public override bool WakesReceivers => true;
 
-    /// <summary>Call before the writer can see this send, so the registration is in place when it takes it.</summary>
-    public void CancelWith(CancellationToken cancellationToken)
+    public override void Write(QueueStatements statements, long nowMs)
     {
-        if (cancellationToken.CanBeCanceled)
+        for (var i = 0; i < _messages.Length; i++)
         {
-            _cancellation = cancellationToken.UnsafeRegister(
-                static (state, token) => ((PendingSend)state!).Cancel(token),
-                this);
-        }
-    }
-
-    /// <summary>Claims the send for writing; false when its caller cancelled first.</summary>
-    public bool TryTake()
-    {
-        if (Interlocked.CompareExchange(ref _state, Taken, Waiting) != Waiting)
-        {
-            return false;
+            statements.Insert(_messages[i].Id, _sealedBodies[i], nowMs, nowMs + DelayMilliseconds(_messages[i].Delay));
         }
 
-        _cancellation.Dispose();
-        return true;
+        Result = true;
     }
 
-    public void Complete() => _completion.TrySetResult();
-
-    public void Fail(Exception exception) => _completion.TrySetException(exception);
-
-    private void Cancel(CancellationToken token)
-    {
-        if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting)
-        {
-            _completion.TrySetCanceled(token);
-        }
-    }
+    // Rounded up, so a message never shows before its delay has passed.
+    private static long DelayMilliseconds(TimeSpan delay) =>
+        (delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
 }

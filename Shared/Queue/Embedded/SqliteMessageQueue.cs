@@ -1,5 +1,4 @@
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Notify.Shared.Dependencies;
@@ -9,26 +8,21 @@ using Notify.Shared.Storage;
 namespace Notify.Shared.Queue.Embedded;
 
 /// <summary>
-/// The embedded queue: one SQLite file with SQS's semantics. Sends are group-committed: every
-/// <see cref="SendBatchAsync"/> call waiting at the same moment goes into one fsync'd transaction, so a
-/// durable 202 costs one disk flush per group rather than one per message.
+/// The embedded queue: one SQLite file with SQS's semantics. Every change goes through one
+/// <see cref="QueueWriter"/>, which commits all the changes waiting at that moment in one transaction:
+/// every <see cref="SendBatchAsync"/> call waiting goes into one fsync'd transaction, so a durable 202
+/// costs one disk flush per group rather than one per message, and a busy Sender's claims and deletes
+/// share transactions with the sends instead of taking turns with them.
 /// </summary>
 /// <remarks>
-/// Receipt state (receive, delete, change visibility) is written without an fsync of its own: a power
-/// cut can at worst undo the latest of those changes, which makes a message visible again, i.e. a
-/// duplicate delivery, which at-least-once already allows. The next send's fsync makes them durable too.
 /// Another process (a standalone Sender) may open the same file; it is seen by polling. Bodies are
 /// stored encrypted (<see cref="PayloadCipher"/>, bound to the message id); rows written as plaintext
 /// by a version before encryption at rest are still read.
 /// </remarks>
-internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposable, IDisposable
+internal sealed class SqliteMessageQueue : IMessageQueue, IAsyncDisposable, IDisposable
 {
     /// <summary>How often a long poll looks at the file for messages sent by another process.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-
-    private const int MaxGroupMessages = 512;
-    private const long MaxGroupBodyChars = 8L * 1024 * 1024;
-    private const int MaxPendingSends = 4096;
 
     // AUTOINCREMENT, because handles name rows by sequence: a reused sequence would let a late delete
     // remove an unrelated, newer message. The index serves the receive query and the depth counts.
@@ -49,18 +43,11 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
     private readonly SqliteDatabase _fast;
     private readonly PayloadCipher _cipher;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly Task _schema;
-    private readonly Channel<PendingSend> _pending;
-    private readonly Task _writer;
-
-    // SQLite admits one writer at a time; this keeps the writers of this process in FIFO order, so a
-    // busy stream of send groups cannot starve receives and deletes inside SQLite's busy-wait backoff.
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly QueueWriter _writer;
     private readonly CancellationTokenSource _stopping = new();
 
     private TaskCompletionSource _messagesAvailable = NewSignal();
-    private SqliteConnection? _receiptConnection;
     private int _disposed;
 
     /// <param name="path">The database file; its folder must exist.</param>
@@ -71,17 +58,14 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         _fast = new SqliteDatabase(path, SqliteDatabase.Durability.Normal);
         _cipher = cipher;
         _time = timeProvider;
-        _logger = logger;
         _schema = _durable.ExecuteAsync(Schema);
-        _pending = Channel.CreateBounded<PendingSend>(new BoundedChannelOptions(MaxPendingSends)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _writer = Task.Run(WriteGroupsAsync);
+        _writer = new QueueWriter(_durable, _schema, timeProvider, logger, SignalMessagesAvailable);
     }
 
     public string Path => _durable.Path;
+
+    /// <summary>Transactions this queue has committed: its writes are grouped, so far fewer than its calls.</summary>
+    internal long CommittedTransactions => _writer.CommittedGroups;
 
     /// <inheritdoc />
     /// <remarks>
@@ -145,20 +129,7 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
             sealedBodies[i] = _cipher.Seal(snapshot[i].Body, SealedContexts.QueueBody(snapshot[i].Id));
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingSend(snapshot, sealedBodies, bodyChars);
-        pending.CancelWith(cancellationToken);
-        try
-        {
-            await _pending.Writer.WriteAsync(pending, cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            pending.TryTake();
-            throw new ObjectDisposedException(GetType().FullName);
-        }
-
-        await pending.Completion;
+        await _writer.WriteAsync(new PendingSend(snapshot, sealedBodies, bodyChars), cancellationToken);
     }
 
     /// <remarks>
@@ -191,7 +162,8 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
             var earliest = await PeekEarliestVisibleAtAsync(cancellationToken);
             if (earliest <= nowMs)
             {
-                var received = await ClaimAsync(maxMessages, nowMs, visibilityTimeout, cancellationToken);
+                ObjectDisposedException.ThrowIf(_disposed != 0, this);
+                var received = await _writer.WriteAsync(new PendingClaim(maxMessages, visibilityTimeout, _cipher), cancellationToken);
                 if (received.Count > 0)
                 {
                     return received;
@@ -221,49 +193,20 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
     private async Task DeleteCoreAsync(string receiptHandle, CancellationToken cancellationToken)
     {
         var handle = ReceiptHandle.Parse(receiptHandle, nameof(receiptHandle));
-        await WithReceiptConnectionAsync(
-            connection =>
-            {
-                using var delete = connection.CreateCommand();
-                delete.CommandText = "DELETE FROM messages WHERE sequence = $sequence";
-                delete.Parameters.AddWithValue("$sequence", handle.Sequence);
-                return delete.ExecuteNonQuery();
-            },
-            cancellationToken);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await _writer.WriteAsync(new PendingDelete(handle), cancellationToken);
     }
 
     /// <remarks>
     /// A handle stays current until the message is received again, even if its visibility timeout has
     /// passed meanwhile; SQS would answer false for a message that is no longer in flight.
     /// </remarks>
-    private async Task<bool> ChangeVisibilityCoreAsync(
-        string receiptHandle,
-        TimeSpan visibilityTimeout,
-        CancellationToken cancellationToken)
+    private Task<bool> ChangeVisibilityCoreAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         var handle = ReceiptHandle.Parse(receiptHandle, nameof(receiptHandle));
         QueueLimits.CheckVisibilityTimeout(visibilityTimeout);
-        var changed = await WithReceiptConnectionAsync(
-            connection =>
-            {
-                using var change = connection.CreateCommand();
-                change.CommandText = """
-                    UPDATE messages SET visible_at = $visible_at
-                    WHERE sequence = $sequence AND receive_count = $receive_count
-                    """;
-                change.Parameters.AddWithValue("$visible_at", (_time.GetUtcNow() + visibilityTimeout).ToUnixTimeMilliseconds());
-                change.Parameters.AddWithValue("$sequence", handle.Sequence);
-                change.Parameters.AddWithValue("$receive_count", handle.ReceiveCount);
-                return change.ExecuteNonQuery();
-            },
-            cancellationToken);
-
-        if (changed > 0 && visibilityTimeout == TimeSpan.Zero)
-        {
-            SignalMessagesAvailable();
-        }
-
-        return changed > 0;
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _writer.WriteAsync(new PendingVisibilityChange(handle, visibilityTimeout), cancellationToken);
     }
 
     /// <remarks>
@@ -298,23 +241,8 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
             return;
         }
 
-        _pending.Writer.TryComplete();
-        await _writer;
+        await _writer.DisposeAsync();
         await _stopping.CancelAsync();
-
-        await _writeLock.WaitAsync();
-        try
-        {
-            if (_receiptConnection is not null)
-            {
-                await _receiptConnection.DisposeAsync();
-                _receiptConnection = null;
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
     }
 
     /// <summary>For containers disposed synchronously; prefer <see cref="DisposeAsync"/>.</summary>
@@ -324,130 +252,6 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
 
     private void SignalMessagesAvailable() =>
         Interlocked.Exchange(ref _messagesAvailable, NewSignal()).TrySetResult();
-
-    private async Task WriteGroupsAsync()
-    {
-        var group = new List<PendingSend>();
-        SqliteConnection? connection = null;
-        SqliteCommand? insert = null;
-        try
-        {
-            // Ends when DisposeAsync completes the channel and everything accepted before has been written.
-            while (await _pending.Reader.WaitToReadAsync())
-            {
-                var messageCount = 0;
-                long bodyChars = 0;
-                while (messageCount < MaxGroupMessages
-                       && bodyChars < MaxGroupBodyChars
-                       && _pending.Reader.TryRead(out var pending))
-                {
-                    if (pending.TryTake())
-                    {
-                        group.Add(pending);
-                        messageCount += pending.Messages.Length;
-                        bodyChars += pending.BodyChars;
-                    }
-                }
-
-                if (group.Count == 0)
-                {
-                    continue;
-                }
-
-                await _writeLock.WaitAsync();
-                try
-                {
-                    await _schema;
-                    connection ??= await _durable.OpenAsync();
-                    insert ??= CreateInsert(connection);
-                    CommitGroup(connection, insert, group);
-                }
-                catch (Exception exception)
-                {
-                    Log.GroupCommitFailed(_logger, messageCount, group.Count, exception);
-                    foreach (var pending in group)
-                    {
-                        pending.Fail(exception);
-                    }
-
-                    group.Clear();
-
-                    // A fresh connection next time, in case this one is what broke.
-                    insert?.Dispose();
-                    insert = null;
-                    if (connection is not null)
-                    {
-                        await connection.DisposeAsync();
-                        connection = null;
-                    }
-
-                    continue;
-                }
-                finally
-                {
-                    _writeLock.Release();
-                }
-
-                foreach (var pending in group)
-                {
-                    pending.Complete();
-                }
-
-                group.Clear();
-                SignalMessagesAvailable();
-            }
-        }
-        finally
-        {
-            insert?.Dispose();
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
-
-    private static SqliteCommand CreateInsert(SqliteConnection connection)
-    {
-        var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO messages (id, body, sent_at, visible_at, receive_count)
-            VALUES ($id, $body, $now, $visible_at, 0)
-            """;
-        insert.Parameters.Add("$id", SqliteType.Text);
-        insert.Parameters.Add("$body", SqliteType.Blob);
-        insert.Parameters.Add("$now", SqliteType.Integer);
-        insert.Parameters.Add("$visible_at", SqliteType.Integer);
-        return insert;
-    }
-
-    private void CommitGroup(SqliteConnection connection, SqliteCommand insert, List<PendingSend> group)
-    {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        using var transaction = connection.BeginTransaction(deferred: false);
-
-        // One command for the whole group: Microsoft.Data.Sqlite keeps its statement prepared while the
-        // text stays the same, so each row only rebinds parameters.
-        insert.Transaction = transaction;
-        insert.Parameters["$now"].Value = now;
-        foreach (var pending in group)
-        {
-            for (var i = 0; i < pending.Messages.Length; i++)
-            {
-                var message = pending.Messages[i];
-                insert.Parameters["$id"].Value = message.Id;
-                insert.Parameters["$body"].Value = pending.SealedBodies[i];
-                insert.Parameters["$visible_at"].Value = now + DelayMilliseconds(message.Delay);
-                insert.ExecuteNonQuery();
-            }
-        }
-
-        transaction.Commit();
-    }
-
-    // Rounded up, so a message never shows before its delay has passed.
-    private static long DelayMilliseconds(TimeSpan delay) =>
-        (delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
 
     /// <returns>
     /// When the earliest message is or becomes visible (unix ms), whether hidden by a receive or by its send
@@ -463,92 +267,6 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
         return earliest is long visibleAt ? visibleAt : null;
     }
 
-    private async Task<IReadOnlyList<ReceivedMessage>> ClaimAsync(
-        int maxMessages,
-        long nowMs,
-        TimeSpan visibilityTimeout,
-        CancellationToken cancellationToken)
-    {
-        return await WithReceiptConnectionAsync(
-            connection =>
-            {
-                using var transaction = connection.BeginTransaction(deferred: false);
-                using var claim = connection.CreateCommand();
-                claim.Transaction = transaction;
-                claim.CommandText = """
-                    UPDATE messages
-                    SET visible_at = $hidden_until, receive_count = receive_count + 1
-                    WHERE sequence IN (
-                        SELECT sequence FROM messages
-                        WHERE visible_at <= $now
-                        ORDER BY visible_at, sequence
-                        LIMIT $max)
-                    RETURNING sequence, id, body, receive_count, sent_at
-                    """;
-                claim.Parameters.AddWithValue("$hidden_until", nowMs + (long)visibilityTimeout.TotalMilliseconds);
-                claim.Parameters.AddWithValue("$now", nowMs);
-                claim.Parameters.AddWithValue("$max", maxMessages);
-
-                var received = new List<(long Sequence, ReceivedMessage Message)>(maxMessages);
-                using (var reader = claim.ExecuteReader())
-                {
-                    while (reader.Read())
-                    {
-                        var sequence = reader.GetInt64(0);
-                        var receiveCount = reader.GetInt32(3);
-                        var id = reader.GetString(1);
-
-                        // A body that cannot be opened (its key is not configured) throws here, before the
-                        // commit: the claim is undone and the message waits, intact, for its key.
-                        received.Add((sequence, new ReceivedMessage(
-                            Id: id,
-                            ReceiptHandle: new ReceiptHandle(sequence, receiveCount).ToString(),
-                            Body: _cipher.Open(reader.GetValue(2), SealedContexts.QueueBody(id)),
-                            ReceiveCount: receiveCount,
-                            SentAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)))));
-                    }
-                }
-
-                transaction.Commit();
-
-                // RETURNING promises no order; callers see the oldest first.
-                received.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
-                return (IReadOnlyList<ReceivedMessage>)received.ConvertAll(static r => r.Message);
-            },
-            cancellationToken);
-    }
-
-    /// <summary>
-    /// Runs a short write on the one connection kept for receipt state, in turn with this process's other
-    /// writers. The token counts only until the write starts, so a claim is never half-returned.
-    /// </summary>
-    private async Task<T> WithReceiptConnectionAsync<T>(Func<SqliteConnection, T> write, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        await _schema.WaitAsync(cancellationToken);
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            _receiptConnection ??= await _fast.OpenAsync(cancellationToken);
-            try
-            {
-                return write(_receiptConnection);
-            }
-            catch
-            {
-                // A fresh connection next time, in case this one is what broke.
-                await _receiptConnection.DisposeAsync();
-                _receiptConnection = null;
-                throw;
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
     private async Task WaitForMessagesAsync(Task sent, TimeSpan delay, CancellationToken cancellationToken)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
@@ -557,13 +275,5 @@ internal sealed partial class SqliteMessageQueue : IMessageQueue, IAsyncDisposab
 
         // Frees the timer when the signal won.
         await wait.CancelAsync();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Error,
-            "Writing a group of {MessageCount} queue messages from {SendCount} send calls failed; each of those calls fails",
-            EventName = "GroupCommitFailed")]
-        public static partial void GroupCommitFailed(ILogger logger, int messageCount, int sendCount, Exception exception);
     }
 }

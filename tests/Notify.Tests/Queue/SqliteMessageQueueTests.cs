@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Notify.Shared.Queue;
 using Notify.Shared.Queue.Embedded;
@@ -94,6 +95,41 @@ public sealed class SqliteMessageQueueTests : MessageQueueContractTests, IDispos
         Assert.Equal(callers * perCaller, received.Select(m => m.Id).Distinct().Count());
         Assert.All(received, m => Assert.Equal(1, m.ReceiveCount));
         Assert.All(received, m => Assert.Equal(m.Id.Replace("c", "body ", StringComparison.Ordinal).Replace("-m", "/", StringComparison.Ordinal), m.Body));
+    }
+
+    [Fact]
+    public async Task DeletesAndChangesOfVisibility_WaitingAtOnce_ShareOneTransaction()
+    {
+        await SendAsync(Enumerable.Range(0, 60).Select(i => ($"m-{i}", "body")).ToArray());
+        var received = new List<ReceivedMessage>();
+        while (await ReceiveNowAsync(10) is { Count: > 0 } batch)
+        {
+            received.AddRange(batch);
+        }
+
+        var queue = (SqliteMessageQueue)Queue;
+        var before = queue.CommittedTransactions;
+
+        // Another connection holds the file's write lock, so every change below is waiting at once when it ends.
+        var writes = new List<Task>();
+        await using (var blocker = new SqliteConnection($"Data Source={QueuePath}"))
+        {
+            await blocker.OpenAsync();
+            using var hold = blocker.CreateCommand();
+            hold.CommandText = "BEGIN IMMEDIATE";
+            await hold.ExecuteNonQueryAsync();
+
+            writes.AddRange(received.Take(40).Select(m => Queue.DeleteAsync(m.ReceiptHandle, CancellationToken.None)));
+            writes.AddRange(received.Skip(40).Select(m => Queue.ChangeVisibilityAsync(m.ReceiptHandle, VisibilityTimeout * 2, CancellationToken.None)));
+            hold.CommandText = "ROLLBACK";
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        await Task.WhenAll(writes).WaitAsync(Patience);
+
+        // A transaction per call would be 60; the writer may have taken the first change alone before the others arrived.
+        Assert.InRange(queue.CommittedTransactions - before, 1, 2);
+        Assert.Equal(new QueueDepth(Waiting: 0, InFlight: 20, Delayed: 0), await Queue.GetDepthAsync(CancellationToken.None));
     }
 
     [Fact]
