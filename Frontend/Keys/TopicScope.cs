@@ -23,8 +23,11 @@ internal sealed class TopicScope
 
     public bool IsAdmin { get; }
 
-    public static TopicScope Of(ClaimsPrincipal user) => new(
-        user.IsInRole(ApiKeyClaims.AdminRole),
+    /// <summary>The admin key's scope: every permission on every topic, the same for every call.</summary>
+    private static readonly TopicScope Admin = new(isAdmin: true, [], []);
+
+    public static TopicScope Of(ClaimsPrincipal user) => user.IsInRole(ApiKeyClaims.AdminRole) ? Admin : new(
+        isAdmin: false,
         user.FindAll(ApiKeyClaims.Permission).Select(c => ApiKeyPermissionNames.Parse(c.Value)).OfType<ApiKeyPermission>().ToHashSet(),
         user.FindAll(ApiKeyClaims.Topics).Select(c => c.Value).ToArray());
 

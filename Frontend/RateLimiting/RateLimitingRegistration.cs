@@ -25,11 +25,11 @@ internal static class RateLimitingRegistration
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = ThrottledAnswer.WriteAsync;
-            limiter.AddPolicy(PublishPolicy, context => Partition(context, KeyLimits.Publish(context.User, limits.Value)));
+            limiter.AddPolicy(PublishPolicy, context => Partition(context, limits.Value, publish: true));
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 IsPublish(context) || !context.Request.Path.StartsWithSegments("/v1")
                     ? Unlimited
-                    : Partition(context, KeyLimits.Requests(context.User, limits.Value)));
+                    : Partition(context, limits.Value, publish: false));
         });
         return services;
     }
@@ -40,8 +40,18 @@ internal static class RateLimitingRegistration
 
     private static readonly RateLimitPartition<string> Unlimited = RateLimitPartition.GetNoLimiter(string.Empty);
 
-    private static RateLimitPartition<string> Partition(HttpContext context, TokenBucket? bucket) =>
-        bucket is not null && KeyLimits.ThrottledKey(context.User) is { } key
-            ? RateLimitPartition.GetTokenBucketLimiter(bucket.PartitionOf(key), _ => bucket.LimiterOptions())
-            : Unlimited;
+    /// <summary>
+    /// The caller's bucket; the key is looked at first, so the admin key and unauthenticated calls (never
+    /// throttled) cost no reading of limit claims on every call.
+    /// </summary>
+    private static RateLimitPartition<string> Partition(HttpContext context, RateLimitOptions defaults, bool publish)
+    {
+        if (KeyLimits.ThrottledKey(context.User) is not { } key)
+        {
+            return Unlimited;
+        }
+
+        var bucket = publish ? KeyLimits.Publish(context.User, defaults) : KeyLimits.Requests(context.User, defaults);
+        return bucket is null ? Unlimited : RateLimitPartition.GetTokenBucketLimiter(bucket.PartitionOf(key), _ => bucket.LimiterOptions());
+    }
 }

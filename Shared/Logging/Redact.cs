@@ -43,8 +43,9 @@ public static partial class Redact
     /// </summary>
     public static string Text(string text)
     {
-        // Most values hold none of the characters these start with: skip the regular expressions.
-        if (text.AsSpan().IndexOfAny("?@+:") < 0)
+        // Every pattern below needs one of '?', '@', '+' or "://" (a URL's scheme separator); most values
+        // hold none (an ISO time or a request id has ':', but never "://"), so they skip the regular expressions.
+        if (!MayNeedRedaction(text))
         {
             return text;
         }
@@ -54,6 +55,9 @@ public static partial class Redact
         redacted = EmailAddress().Replace(redacted, m => Email(m.Value));
         return PhoneNumber().Replace(redacted, m => Phone(m.Value));
     }
+
+    private static bool MayNeedRedaction(ReadOnlySpan<char> text) =>
+        text.IndexOfAny("?@+") >= 0 || text.IndexOf("://", StringComparison.Ordinal) >= 0;
 
     /// <summary>A URL found in text, as <see cref="Endpoint"/>; the punctuation that ends a sentence or closes a bracket after it stays.</summary>
     private static string Url(Match match)

@@ -36,6 +36,54 @@ public sealed class PayloadCipherTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Seal_WritesTheDocumentedLayout_ThatPlainAesGcmOpens()
+    {
+        // format (1) | key id (4) | nonce (12) | tag (16) | ciphertext, the context as associated data: what
+        // values already on disk hold, whichever way the cipher keeps its AES-GCM instances.
+        var sealedValue = new PayloadCipher(_key, []).Seal(Body, "queue message m1");
+
+        Assert.Equal(1, sealedValue[0]);
+        Assert.Equal(_key.Id, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sealedValue.AsSpan(1, 4)));
+        var plain = new byte[sealedValue.Length - 33];
+        using var aes = new AesGcm(Convert.FromBase64String(_key.ToBase64()), 16);
+        aes.Decrypt(sealedValue.AsSpan(5, 12), sealedValue.AsSpan(33), sealedValue.AsSpan(17, 16), plain, Encoding.UTF8.GetBytes("queue message m1"));
+        Assert.Equal(Body, Encoding.UTF8.GetString(plain));
+    }
+
+    [Fact]
+    public void Seal_WithAContextLongerThanTheStackBuffer_OpensOnlyUnderThatContext()
+    {
+        var cipher = new PayloadCipher(_key, []);
+        var context = "dead letter " + new string('ü', 300);
+
+        var sealedValue = cipher.Seal(Body, context);
+
+        Assert.Equal(Body, cipher.Open(sealedValue, context));
+        Assert.Throws<CryptographicException>(() => cipher.Open(sealedValue, context[..^1]));
+    }
+
+    [Fact]
+    public async Task Seal_AndOpen_FromManyThreadsAtOnce_EachValueOpensUnderItsOwnContext()
+    {
+        var old = EncryptionKey.Generate();
+        var written = new PayloadCipher(old, []).Seal(Body, "dead letter old");
+        var cipher = new PayloadCipher(_key, [old]);
+
+        var rounds = Enumerable.Range(0, 8).Select(thread => Task.Run(() =>
+        {
+            for (var i = 0; i < 2_000; i++)
+            {
+                var context = $"queue message {thread}-{i}";
+                var body = $"{Body} {thread}-{i}";
+                Assert.Equal(body, cipher.Open(cipher.Seal(body, context), context));
+                Assert.Equal(Body, cipher.Open(written, "dead letter old"));
+            }
+        }));
+
+        await Task.WhenAll(rounds);
+    }
+
+    [Fact]
     public void Open_OfATamperedCiphertext_Fails()
     {
         var cipher = new PayloadCipher(_key, []);

@@ -46,6 +46,8 @@ public sealed class RedactTests
     [InlineData("Now listening on: http://127.0.0.1:5000")]
     [InlineData("admin GET /v1/topics/{name} -> 200 in 1.2 ms")]
     [InlineData("Is the queue there? It is.")]
+    [InlineData("Publish /v1/topics/orders/messages by admin:61270208 from ::1 at 2026-12-03T06:53:09.5167012Z: success (202)")]
+    [InlineData("0HNH3K2B1V9QF:00000001")]
     public void Text_LeavesTextWithoutSecretsAsItIs(string text) =>
         Assert.Equal(text, Redact.Text(text));
 }
