@@ -100,6 +100,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Listening but not answering within the client's timeout yet (a loaded machine).
+            }
 
             await Task.Delay(100, cancellationToken);
         }
