@@ -19,9 +19,9 @@ internal sealed class SqliteApiKeyStore(string path) : IApiKeyStore
 
     private readonly SqliteMetadataFile _file = new(path);
 
-    public async Task CreateAsync(ApiKey key, CancellationToken cancellationToken)
+    public Task CreateAsync(ApiKey key, CancellationToken cancellationToken) =>
+        _file.WriteAsync(async connection =>
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO api_keys ({Columns})
@@ -38,8 +38,8 @@ internal sealed class SqliteApiKeyStore(string path) : IApiKeyStore
         command.Parameters.AddWithValue("$requestsBurst", Nullable(key.RateLimit?.RequestsBurst));
         command.Parameters.AddWithValue("$createdAt", key.CreatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$expiresAt", Nullable(key.ExpiresAt?.ToUnixTimeMilliseconds()));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+        return await command.ExecuteNonQueryAsync();
+    }, cancellationToken);
 
     public Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken) =>
         ReadOneAsync("id = $value", id, cancellationToken);
@@ -67,14 +67,14 @@ internal sealed class SqliteApiKeyStore(string path) : IApiKeyStore
         return PageCut.ToPage(keys, limit, k => Cursor.Encode(Listing, k.Id));
     }
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        _file.WriteAsync(async connection =>
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM api_keys WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+        return await command.ExecuteNonQueryAsync() == 1;
+    }, cancellationToken);
 
     private async Task<ApiKey?> ReadOneAsync(string condition, string value, CancellationToken cancellationToken)
     {

@@ -29,9 +29,9 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     public Task<(Topic Topic, bool Created)> CreateTopicAsync(string name, DateTimeOffset now, CancellationToken cancellationToken) =>
         CreateTopicAsync(new Topic(name, now), cancellationToken);
 
-    public async Task<(Topic Topic, bool Created)> CreateTopicAsync(Topic topic, CancellationToken cancellationToken)
+    public Task<(Topic Topic, bool Created)> CreateTopicAsync(Topic topic, CancellationToken cancellationToken) =>
+        _file.WriteAsync(async connection =>
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO topics (name, created_at, display_name, retention_seconds) VALUES ($name, $now, $displayName, $retention) ON CONFLICT (name) DO NOTHING;
@@ -41,10 +41,10 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("$now", topic.CreatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$displayName", Nullable(topic.DisplayName));
         AddRetention(command, topic.Retention);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
         return (ReadTopic(reader), reader.GetInt64(TopicColumnCount) == 1);
-    }
+    }, cancellationToken);
 
     public async Task<Topic?> GetTopicAsync(string name, CancellationToken cancellationToken)
     {
@@ -75,33 +75,36 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         return PageCut.ToPage(topics, limit, t => Cursor.Encode("topics", t.Name));
     }
 
-    public async Task<Topic?> UpdateTopicAsync(string name, TopicSettings settings, CancellationToken cancellationToken)
+    public Task<Topic?> UpdateTopicAsync(string name, TopicSettings settings, CancellationToken cancellationToken) =>
+        _file.WriteAsync(async connection =>
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"UPDATE topics SET display_name = $displayName, retention_seconds = $retention WHERE name = $name RETURNING {TopicColumns}";
         command.Parameters.AddWithValue("$name", name);
         command.Parameters.AddWithValue("$displayName", Nullable(settings.DisplayName));
         AddRetention(command, settings.Retention);
-        return await ReadTopicAsync(command, cancellationToken);
-    }
+        return await ReadTopicAsync(command, CancellationToken.None);
+    }, cancellationToken);
 
-    public async Task<bool> DeleteTopicAsync(string name, CancellationToken cancellationToken)
+    public Task<bool> DeleteTopicAsync(string name, CancellationToken cancellationToken) =>
+        _file.WriteAsync(async connection =>
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // The foreign key's ON DELETE CASCADE removes the topic's subscriptions in the same statement.
         command.CommandText = "DELETE FROM topics WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+        return await command.ExecuteNonQueryAsync() == 1;
+    }, cancellationToken);
 
     public async Task<(Subscription Subscription, bool Created)> SubscribeAsync(Subscription candidate, CancellationToken cancellationToken)
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await _file.WriteAsync(connection => SubscribeAsync(connection, candidate), cancellationToken);
+        return result ?? throw new TopicNotFoundException(candidate.Topic);
+    }
+
+    private async Task<(Subscription, bool)?> SubscribeAsync(SqliteConnection connection, Subscription candidate)
+    {
         await using var command = connection.CreateCommand();
-        command.Transaction = (SqliteTransaction)transaction;
         // An expired pending subscription of the endpoint makes way for the candidate in the same transaction.
         command.CommandText = $"""
             DELETE FROM subscriptions
@@ -116,17 +119,10 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         AddSubscription(command, candidate);
         AddLiveAt(command, _clock.GetUtcNow());
 
-        (Subscription, bool)? result = null;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                result = (ReadSubscription(reader), reader.GetInt64(AfterSubscriptionColumns) == 1);
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return result ?? throw new TopicNotFoundException(candidate.Topic);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? (ReadSubscription(reader), reader.GetInt64(AfterSubscriptionColumns) == 1)
+            : null;
     }
 
     public async Task<Subscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken)
@@ -208,9 +204,9 @@ internal sealed class SqliteMetadataStore : IMetadataStore
             },
             cancellationToken);
 
-    public async Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken)
+    public Task<Subscription?> SetDisabledAsync(string id, DeliveryError? reason, CancellationToken cancellationToken) =>
+        _file.WriteAsync(async connection =>
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // Only a confirmed subscription is disabled and only a disabled one enabled; anything else (already
         // so, or pending) is left as it is, and the SELECT returns the subscription as it now is either way.
@@ -228,8 +224,8 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("$id", id);
         AddDisabledReason(command, reason);
         AddLiveAt(command, _clock.GetUtcNow());
-        return await ReadSubscriptionAsync(command, cancellationToken);
-    }
+        return await ReadSubscriptionAsync(command, CancellationToken.None);
+    }, cancellationToken);
 
     public Task<Subscription?> SetDeliveryErrorAsync(string id, DeliveryError? error, CancellationToken cancellationToken) =>
         UpdateSubscriptionAsync(
@@ -241,12 +237,10 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     public Task<Subscription?> SetSigningSecretsAsync(string id, SigningSecrets secrets, CancellationToken cancellationToken) =>
         UpdateSubscriptionAsync(id, "signing_secrets = $signingSecrets", command => AddSigningSecrets(command, secrets), cancellationToken);
 
-    public async Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<Subscription?> DeleteSubscriptionAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _file.WriteAsync(async connection =>
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.Transaction = (SqliteTransaction)transaction;
         // The tombstone and the delete commit together: a subscription is never both live and deleted.
         command.CommandText = $"""
             INSERT OR REPLACE INTO deleted_subscriptions ({SubscriptionColumns}, deleted_at)
@@ -256,10 +250,8 @@ internal sealed class SqliteMetadataStore : IMetadataStore
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         AddLiveAt(command, _clock.GetUtcNow());
-        var deleted = await ReadSubscriptionAsync(command, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return deleted;
-    }
+        return await ReadSubscriptionAsync(command, CancellationToken.None);
+    }, cancellationToken);
 
     public async Task<DeletedSubscription?> GetDeletedSubscriptionAsync(string id, CancellationToken cancellationToken)
     {
@@ -277,9 +269,9 @@ internal sealed class SqliteMetadataStore : IMetadataStore
             : null;
     }
 
-    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _file.WriteAsync(async connection =>
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             DELETE FROM subscriptions WHERE expires_at IS NOT NULL AND NOT {Live};
@@ -287,8 +279,8 @@ internal sealed class SqliteMetadataStore : IMetadataStore
             """;
         AddLiveAt(command, now);
         command.Parameters.AddWithValue("$keptSince", (now - DeletedSubscription.Retention).ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+        return await command.ExecuteNonQueryAsync();
+    }, cancellationToken);
 
     public Task SetSmsOptOutAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken) =>
         _optOuts.SetAsync(phoneNumber, optedOut, now, cancellationToken);
@@ -300,16 +292,16 @@ internal sealed class SqliteMetadataStore : IMetadataStore
     /// Applies <paramref name="set"/> to subscription <paramref name="id"/> unless it expired, and returns it
     /// as updated; null when there is no such subscription.
     /// </summary>
-    private async Task<Subscription?> UpdateSubscriptionAsync(string id, string set, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    private Task<Subscription?> UpdateSubscriptionAsync(string id, string set, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
+        _file.WriteAsync(async connection =>
     {
-        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"UPDATE subscriptions SET {set} WHERE id = $id AND {Live} RETURNING {SubscriptionColumns}";
         command.Parameters.AddWithValue("$id", id);
         AddLiveAt(command, _clock.GetUtcNow());
         bind(command);
-        return await ReadSubscriptionAsync(command, cancellationToken);
-    }
+        return await ReadSubscriptionAsync(command, CancellationToken.None);
+    }, cancellationToken);
 
     private static async Task<Topic?> ReadTopicAsync(SqliteCommand command, CancellationToken cancellationToken)
     {

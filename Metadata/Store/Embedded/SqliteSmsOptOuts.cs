@@ -5,9 +5,9 @@ namespace Notify.Metadata.Store.Embedded;
 /// <summary>The SMS opt-out list in the metadata file: one row per opted-out number.</summary>
 internal sealed class SqliteSmsOptOuts(SqliteMetadataFile file)
 {
-    public async Task SetAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task SetAsync(string phoneNumber, bool optedOut, DateTimeOffset now, CancellationToken cancellationToken) =>
+        file.WriteAsync(async connection =>
     {
-        await using var connection = await file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // Only opted-out numbers have a row, so opting back in deletes it. Opting out again keeps the
         // first time, as confirming again does.
@@ -16,8 +16,8 @@ internal sealed class SqliteSmsOptOuts(SqliteMetadataFile file)
             : "DELETE FROM sms_opt_outs WHERE phone_number = $number";
         command.Parameters.AddWithValue("$number", phoneNumber);
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+        return await command.ExecuteNonQueryAsync();
+    }, cancellationToken);
 
     public async Task<IReadOnlySet<string>> GetOptedOutAsync(IReadOnlyCollection<string> phoneNumbers, CancellationToken cancellationToken)
     {

@@ -88,5 +88,38 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContractTests, IDisp
         Assert.Equal(0, await _store.DeleteExpiredAsync(Now + DeletedSubscription.Retention, default));
     }
 
+    /// <summary>
+    /// Subscribes from many threads at once share transactions: each still resolves on its own (a repeat
+    /// finds the first, an unknown topic fails alone) and every one is committed.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentSubscribes_EachResolveAlone_AndAllCommit()
+    {
+        await _store.CreateTopicAsync("orders", Now, default);
+
+        var calls = Enumerable.Range(0, 48)
+            .Select(i => Task.Run(async () =>
+            {
+                try
+                {
+                    return await _store.SubscribeAsync(NewSubscription(i % 3 == 2 ? "missing" : "orders", $"https://hooks.example/{i / 3}"), default);
+                }
+                catch (TopicNotFoundException)
+                {
+                    return ((Subscription, bool)?)null;
+                }
+            }))
+            .ToList();
+        var results = await Task.WhenAll(calls);
+
+        Assert.Equal(16, results.Count(r => r is null));
+        var answered = results.OfType<(Subscription Subscription, bool Created)>().ToList();
+        Assert.Equal(16, answered.Count(r => r.Created));
+        Assert.All(answered.GroupBy(r => r.Subscription.Endpoint), pair => Assert.Single(pair.Select(r => r.Subscription.Id).Distinct()));
+        var reopened = new SqliteMetadataStore(_directory.File("metadata.db"), Clock);
+        var stored = await reopened.ListSubscriptionsAsync("orders", 100, null, default);
+        Assert.Equal(16, stored.Items.Count);
+    }
+
     public void Dispose() => _directory.Dispose();
 }
