@@ -18,7 +18,7 @@ fi
 
 dotnet build Notify.sln -c Release --nologo -v quiet
 
-all=(QueueBench PublishBench)
+all=(QueueBench PublishBench AwsBench)
 if [ $# -gt 0 ]; then selected=("$@"); else selected=("${all[@]}"); fi
 
 reports="$(mktemp -d)"

@@ -80,7 +80,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
         {
             if (_process.HasExited)
@@ -100,11 +100,15 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Listening, but not answering within the client's timeout yet (a loaded machine).
+            }
 
             await Task.Delay(100, cancellationToken);
         }
 
-        throw new InvalidOperationException($"{Name} was not healthy within 30 s:\n{Output}");
+        throw new InvalidOperationException($"{Name} was not healthy within 60 s:\n{Output}");
     }
 
     /// <summary>The last lines the process wrote.</summary>
