@@ -41,7 +41,8 @@ internal sealed class MetadataHost : IAsyncDisposable
             Environment.SetEnvironmentVariable(variable, settings[variable]);
         }
 
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Warnings (a Redis node marked down, a DynamoDB retry) explain a slow lookup: they go to the console.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
         builder.AddNotifyMetadata(inProcessTier);
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

@@ -66,6 +66,8 @@ FanOutFigures fanOut;
 FanOutFigures fanOutBaseline;
 List<LookupResult> lookupResults;
 
+// Every process here shares the machine's cores with whatever else runs: the load averages say how much.
+var loadAtStart = File.ReadAllText("/proc/loadavg").Trim();
 await using var receiver = await Receiver.StartAsync();
 AwsDeployment? deployment = null;
 try
@@ -193,6 +195,7 @@ finally
 
 Line(string.Create(CultureInfo.InvariantCulture,
     $"Aws mode on local emulators: dynalite (DynamoDB), moto (SQS), 3 redis-server nodes; 2 Frontends and 2 standalone Senders, each its own process; {Environment.ProcessorCount} cores shared by all of them and the load generator. {body.Length}-byte publishes over HTTP/1.1 on loopback, {warmup.TotalSeconds:0.#} s warm-up, then {window.TotalSeconds:0.#} s measured."));
+Line($"Load average (1, 5, 15 min) from /proc/loadavg: {string.Join(' ', loadAtStart.Split(' ')[..3])} at the start, {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3])} at the end.");
 Line();
 Line("**Publish** (closed loop, the load split between the two Frontends by connection; every figure of the Notify row is bound by the emulators, see the CPU line):");
 Line();
