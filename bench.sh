@@ -20,7 +20,7 @@ fi
 
 dotnet build Notify.sln -c Release --nologo -v quiet
 
-all=(QueueBench PublishBench FanOutBench DeliveryBench ControlPlaneBench)
+all=(QueueBench PublishBench FanOutBench DeliveryBench ControlPlaneBench AwsBench)
 if [ $# -gt 0 ]; then selected=("$@"); else selected=("${all[@]}"); fi
 
 reports="$(mktemp -d)"

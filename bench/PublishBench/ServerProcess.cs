@@ -80,7 +80,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
         {
             if (_process.HasExited)
@@ -108,7 +108,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100, cancellationToken);
         }
 
-        throw new InvalidOperationException($"{Name} was not healthy within 30 s:\n{Output}");
+        throw new InvalidOperationException($"{Name} was not healthy within 60 s:\n{Output}");
     }
 
     /// <summary>The last lines the process wrote.</summary>
