@@ -19,6 +19,8 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 dotnet build Notify.sln -c Release --nologo -v quiet
+# dotnet-trace and dotnet-counters (dotnet-tools.json), for profiling a server a benchmark keeps running.
+dotnet tool restore >/dev/null
 
 all=(QueueBench PublishBench FanOutBench DeliveryBench ControlPlaneBench AwsBench)
 if [ $# -gt 0 ]; then selected=("$@"); else selected=("${all[@]}"); fi
