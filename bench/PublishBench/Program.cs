@@ -65,6 +65,7 @@ try
     throughput.Add(($"Notify default, topic with {subscribers} webhook subscribers", await ThroughputOfNotifyAsync(Variant.Subscribers)));
     throughput.Add(("Notify, Notify:Sender:InProcess=false", await ThroughputOfNotifyAsync(Variant.SenderOutOfProcess)));
     throughput.Add(("Notify default, unique Idempotency-Key per request", await ThroughputOfNotifyAsync(Variant.IdempotencyKey)));
+    throughput.Add(("Notify default, log levels of appsettings.json (an audit line per publish)", await ThroughputOfNotifyAsync(Variant.ShippedLogLevels)));
 
     var notifyMax = throughput[1].Result.SuccessesPerSecond;
     await OpenModelAsync("bare Kestrel POST (baseline)", notifyMax);
@@ -126,6 +127,13 @@ async Task<WrkResult> ThroughputOfNotifyAsync(Variant variant)
         environment["Notify__Sender__InProcess"] = "false";
     }
 
+    if (variant == Variant.ShippedLogLevels)
+    {
+        // As the Frontend ships: Information for Notify's categories, so every publish writes its audit
+        // event to the console (read by this program, as a log shipper would).
+        environment["Logging__LogLevel__Default"] = "Information";
+    }
+
     WrkResult warm, measured;
     await using (var server = ServerProcess.Start("Notify", frontendDll, [], environment))
     {
@@ -153,6 +161,7 @@ async Task<WrkResult> ThroughputOfNotifyAsync(Variant variant)
         Variant.Subscribers => $"Notify default, {subscribers} subscribers",
         Variant.SenderOutOfProcess => "Notify, Sender out of process",
         Variant.IdempotencyKey => "Notify default, Idempotency-Key",
+        Variant.ShippedLogLevels => "Notify default, shipped log levels, no subscribers",
         _ => "Notify default, no subscribers",
     };
     switch (variant)
@@ -323,4 +332,5 @@ internal enum Variant
     Subscribers,
     SenderOutOfProcess,
     IdempotencyKey,
+    ShippedLogLevels,
 }
