@@ -24,6 +24,7 @@ internal sealed partial class VisibilityHeartbeat : IAsyncDisposable
     private Task? _extending;
     private CancellationTokenSource? _extendCancel;
     private bool _ended;
+    private bool _missedBeat;
 
     private VisibilityHeartbeat(IMessageQueue queue, ReceivedMessage message, TimeSpan visibilityTimeout, TimeProvider timeProvider, ILogger logger)
     {
@@ -73,13 +74,41 @@ internal sealed partial class VisibilityHeartbeat : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_ended || _extending is { IsCompleted: false })
+            if (_ended)
             {
                 return;
             }
 
-            _extendCancel ??= new CancellationTokenSource();
-            _extending = ExtendAsync(_extendCancel.Token);
+            if (_extending is { IsCompleted: false })
+            {
+                // Made up as soon as the running extension ends: waiting for the next beat instead could
+                // let a slow, failed extension run the message into the end of its visibility.
+                _missedBeat = true;
+                return;
+            }
+
+            StartExtension();
+        }
+    }
+
+    /// <summary>Under <see cref="_gate"/>.</summary>
+    private void StartExtension()
+    {
+        _missedBeat = false;
+        _extendCancel ??= new CancellationTokenSource();
+        _extending = ExtendAsync(_extendCancel.Token);
+    }
+
+    /// <summary>After an extension that did not find the receipt stale: a beat missed meanwhile runs now.</summary>
+    private void MakeUpMissedBeat()
+    {
+        lock (_gate)
+        {
+            if (_missedBeat && !_ended)
+            {
+                // Replaces the extension that calls this, which only returns after it.
+                StartExtension();
+            }
         }
     }
 
@@ -92,6 +121,7 @@ internal sealed partial class VisibilityHeartbeat : IAsyncDisposable
         {
             if (await _queue.ChangeVisibilityAsync(_message.ReceiptHandle, _visibilityTimeout, cancellationToken))
             {
+                MakeUpMissedBeat();
                 return;
             }
         }
@@ -99,6 +129,7 @@ internal sealed partial class VisibilityHeartbeat : IAsyncDisposable
         {
             // Also one that fails while the heartbeat ends: it was written or not, the settlement decides next.
             Log.ExtendFailed(_logger, ex, _message.Id);
+            MakeUpMissedBeat();
             return;
         }
         catch (OperationCanceledException)

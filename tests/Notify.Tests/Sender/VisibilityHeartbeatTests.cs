@@ -90,6 +90,22 @@ public sealed class VisibilityHeartbeatTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ABeatMissedWhileAnExtensionRan_IsMadeUpAsSoonAsItEnds()
+    {
+        var queue = new SlowFirstExtension();
+        var message = new ReceivedMessage("m-1", "1.1", "{}", 1, _clock.GetUtcNow());
+        await using var heartbeat = VisibilityHeartbeat.Start(queue, message, VisibilityTimeout, _clock, NullLogger.Instance);
+
+        _clock.Advance(Beat);
+        await queue.FirstEntered.WaitAsync(Patience);
+        _clock.Advance(Beat);
+        queue.ReleaseFirst();
+
+        // No more time passes: the second beat's extension runs once the first has ended.
+        await queue.SecondCalled.WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task AHeartbeatThatEndsBeforeItsFirstBeat_NeverExtends()
     {
         var message = await SendAndReceiveAsync();
@@ -130,6 +146,45 @@ public sealed class VisibilityHeartbeatTests : IAsyncDisposable
         public Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken) => inner.DeleteAsync(receiptHandle, cancellationToken);
 
         public Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken) => inner.GetDepthAsync(cancellationToken);
+    }
+
+    /// <summary>A queue whose first change of visibility waits for the test (a busy file, a slow SQS call); the later ones answer at once.</summary>
+    private sealed class SlowFirstExtension : IMessageQueue
+    {
+        private readonly TaskCompletionSource _firstEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _firstGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _secondCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public Task FirstEntered => _firstEntered.Task;
+
+        public Task SecondCalled => _secondCalled.Task;
+
+        public void ReleaseFirst() => _firstGate.TrySetResult();
+
+        public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                _firstEntered.TrySetResult();
+                await _firstGate.Task;
+            }
+            else
+            {
+                _secondCalled.TrySetResult();
+            }
+
+            return true;
+        }
+
+        public Task SendBatchAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, TimeSpan waitTime, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>A queue whose change of visibility waits for the test, then fails whatever the token says: the write had started.</summary>
