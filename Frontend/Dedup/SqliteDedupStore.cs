@@ -101,7 +101,7 @@ internal sealed class SqliteDedupStore : IDedupStore, IAsyncDisposable, IDisposa
 
                 try
                 {
-                    statements ??= SqliteDedupStatements.Open(await _database.OpenAsync());
+                    statements ??= await OpenStatementsAsync();
                     CommitGroup(statements, group);
                 }
                 catch (Exception exception)
@@ -114,7 +114,7 @@ internal sealed class SqliteDedupStore : IDedupStore, IAsyncDisposable, IDisposa
                     }
 
                     group.Clear();
-                    statements?.Dispose();
+                    Close(statements);
                     statements = null;
                     continue;
                 }
@@ -127,9 +127,53 @@ internal sealed class SqliteDedupStore : IDedupStore, IAsyncDisposable, IDisposa
                 group.Clear();
             }
         }
+        catch (Exception exception)
+        {
+            // Not expected (a failed group is handled above), but a writer that stopped with calls still
+            // waiting would leave them waiting forever: they, and every later call, fail instead.
+            _waiting.Writer.TryComplete(exception);
+            foreach (var write in group)
+            {
+                write.Fail(exception);
+            }
+
+            while (_waiting.Reader.TryRead(out var write))
+            {
+                write.Fail(exception);
+            }
+        }
         finally
         {
+            Close(statements);
+        }
+    }
+
+    private async Task<SqliteDedupStatements> OpenStatementsAsync()
+    {
+        var connection = await _database.OpenAsync();
+        try
+        {
+            return SqliteDedupStatements.Open(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Never throws: a connection that cannot even be closed is replaced all the same.</summary>
+    private static void Close(SqliteDedupStatements? statements)
+    {
+        try
+        {
             statements?.Dispose();
+        }
+        catch (SqliteException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -57,7 +58,8 @@ internal sealed class SqliteGroupWriter(Func<CancellationToken, Task<SqliteConne
 
         try
         {
-            if (!pending.Result.IsCompleted)
+            // A group takes the oldest writes first: this one may be left for the next, which is then this caller's.
+            while (!pending.Result.IsCompleted)
             {
                 await RunGroupAsync();
             }
@@ -103,8 +105,18 @@ internal sealed class SqliteGroupWriter(Func<CancellationToken, Task<SqliteConne
                     }
                     catch (Exception e)
                     {
-                        // Where SQLite ended the whole transaction (a full disk), this throws and fails the group.
-                        await ExecuteAsync(connection, "ROLLBACK TO write");
+                        try
+                        {
+                            await ExecuteAsync(connection, "ROLLBACK TO write");
+                        }
+                        catch (SqliteException)
+                        {
+                            // SQLite ended the whole transaction itself (a full disk, an I/O error): the group
+                            // fails with the cause, not the savepoint's "no such savepoint", so it is still
+                            // told as an outage.
+                            ExceptionDispatchInfo.Throw(e);
+                        }
+
                         write.Fail(e);
                     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Data.Sqlite;
 using Notify.Shared.Encryption;
 
@@ -118,10 +119,20 @@ internal sealed class QueueStatements : IDisposable
             received.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
             return received.ConvertAll(static r => r.Message);
         }
-        catch
+        catch (Exception original)
         {
-            _rollbackToSavepoint.ExecuteNonQuery();
-            _releaseSavepoint.ExecuteNonQuery();
+            try
+            {
+                _rollbackToSavepoint.ExecuteNonQuery();
+                _releaseSavepoint.ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // SQLite ended the whole transaction itself (a full disk, an I/O error): the group fails, with
+                // the cause rather than the savepoint's "no such savepoint", so it is still told as an outage.
+                ExceptionDispatchInfo.Throw(original);
+            }
+
             throw;
         }
     }

@@ -143,15 +143,10 @@ internal sealed partial class QueueWriter : IAsyncDisposable
                     group.Clear();
 
                     // A fresh connection next time, in case this one is what broke.
-                    statements?.Dispose();
+                    await CloseAsync(statements, connection);
                     statements = null;
-                    if (connection is not null)
-                    {
-                        await connection.DisposeAsync();
-                        connection = null;
-                        durable = null;
-                    }
-
+                    connection = null;
+                    durable = null;
                     continue;
                 }
 
@@ -167,13 +162,45 @@ internal sealed partial class QueueWriter : IAsyncDisposable
                 }
             }
         }
+        catch (Exception exception)
+        {
+            // Not expected (every failure of a group is handled above), but a writer that stopped with calls
+            // still waiting would leave them waiting forever: they, and every later call, fail instead.
+            Log.WriterStopped(_logger, exception);
+            _waiting.Writer.TryComplete(exception);
+            foreach (var write in group)
+            {
+                write.Fail(exception);
+            }
+
+            while (_waiting.Reader.TryRead(out var write))
+            {
+                if (write.TryTake())
+                {
+                    write.Fail(exception);
+                }
+            }
+        }
         finally
+        {
+            await CloseAsync(statements, connection);
+        }
+    }
+
+    /// <summary>Never throws: a connection that cannot even be closed is replaced all the same.</summary>
+    private async Task CloseAsync(QueueStatements? statements, SqliteConnection? connection)
+    {
+        try
         {
             statements?.Dispose();
             if (connection is not null)
             {
                 await connection.DisposeAsync();
             }
+        }
+        catch (Exception exception)
+        {
+            Log.CloseFailed(_logger, exception);
         }
     }
 
@@ -230,5 +257,13 @@ internal sealed partial class QueueWriter : IAsyncDisposable
             "Writing a group of {WriteCount} queue changes ({MessageCount} messages sent) failed; each of those calls fails",
             EventName = "GroupCommitFailed")]
         public static partial void GroupCommitFailed(ILogger logger, int messageCount, int writeCount, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Critical,
+            "The queue's writer stopped; every call to the queue fails until the process restarts",
+            EventName = "QueueWriterStopped")]
+        public static partial void WriterStopped(ILogger logger, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "Closing the queue's connection after a failed group failed too", EventName = "QueueCloseFailed")]
+        public static partial void CloseFailed(ILogger logger, Exception exception);
     }
 }
