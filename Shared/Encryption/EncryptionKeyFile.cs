@@ -42,31 +42,11 @@ public static class EncryptionKeyFile
         }
 
         var key = EncryptionKey.Generate();
-        var path = Path.Combine(directory, FileName);
 
-        // Written whole under a name of its own, then linked in place: a process starting at the same
-        // moment never reads a half-written key, and never replaces the one the other wrote.
-        var temporary = Path.Combine(directory, $".{FileName}.{Guid.NewGuid():N}");
-        try
-        {
-            using (var file = new FileStream(temporary, OwnerOnly.CreateNew()))
-            using (var writer = new StreamWriter(file))
-            {
-                writer.Write(key.ToBase64() + "\n");
-                writer.Flush();
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: false);
-            return (key, true);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return (Read(directory)!, false);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        // Two processes starting at the same moment both end with the key that was written first, and
+        // neither ever reads a half-written file.
+        return FirstWriterWins.TryCreate(Path.Combine(directory, FileName), key.ToBase64() + "\n")
+            ? (key, true)
+            : (Read(directory)!, false);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Notify.Shared.Configuration;
+using Notify.Shared.Storage;
 
 namespace Notify.Shared.Links;
 
@@ -30,34 +31,13 @@ internal sealed class LinkTokenKey(IOptions<LinkOptions> links, IOptions<NotifyO
     }
 
     /// <summary>
-    /// Writes a new key to a file of its own, then links it into place only if no key is there yet: two
-    /// processes starting together both end with the key that won, and neither ever reads a half-written file.
+    /// A new key, unless another process wrote one first: two processes starting together both end with the
+    /// key that won, and neither ever reads a half-written file.
     /// </summary>
     private static byte[] Create(string file)
     {
         var key = RandomNumberGenerator.GetBytes(LinkOptions.KeyBytes);
-        var temporary = $"{file}.{Guid.NewGuid():N}.tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var writer = new StreamWriter(temporary, options))
-        {
-            writer.WriteLine(Convert.ToBase64String(key));
-        }
-
-        try
-        {
-            File.Move(temporary, file, overwrite: false);
-            return key;
-        }
-        catch (IOException) when (File.Exists(file))
-        {
-            File.Delete(temporary);
-            return Read(file);
-        }
+        return FirstWriterWins.TryCreate(file, Convert.ToBase64String(key) + Environment.NewLine) ? key : Read(file);
     }
 
     private static byte[] Read(string file)
