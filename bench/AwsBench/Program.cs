@@ -337,11 +337,7 @@ int IntArgument(string name, int fallback) => StringArgument(name) is { } text ?
 
 double DoubleArgument(string name, double fallback) => StringArgument(name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
-string? StringArgument(string name)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-}
+string? StringArgument(string name) => Notify.Bench.CommandLine.String(args, name);
 
 /// <summary>One fan-out run: what arrived, how fast, and the CPU each process used meanwhile.</summary>
 internal sealed record FanOutFigures(

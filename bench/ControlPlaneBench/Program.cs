@@ -188,24 +188,8 @@ async Task<long> CountAsync(string data, string sql)
     return (long)(await command.ExecuteScalarAsync(cancel.Token))!;
 }
 
-string RepositoryRoot()
-{
-    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Combine(directory.FullName, "Notify.sln")))
-        {
-            return directory.FullName;
-        }
-    }
+string RepositoryRoot() => Notify.Bench.CommandLine.RepositoryRoot();
 
-    throw new InvalidOperationException("Notify.sln not found above " + AppContext.BaseDirectory + "; pass --frontend PATH.");
-}
+double DoubleArgument(string name, double fallback) => Notify.Bench.CommandLine.Double(args, name, fallback);
 
-double DoubleArgument(string name, double fallback) =>
-    StringArgument(name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-string? StringArgument(string name)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-}
+string? StringArgument(string name) => Notify.Bench.CommandLine.String(args, name);

@@ -109,18 +109,7 @@ internal static class FrontendRun
 
     public static string Met(bool ok) => ok ? "met" : "not met";
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Notify.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Notify.sln not found above " + AppContext.BaseDirectory + "; pass --frontend PATH.");
-    }
+    private static string RepositoryRoot() => Notify.Bench.CommandLine.RepositoryRoot();
 
     private sealed class Registrations(PosixSignalRegistration[] registrations) : IDisposable
     {
