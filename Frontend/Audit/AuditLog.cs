@@ -50,6 +50,13 @@ internal static partial class AuditLog
 
     private static void Record(ILogger logger, HttpContext context, Endpoint? endpoint, PathString path, DateTimeOffset at, TimeSpan elapsed)
     {
+        // Both events are Information: when the category is off, nothing below (the time as text, the
+        // caller's address, the key's claim) is worth computing.
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
         var status = context.Response.StatusCode;
         var refused = status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden or StatusCodes.Status429TooManyRequests;
         var api = path.StartsWithSegments("/v1");

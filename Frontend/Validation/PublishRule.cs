@@ -86,14 +86,21 @@ internal static class PublishRule
     {
         var bytes = Encoding.UTF8.GetByteCount(request.Message ?? string.Empty)
             + Encoding.UTF8.GetByteCount(request.Subject ?? string.Empty);
-        foreach (var (key, body) in request.Messages ?? [])
+        // Each of the two loops only when there is something to count: `?? []` would build an empty dictionary per publish.
+        if (request.Messages is { } messages)
         {
-            bytes += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(body ?? string.Empty);
+            foreach (var (key, body) in messages)
+            {
+                bytes += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(body ?? string.Empty);
+            }
         }
 
-        foreach (var (name, value) in request.Attributes ?? [])
+        if (request.Attributes is { } attributes)
         {
-            bytes += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value ?? string.Empty);
+            foreach (var (name, value) in attributes)
+            {
+                bytes += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value ?? string.Empty);
+            }
         }
 
         return bytes > Limits.MessageMaxBytes ? bytes : null;
