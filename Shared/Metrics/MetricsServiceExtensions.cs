@@ -13,9 +13,12 @@ namespace Notify.Shared.Metrics;
 
 public static class MetricsServiceExtensions
 {
+    /// <summary>The meter on which .NET publishes its runtime metrics (<c>dotnet.gc.*</c>, <c>dotnet.thread_pool.*</c>, <c>dotnet.process.*</c>).</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     /// <summary>
     /// <see cref="NotifyMetrics"/> for the code that records, and, unless <c>Notify:Metrics:Enabled</c> is
-    /// false, OpenTelemetry collecting the <c>Notify</c> meter, ASP.NET Core's and HttpClient's metrics for
+    /// false, OpenTelemetry collecting the <c>Notify</c> meter, the runtime's, ASP.NET Core's and HttpClient's metrics for
     /// the Prometheus exporter, plus the <see cref="QueueDepthSampler"/>. Call once per process; pair with
     /// <see cref="MapNotifyMetrics"/>.
     /// </summary>
@@ -37,6 +40,8 @@ public static class MetricsServiceExtensions
         services.AddHostedService<QueueDepthSampler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(NotifyMetrics.MeterName)
+            // The runtime's own meter (.NET 9+): GC, allocations, thread pool, CPU time, read only when scraped.
+            .AddMeter(RuntimeMeterName)
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation()
             .AddPrometheusExporter());

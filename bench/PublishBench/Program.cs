@@ -54,18 +54,18 @@ var adminKey = "nfy_bench_" + Guid.NewGuid().ToString("N");
 // A 1,024-byte publish body: {"message":"xxx…"}.
 var body = Encoding.UTF8.GetBytes("{\"message\":\"" + new string('x', 1024 - 14) + "\"}");
 
-var throughput = new List<(string Name, WrkResult Result)>();
+var throughput = new List<(string Name, WrkResult Result, ServerCost Cost)>();
 var open = new List<(string Name, double Percent, OpenModelResult Result)>();
 var checks = new List<string>();
 var failedCheck = false;
 try
 {
-    throughput.Add(("bare Kestrel POST (baseline)", await ThroughputOfBareAsync()));
-    throughput.Add(("Notify default (Sender in-process), topic without subscribers", await ThroughputOfNotifyAsync(Variant.Default)));
-    throughput.Add(($"Notify default, topic with {subscribers} webhook subscribers", await ThroughputOfNotifyAsync(Variant.Subscribers)));
-    throughput.Add(("Notify, Notify:Sender:InProcess=false", await ThroughputOfNotifyAsync(Variant.SenderOutOfProcess)));
-    throughput.Add(("Notify default, unique Idempotency-Key per request", await ThroughputOfNotifyAsync(Variant.IdempotencyKey)));
-    throughput.Add(("Notify default, log levels of appsettings.json (an audit line per publish)", await ThroughputOfNotifyAsync(Variant.ShippedLogLevels)));
+    Add("bare Kestrel POST (baseline)", await ThroughputOfBareAsync());
+    Add("Notify default (Sender in-process), topic without subscribers", await ThroughputOfNotifyAsync(Variant.Default));
+    Add($"Notify default, topic with {subscribers} webhook subscribers", await ThroughputOfNotifyAsync(Variant.Subscribers));
+    Add("Notify, Notify:Sender:InProcess=false", await ThroughputOfNotifyAsync(Variant.SenderOutOfProcess));
+    Add("Notify default, unique Idempotency-Key per request", await ThroughputOfNotifyAsync(Variant.IdempotencyKey));
+    Add("Notify default, log levels of appsettings.json (an audit line per publish)", await ThroughputOfNotifyAsync(Variant.ShippedLogLevels));
 
     var notifyMax = throughput[1].Result.SuccessesPerSecond;
     await OpenModelAsync("bare Kestrel POST (baseline)", notifyMax);
@@ -97,17 +97,17 @@ if (reportPath is not null)
 
 return failedCheck ? 1 : 0;
 
-async Task<WrkResult> ThroughputOfBareAsync()
+async Task<(WrkResult, ServerCost)> ThroughputOfBareAsync()
 {
     Console.WriteLine("wrk: bare Kestrel POST...");
     await using var server = ServerProcess.Start("bare Kestrel", benchDll, [BaselineServer.Argument], new Dictionary<string, string>());
     await server.WaitUntilHealthyAsync(cancel.Token);
     var target = new Uri(server.BaseAddress, BaselineServer.Path);
     await RunWrkAsync(target, keyPrefix: null, warmup);
-    return await RunWrkAsync(target, keyPrefix: null, window);
+    return await ServerCost.MeasureAsync(server, metrics: null, () => RunWrkAsync(target, keyPrefix: null, window), cancel.Token);
 }
 
-async Task<WrkResult> ThroughputOfNotifyAsync(Variant variant)
+async Task<(WrkResult, ServerCost)> ThroughputOfNotifyAsync(Variant variant)
 {
     Console.WriteLine($"wrk: Notify, {variant}...");
     // A fresh data directory (and process) per configuration, so every run starts from empty files.
@@ -135,6 +135,7 @@ async Task<WrkResult> ThroughputOfNotifyAsync(Variant variant)
     }
 
     WrkResult warm, measured;
+    ServerCost cost;
     await using (var server = ServerProcess.Start("Notify", frontendDll, [], environment))
     {
         await server.WaitUntilHealthyAsync(cancel.Token);
@@ -146,7 +147,8 @@ async Task<WrkResult> ThroughputOfNotifyAsync(Variant variant)
         var target = new Uri(server.BaseAddress, $"/v1/topics/{Topic}/messages");
         var keyed = variant == Variant.IdempotencyKey;
         warm = await RunWrkAsync(target, keyed ? "warm" : null, warmup);
-        measured = await RunWrkAsync(target, keyed ? "run" : null, window);
+        (measured, cost) = await ServerCost.MeasureAsync(
+            server, new Uri(server.BaseAddress, "/metrics"), () => RunWrkAsync(target, keyed ? "run" : null, window), cancel.Token);
 
         // Killed, not stopped (the dispose below only finds it dead): what was answered 202 must already be on disk.
         await server.KillAsync();
@@ -184,7 +186,7 @@ async Task<WrkResult> ThroughputOfNotifyAsync(Variant variant)
             break;
     }
 
-    return measured;
+    return (measured, cost);
 }
 
 async Task OpenModelAsync(string name, double notifyMax)
@@ -221,6 +223,8 @@ async Task OpenModelAsync(string name, double notifyMax)
         NotCheckable("Notify, open model", await CountAsync(Path.Combine(data, "queue.db"), "SELECT COUNT(*) FROM messages"), accepted);
     }
 }
+
+void Add(string name, (WrkResult Result, ServerCost Cost) measured) => throughput.Add((name, measured.Result, measured.Cost));
 
 Dictionary<string, string> NotifyEnvironment(string data) => new()
 {

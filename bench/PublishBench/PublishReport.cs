@@ -11,7 +11,7 @@ internal static class PublishReport
 
     public static string Write(
         Settings settings,
-        IReadOnlyList<(string Name, WrkResult Result)> throughput,
+        IReadOnlyList<(string Name, WrkResult Result, ServerCost Cost)> throughput,
         IReadOnlyList<(string Name, double Percent, OpenModelResult Result)> open,
         IReadOnlyList<string> checks)
     {
@@ -21,12 +21,16 @@ internal static class PublishReport
         var bare = throughput[0].Result.SuccessesPerSecond;
         Line($"Throughput: wrk, {settings.Threads} threads, {settings.Connections} connections, {settings.BodyBytes:N0}-byte JSON body, {settings.Warmup.TotalSeconds:0.#} s warm-up then {settings.Window.TotalSeconds:0.#} s measured, a fresh server process per configuration; {Environment.ProcessorCount} cores shared by the server, wrk and (with subscribers) the webhook receiver.");
         text.AppendLine();
-        text.AppendLine("| configuration | requests/s (2xx) | p50 (ms) | p99 (ms) | non-2xx | socket errors | / bare |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (name, r) in throughput)
+        text.AppendLine("| configuration | requests/s (2xx) | p50 (ms) | p99 (ms) | non-2xx | socket errors | / bare | server CPU per request (µs) | allocated per request (KiB) |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (name, r, cost) in throughput)
         {
-            Line($"| {name} | {r.SuccessesPerSecond:N0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.NotSuccess:N0} | {r.SocketErrors + r.Timeouts:N0} | {r.SuccessesPerSecond / bare:F2} |");
+            var allocated = cost.AllocatedBytes is { } bytes ? (bytes / 1024).ToString("F1", CultureInfo.InvariantCulture) : "–";
+            Line($"| {name} | {r.SuccessesPerSecond:N0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.NotSuccess:N0} | {r.SocketErrors + r.Timeouts:N0} | {r.SuccessesPerSecond / bare:F2} | {cost.CpuMicroseconds:N0} | {allocated} |");
         }
+
+        text.AppendLine();
+        text.AppendLine("Server CPU: the process's user + system time over the measured window per 2xx answer (the Sender's work too, when in process); allocated: the runtime's `dotnet.gc.heap.total_allocated` from Notify's `/metrics` over the same window, per 2xx answer.");
 
         var notifyMax = throughput[1].Result.SuccessesPerSecond;
         text.AppendLine();

@@ -27,6 +27,9 @@ public sealed class MetricsTests(ITestOutputHelper output)
             var scrape = await MetricsScrape.UntilAsync(
                 notify.Process.BaseAddress, text => MetricsScrape.Value(text, "notify_messages_published_total") == 2, "2 messages published", Patience);
             Assert.Contains("http_server_request_duration_seconds", scrape, StringComparison.Ordinal);
+            // The runtime's meter: what a publish allocates and how the GC keeps up.
+            Assert.True(MetricsScrape.Value(scrape, "dotnet_gc_heap_total_allocated_bytes_total") > 0, "no dotnet_gc_heap_total_allocated_bytes_total in the scrape");
+            Assert.Contains("dotnet_gc_collections_total", scrape, StringComparison.Ordinal);
 
             // The API still needs its key, and the document describes the API only.
             using var refused = await anonymous.GetAsync("v1/topics");
