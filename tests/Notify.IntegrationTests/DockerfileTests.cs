@@ -43,6 +43,25 @@ public sealed class DockerfileTests(ITestOutputHelper output)
     }
 
     [Theory]
+    // A host's obj/ would hand the container's restore assets files full of the host's paths.
+    [InlineData("Frontend/obj/project.assets.json")]
+    [InlineData("Shared/bin/Release/net10.0/Notify.Shared.dll")]
+    [InlineData("tests/servers/node_modules/dynalite/cli.js")]
+    [InlineData("tests/servers/.venv/bin/python3")]
+    [InlineData(".git/HEAD")]
+    [InlineData("cdk/cdk.out/manifest.json")]
+    [InlineData("data/queue.db")]
+    [InlineData("mail/20261202T101502.031Z-000001-confirmation-x.eml")]
+    public void BuildContext_LeavesOutBuildOutputsPackagesAndLocalData(string path) =>
+        Assert.NotNull(DockerIgnore.Load().ExcludedBy(path));
+
+    [Fact]
+    public void BuildContext_KeepsTheSources() =>
+        Assert.All(
+            ["Shared/Queue/QueueServiceExtensions.cs", "Frontend/Program.cs", "Sender/Program.cs", "Metadata/Notify.Metadata.csproj", "Directory.Packages.props"],
+            path => Assert.Null(DockerIgnore.Load().ExcludedBy(path)));
+
+    [Theory]
     [MemberData(nameof(Projects))]
     public void Restore_RunsOnTheProjectFilesAndSettingsAlone_EachWhereItsReferencesFindIt(string project)
     {
