@@ -107,6 +107,55 @@ public sealed class DockerfileTests(ITestOutputHelper output)
         Assert.Equal(".", copy.Destination);
     }
 
+    /// <summary>
+    /// The publish command as the Dockerfile writes it, on the build the tests already have (<c>--no-build</c>
+    /// for <c>--no-restore</c>: compiling again would take minutes; the publish step's own checks, such as
+    /// two files for one output path, still run), into a folder of the test's.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public async Task Publish_AsWritten_GivesTheEntrypointsAssemblyAndTheProjectsOwnSettings(string project)
+    {
+        var dockerfile = Dockerfile.Load(project);
+        var publish = Assert.Single(dockerfile.Stage("build").All("RUN"), r => r.Arguments.StartsWith("dotnet publish", StringComparison.Ordinal));
+        var words = publish.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var output = Path.Combine(Path.GetTempPath(), "notify-it", "publish-" + Guid.NewGuid().ToString("N"));
+        words[words.IndexOf("-o") + 1] = output;
+        words[words.IndexOf("--no-restore")] = "--no-build";
+        // The configuration the tests were built in (Release under test.sh), which --no-build publishes.
+        words[words.IndexOf("-c") + 1] = Path.GetFileName(Path.GetDirectoryName(RepositoryPaths.Output(project)))!;
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo(words[0], [.. words.Skip(1), "-nodeReuse:false", "--nologo"])
+            {
+                WorkingDirectory = RepositoryPaths.Root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var printed = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            using (var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+
+            Assert.True(process.ExitCode == 0, $"{string.Join(' ', words)} failed:\n{await printed}\n{await errors}");
+            var entrypoint = Dockerfile.ExecForm(dockerfile.Final.One("ENTRYPOINT").Arguments);
+            Assert.True(File.Exists(Path.Combine(output, entrypoint[1])), $"the publish output has no {entrypoint[1]}");
+            Assert.Equal(
+                await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, project, "appsettings.json")),
+                await File.ReadAllTextAsync(Path.Combine(output, "appsettings.json")));
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Projects))]
     public void Images_AreTheAspNetRuntimeAndTheSdkOfTheProjectsTargetFramework(string project)
