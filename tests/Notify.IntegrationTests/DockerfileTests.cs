@@ -9,8 +9,9 @@ namespace Notify.IntegrationTests;
 
 /// <summary>
 /// <c>Frontend/Dockerfile</c> and <c>Sender/Dockerfile</c> (the cdk app builds them as image assets). No
-/// container engine runs here, so each instruction is checked against the repository it builds from, and
-/// the health check's command runs for real against the Release-built process it would watch.
+/// container engine runs here, so each instruction is checked against the repository it builds from, the
+/// publish command runs on the tests' build, and the health check's command runs for real against the
+/// Release-built process it would watch.
 /// </summary>
 public sealed class DockerfileTests(ITestOutputHelper output)
 {
@@ -119,39 +120,26 @@ public sealed class DockerfileTests(ITestOutputHelper output)
         var dockerfile = Dockerfile.Load(project);
         var publish = Assert.Single(dockerfile.Stage("build").All("RUN"), r => r.Arguments.StartsWith("dotnet publish", StringComparison.Ordinal));
         var words = publish.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
-        var output = Path.Combine(Path.GetTempPath(), "notify-it", "publish-" + Guid.NewGuid().ToString("N"));
-        words[words.IndexOf("-o") + 1] = output;
+        var folder = Path.Combine(Path.GetTempPath(), "notify-it", "publish-" + Guid.NewGuid().ToString("N"));
+        words[words.IndexOf("-o") + 1] = folder;
         words[words.IndexOf("--no-restore")] = "--no-build";
         // The configuration the tests were built in (Release under test.sh), which --no-build publishes.
         words[words.IndexOf("-c") + 1] = Path.GetFileName(Path.GetDirectoryName(RepositoryPaths.Output(project)))!;
         try
         {
-            var info = new System.Diagnostics.ProcessStartInfo(words[0], [.. words.Skip(1), "-nodeReuse:false", "--nologo"])
-            {
-                WorkingDirectory = RepositoryPaths.Root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = System.Diagnostics.Process.Start(info)!;
-            var printed = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            using (var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
-            {
-                await process.WaitForExitAsync(cts.Token);
-            }
-
-            Assert.True(process.ExitCode == 0, $"{string.Join(' ', words)} failed:\n{await printed}\n{await errors}");
+            var (exitCode, printed) = await Command.RunAsync([.. words, "-nodeReuse:false", "--nologo"], TimeSpan.FromMinutes(3), workingDirectory: RepositoryPaths.Root);
+            Assert.True(exitCode == 0, $"{string.Join(' ', words)} failed:\n{printed}");
             var entrypoint = Dockerfile.ExecForm(dockerfile.Final.One("ENTRYPOINT").Arguments);
-            Assert.True(File.Exists(Path.Combine(output, entrypoint[1])), $"the publish output has no {entrypoint[1]}");
+            Assert.True(File.Exists(Path.Combine(folder, entrypoint[1])), $"the publish output has no {entrypoint[1]}");
             Assert.Equal(
                 await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, project, "appsettings.json")),
-                await File.ReadAllTextAsync(Path.Combine(output, "appsettings.json")));
+                await File.ReadAllTextAsync(Path.Combine(folder, "appsettings.json")));
         }
         finally
         {
-            if (Directory.Exists(output))
+            if (Directory.Exists(folder))
             {
-                Directory.Delete(output, recursive: true);
+                Directory.Delete(folder, recursive: true);
             }
         }
     }

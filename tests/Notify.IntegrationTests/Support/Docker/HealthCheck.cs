@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Notify.IntegrationTests.Support.Docker;
 
 /// <summary>
@@ -22,32 +20,6 @@ public sealed record HealthCheck(IReadOnlyDictionary<string, string> Options, IR
     }
 
     /// <summary>Runs the command with <paramref name="environment"/>; returns its exit code and what it printed.</summary>
-    public async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan patience)
-    {
-        var info = new ProcessStartInfo(Command[0], Command.Skip(1))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(patience);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The health check did not end within {patience.TotalSeconds:F0} s: {string.Join(' ', Command)}");
-        }
-
-        return (process.ExitCode, (await output) + (await error));
-    }
+    public Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan patience) =>
+        Docker.Command.RunAsync(Command, patience, environment);
 }
