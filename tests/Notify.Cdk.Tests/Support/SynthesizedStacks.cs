@@ -1,0 +1,53 @@
+namespace Notify.Cdk.Tests.Support;
+
+/// <summary>
+/// The two stacks every test reads, synthesized once per run (jsii starts Node; each synthesis takes
+/// seconds): <see cref="Plain"/> with the defaults only, <see cref="Full"/> with a certificate, email,
+/// SMS, an alarm address and non-default counts, so each default and each option is seen in a template.
+/// </summary>
+public sealed class SynthesizedStacks : IDisposable
+{
+    public const string CertificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
+
+    public SynthesizedStacks()
+    {
+        Plain = new SynthesizedStack(new Dictionary<string, object>());
+        Full = new SynthesizedStack(new Dictionary<string, object>
+        {
+            ["prefix"] = "acme-",
+            ["redisNodes"] = "3",
+            ["maxReceiveCount"] = "7",
+            ["certificateArn"] = CertificateArn,
+            ["publicBaseUrl"] = "https://notify.example.com",
+            ["alarmEmail"] = "ops@example.com",
+            ["oldestMessageAlarmSeconds"] = "600",
+            ["senderCount"] = "2",
+            ["senderMaxCount"] = "8",
+            ["smtpHost"] = "smtp.example.com",
+            ["smtpUsername"] = "notify",
+            ["emailFrom"] = "Notify <notify@example.com>",
+            ["smtpPasswordSecret"] = "acme/smtp-password",
+            ["twilioAccountSid"] = "AC00000000000000000000000000000000",
+            ["twilioFrom"] = "+15550000000",
+            ["twilioAuthTokenSecret"] = "acme/twilio-auth-token",
+        });
+    }
+
+    public SynthesizedStack Plain { get; }
+
+    public SynthesizedStack Full { get; }
+
+    public IEnumerable<SynthesizedStack> Both => [Plain, Full];
+
+    public void Dispose()
+    {
+        Plain.Dispose();
+        Full.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SynthesizedCollection : ICollectionFixture<SynthesizedStacks>
+{
+    public const string Name = "Synthesized stacks";
+}
