@@ -76,7 +76,7 @@ public sealed class CacheTests(SynthesizedStacks stacks)
     public void Services_ReachTheNodesOverTlsWithThePassword()
     {
         var stack = stacks.Full;
-        foreach (var service in new[] { "Frontend", "Sender" })
+        foreach (var service in NotifyProcesses.Names)
         {
             var environment = NotifyProcesses.Environment(stack, service);
             Assert.Equal("true", environment["Notify__Redis__Ssl"].GetString());

@@ -105,7 +105,7 @@ public sealed class ServicesTests(SynthesizedStacks stacks)
     {
         foreach (var stack in stacks.Both)
         {
-            foreach (var service in new[] { "Frontend", "Sender" })
+            foreach (var service in NotifyProcesses.Names)
             {
                 var environment = NotifyProcesses.Environment(stack, service);
                 Assert.Equal("Aws", environment["Notify__Mode"].GetString());
@@ -148,7 +148,7 @@ public sealed class ServicesTests(SynthesizedStacks stacks)
 
     private static string Url(SynthesizedStack stack)
     {
-        foreach (var service in new[] { "Frontend", "Sender" })
+        foreach (var service in NotifyProcesses.Names)
         {
             Assert.Equal(NotifyProcesses.Environment(stack, "Frontend")["Notify__PublicBaseUrl"].GetRawText(), NotifyProcesses.Environment(stack, service)["Notify__PublicBaseUrl"].GetRawText());
         }

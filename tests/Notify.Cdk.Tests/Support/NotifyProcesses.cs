@@ -17,6 +17,9 @@ namespace Notify.Cdk.Tests.Support;
 /// </summary>
 public static class NotifyProcesses
 {
+    /// <summary>The services, by their containers' names.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["Frontend", "Sender"];
+
     /// <summary>
     /// Stand-ins for values resolved only at deployment (CloudFormation functions in the template) and for
     /// secrets, by variable. A new deployment-time value fails here until it is given one, on purpose.
