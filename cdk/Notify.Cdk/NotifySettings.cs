@@ -63,15 +63,15 @@ public sealed record NotifySettings
 
     public string? EmailFrom { get; init; }
 
-    /// <summary>Name of a Secrets Manager secret (created beforehand) holding the SMTP password.</summary>
-    public string? SmtpPasswordSecretName { get; init; }
+    /// <summary>Full ARN of a Secrets Manager secret (created beforehand) holding the SMTP password.</summary>
+    public string? SmtpPasswordSecretArn { get; init; }
 
     public string? TwilioAccountSid { get; init; }
 
     public string? TwilioFrom { get; init; }
 
-    /// <summary>Name of a Secrets Manager secret (created beforehand) holding the Twilio auth token.</summary>
-    public string? TwilioAuthTokenSecretName { get; init; }
+    /// <summary>Full ARN of a Secrets Manager secret (created beforehand) holding the Twilio auth token.</summary>
+    public string? TwilioAuthTokenSecretArn { get; init; }
 
     /// <summary>Keep tables (and their data) when the stack is deleted; <c>false</c> only for throw-away installations.</summary>
     public bool RetainData { get; init; } = true;
@@ -110,10 +110,10 @@ public sealed record NotifySettings
             SmtpPort = context.Int("smtpPort", defaults.SmtpPort, 1, 65535),
             SmtpUsername = context.String("smtpUsername"),
             EmailFrom = context.String("emailFrom"),
-            SmtpPasswordSecretName = context.String("smtpPasswordSecret"),
+            SmtpPasswordSecretArn = context.String("smtpPasswordSecretArn"),
             TwilioAccountSid = context.String("twilioAccountSid"),
             TwilioFrom = context.String("twilioFrom"),
-            TwilioAuthTokenSecretName = context.String("twilioAuthTokenSecret"),
+            TwilioAuthTokenSecretArn = context.String("twilioAuthTokenSecretArn"),
             RetainData = context.Bool("retainData", defaults.RetainData),
         };
         settings.Validate();
@@ -122,19 +122,28 @@ public sealed record NotifySettings
 
     private void Validate()
     {
+        // ECS reads a secret by its complete ARN (with Secrets Manager's random suffix); a name or partial ARN can fail at task start.
+        foreach (var (name, arn) in new[] { ("smtpPasswordSecretArn", SmtpPasswordSecretArn), ("twilioAuthTokenSecretArn", TwilioAuthTokenSecretArn) })
+        {
+            if (arn is not null && !System.Text.RegularExpressions.Regex.IsMatch(arn, @"^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$"))
+            {
+                throw new ArgumentException($"{name} must be a secret's complete ARN, as 'aws secretsmanager create-secret' prints it (ending in '-' and six characters), not '{arn}'.");
+            }
+        }
+
         if (FrontendMaxCount < FrontendCount || SenderMaxCount < SenderCount)
         {
             throw new ArgumentException("frontendMaxCount and senderMaxCount must not be below frontendCount and senderCount.");
         }
 
-        if (SmtpHost is not null && (EmailFrom is null || (SmtpUsername is not null && SmtpPasswordSecretName is null)))
+        if (SmtpHost is not null && (EmailFrom is null || (SmtpUsername is not null && SmtpPasswordSecretArn is null)))
         {
-            throw new ArgumentException("With smtpHost, set emailFrom, and with smtpUsername the smtpPasswordSecret (the name of a Secrets Manager secret holding the password).");
+            throw new ArgumentException("With smtpHost, set emailFrom, and with smtpUsername the smtpPasswordSecretArn (the full ARN of a Secrets Manager secret holding the password).");
         }
 
-        if (TwilioAccountSid is not null && (TwilioFrom is null || TwilioAuthTokenSecretName is null))
+        if (TwilioAccountSid is not null && (TwilioFrom is null || TwilioAuthTokenSecretArn is null))
         {
-            throw new ArgumentException("With twilioAccountSid, set twilioFrom and twilioAuthTokenSecret (the name of a Secrets Manager secret holding the auth token).");
+            throw new ArgumentException("With twilioAccountSid, set twilioFrom and twilioAuthTokenSecretArn (the full ARN of a Secrets Manager secret holding the auth token).");
         }
     }
 }

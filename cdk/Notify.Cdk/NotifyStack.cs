@@ -30,8 +30,8 @@ public sealed class NotifyStack : Stack
         Secrets = new NotifySecrets(this, "Secrets", new NotifySecretsProps
         {
             ResourcePrefix = settings.ResourcePrefix,
-            SmtpPasswordSecretName = settings.SmtpPasswordSecretName,
-            TwilioAuthTokenSecretName = settings.TwilioAuthTokenSecretName,
+            SmtpPasswordSecretArn = settings.SmtpPasswordSecretArn,
+            TwilioAuthTokenSecretArn = settings.TwilioAuthTokenSecretArn,
         });
         Cache = new RedisRing(this, "Cache", new RedisRingProps
         {

@@ -32,9 +32,10 @@ public sealed class SecretsTests(SynthesizedStacks stacks)
 
         Assert.Equal(full.LogicalId(full.Stack.Secrets.AdminKey), frontend["Notify__Auth__AdminKey"].GetProperty("Ref").GetString());
         Assert.Equal(full.LogicalId(full.Stack.Secrets.LinkTokenKey.Secret), sender["Notify__Links__TokenKey"].GetProperty("Ref").GetString());
-        // The operator's own secrets, by name (the ARN's random suffix is matched by the grant, not guessed).
-        Assert.Contains("secret:acme/smtp-password", sender["Notify__Email__Password"].GetRawText(), StringComparison.Ordinal);
-        Assert.Contains("secret:acme/twilio-auth-token", sender["Notify__Sms__Twilio__AuthToken"].GetRawText(), StringComparison.Ordinal);
+        // The operator's own secrets, by their complete ARNs.
+        Assert.Equal(SynthesizedStacks.SmtpPasswordArn, sender["Notify__Email__Password"].GetString());
+        Assert.Equal(SynthesizedStacks.TwilioAuthTokenArn, sender["Notify__Sms__Twilio__AuthToken"].GetString());
+        Assert.Equal(SynthesizedStacks.TwilioAuthTokenArn, frontend["Notify__Sms__Twilio__AuthToken"].GetString());
 
         // Without email and SMS, no secret of theirs is asked for.
         Assert.Equal(["Notify__Auth__AdminKey", "Notify__Links__TokenKey", "Notify__Redis__Password"], NotifyProcesses.Secrets(stacks.Plain, "Frontend").Keys.Order());

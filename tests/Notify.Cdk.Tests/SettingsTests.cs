@@ -30,7 +30,8 @@ public sealed class SettingsTests
     [InlineData("maxReceiveCount", "five", "maxReceiveCount")]
     [InlineData("retainData", "yes", "retainData")]
     [InlineData("smtpHost", "smtp.example.com", "emailFrom")]
-    [InlineData("twilioAccountSid", "AC1", "twilioAuthTokenSecret")]
+    [InlineData("twilioAccountSid", "AC1", "twilioAuthTokenSecretArn")]
+    [InlineData("smtpPasswordSecretArn", "acme/smtp-password", "smtpPasswordSecretArn")]
     [InlineData("senderMaxCount", "0", "senderMaxCount")]
     public void WrongValues_AreRefusedByName(string name, string value, string named)
     {

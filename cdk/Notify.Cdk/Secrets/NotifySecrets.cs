@@ -6,7 +6,7 @@ namespace Notify.Cdk.Secrets;
 /// <summary>
 /// The secrets the services read, all in Secrets Manager and given to the containers as ECS secrets:
 /// generated here (the admin key, the Redis auth token, the link token key), or created beforehand by
-/// the operator and only named here (the SMTP password, the Twilio auth token), so no placeholder is
+/// the operator and only referred to here by ARN (the SMTP password, the Twilio auth token), so no placeholder is
 /// ever used for a real provider and the values never pass through the template.
 /// </summary>
 public sealed class NotifySecrets : Construct
@@ -30,8 +30,8 @@ public sealed class NotifySecrets : Construct
 
         LinkTokenKey = new LinkTokenKey(this, "LinkTokenKey", props.ResourcePrefix + "link-token-key");
 
-        SmtpPassword = props.SmtpPasswordSecretName is { } smtp ? Secret.FromSecretNameV2(this, "SmtpPassword", smtp) : null;
-        TwilioAuthToken = props.TwilioAuthTokenSecretName is { } twilio ? Secret.FromSecretNameV2(this, "TwilioAuthToken", twilio) : null;
+        SmtpPassword = props.SmtpPasswordSecretArn is { } smtp ? Secret.FromSecretCompleteArn(this, "SmtpPassword", smtp) : null;
+        TwilioAuthToken = props.TwilioAuthTokenSecretArn is { } twilio ? Secret.FromSecretCompleteArn(this, "TwilioAuthToken", twilio) : null;
     }
 
     public Secret AdminKey { get; }

@@ -4,9 +4,9 @@ public sealed class NotifySecretsProps
 {
     public required string ResourcePrefix { get; init; }
 
-    /// <summary>Name of an existing secret with the SMTP password; none when email needs no login or is off.</summary>
-    public string? SmtpPasswordSecretName { get; init; }
+    /// <summary>Complete ARN of an existing secret with the SMTP password; none when email needs no login or is off.</summary>
+    public string? SmtpPasswordSecretArn { get; init; }
 
-    /// <summary>Name of an existing secret with the Twilio auth token; none when SMS is off.</summary>
-    public string? TwilioAuthTokenSecretName { get; init; }
+    /// <summary>Complete ARN of an existing secret with the Twilio auth token; none when SMS is off.</summary>
+    public string? TwilioAuthTokenSecretArn { get; init; }
 }

@@ -9,6 +9,10 @@ public sealed class SynthesizedStacks : IDisposable
 {
     public const string CertificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
 
+    public const string SmtpPasswordArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme/smtp-password-AbC123";
+
+    public const string TwilioAuthTokenArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme/twilio-auth-token-XyZ789";
+
     public SynthesizedStacks()
     {
         Plain = new SynthesizedStack(new Dictionary<string, object>());
@@ -26,10 +30,10 @@ public sealed class SynthesizedStacks : IDisposable
             ["smtpHost"] = "smtp.example.com",
             ["smtpUsername"] = "notify",
             ["emailFrom"] = "Notify <notify@example.com>",
-            ["smtpPasswordSecret"] = "acme/smtp-password",
+            ["smtpPasswordSecretArn"] = SmtpPasswordArn,
             ["twilioAccountSid"] = "AC00000000000000000000000000000000",
             ["twilioFrom"] = "+15550000000",
-            ["twilioAuthTokenSecret"] = "acme/twilio-auth-token",
+            ["twilioAuthTokenSecretArn"] = TwilioAuthTokenArn,
         });
     }
 
