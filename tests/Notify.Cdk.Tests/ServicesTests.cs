@@ -143,6 +143,8 @@ public sealed class ServicesTests(SynthesizedStacks stacks)
 
         Assert.Equal(["Frontend/Dockerfile", "Sender/Dockerfile"], images.Select(i => i.GetProperty("dockerFile").GetString()).Order());
         Assert.All(images, i => Assert.Equal(stack.Settings.RepositoryRoot, i.GetProperty("directory").GetString()));
+        Assert.All(images, i => Assert.Equal("linux/amd64", i.GetProperty("platform").GetString()));
+        Assert.All(stack.OfType("AWS::ECS::TaskDefinition"), t => Assert.False(t.Properties.TryGetProperty("RuntimePlatform", out _), "A task definition asks for a platform other than Fargate's default, x86-64"));
         Assert.All(["Frontend/Dockerfile", "Sender/Dockerfile"], f => Assert.True(File.Exists(Path.Combine(stack.Settings.RepositoryRoot, f)), f));
     }
 

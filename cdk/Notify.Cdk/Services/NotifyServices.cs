@@ -85,6 +85,8 @@ public sealed class NotifyServices : Construct
             {
                 File = shape.Dockerfile,
                 Exclude = [.. ImageExcludes],
+                // Fargate runs the task definitions' default, x86-64: built so on any machine (an ARM laptop too).
+                Platform = Amazon.CDK.AWS.Ecr.Assets.Platform_.LINUX_AMD64,
             }),
             Environment = shape.Environment,
             Secrets = shape.Secrets,
