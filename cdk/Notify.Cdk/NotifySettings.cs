@@ -55,6 +55,9 @@ public sealed record NotifySettings
     /// <summary>NAT gateways of the new VPC: the tasks reach AWS's APIs, SMTP, Twilio and webhooks through them.</summary>
     public int NatGateways { get; init; } = 1;
 
+    /// <summary>An existing VPC to deploy into instead of a new one (with its zones and subnets, so synthesis needs no AWS lookup).</summary>
+    public ExistingVpc? Vpc { get; init; }
+
     public string? SmtpHost { get; init; }
 
     public int SmtpPort { get; init; } = 587;
@@ -115,6 +118,7 @@ public sealed record NotifySettings
             TwilioFrom = context.String("twilioFrom"),
             TwilioAuthTokenSecretArn = context.String("twilioAuthTokenSecretArn"),
             RetainData = context.Bool("retainData", defaults.RetainData),
+            Vpc = ExistingVpc.From(context),
         };
         settings.Validate();
         return settings;

@@ -16,7 +16,15 @@ public sealed class NotifyStack : Stack
     public NotifyStack(Construct scope, string id, NotifySettings settings, IStackProps? props = null) : base(scope, id, props)
     {
         Settings = settings;
-        var vpc = new Vpc(this, "Vpc", new VpcProps { MaxAzs = settings.MaxAzs, NatGateways = settings.NatGateways });
+        var vpc = settings.Vpc is { } existing
+            ? Vpc.FromVpcAttributes(this, "Vpc", new VpcAttributes
+            {
+                VpcId = existing.VpcId,
+                AvailabilityZones = [.. existing.AvailabilityZones],
+                PublicSubnetIds = [.. existing.PublicSubnetIds],
+                PrivateSubnetIds = [.. existing.PrivateSubnetIds],
+            })
+            : new Vpc(this, "Vpc", new VpcProps { MaxAzs = settings.MaxAzs, NatGateways = settings.NatGateways });
         var servicesSecurityGroup = new SecurityGroup(this, "ServicesSecurityGroup", new SecurityGroupProps
         {
             Vpc = vpc,

@@ -33,7 +33,7 @@ public sealed class CacheTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void SubnetGroup_HoldsOnlyPrivateSubnets()
+    public void SubnetGroup_HoldsOnlyTheNewVpcsPrivateSubnets()
     {
         var stack = stacks.Plain;
         var privateSubnets = stack.OfType("AWS::EC2::Subnet")
@@ -43,6 +43,21 @@ public sealed class CacheTests(SynthesizedStacks stacks)
 
         Assert.NotEmpty(privateSubnets);
         Assert.Equal(privateSubnets, group.GetProperty("SubnetIds").EnumerateArray().Select(s => s.GetProperty("Ref").GetString()).Order());
+    }
+
+    [Fact]
+    public void InAnExistingVpc_NodesAndTasksUseItsPrivateSubnets()
+    {
+        var stack = stacks.Full;
+        stack.Template.ResourceCountIs("AWS::EC2::VPC", 0);
+        var group = stack.OfType("AWS::ElastiCache::SubnetGroup").Single().Properties;
+        string[] expected = ["subnet-private-a", "subnet-private-b"];
+
+        Assert.Equal(expected, group.GetProperty("SubnetIds").EnumerateArray().Select(s => s.GetString()));
+        Assert.All(stack.OfType("AWS::ECS::Service"), s =>
+            Assert.Equal(expected, s.Properties.GetProperty("NetworkConfiguration").GetProperty("AwsvpcConfiguration").GetProperty("Subnets").EnumerateArray().Select(e => e.GetString())));
+        var balancer = stack.OfType("AWS::ElasticLoadBalancingV2::LoadBalancer").Single().Properties;
+        Assert.Equal(["subnet-public-a", "subnet-public-b"], balancer.GetProperty("Subnets").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]

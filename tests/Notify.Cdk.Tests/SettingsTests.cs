@@ -33,6 +33,7 @@ public sealed class SettingsTests
     [InlineData("twilioAccountSid", "AC1", "twilioAuthTokenSecretArn")]
     [InlineData("smtpPasswordSecretArn", "acme/smtp-password", "smtpPasswordSecretArn")]
     [InlineData("senderMaxCount", "0", "senderMaxCount")]
+    [InlineData("vpcId", "vpc-1", "privateSubnetIds")]
     public void WrongValues_AreRefusedByName(string name, string value, string named)
     {
         var error = Assert.Throws<ArgumentException>(() => Read(new Dictionary<string, object> { [name] = value }));

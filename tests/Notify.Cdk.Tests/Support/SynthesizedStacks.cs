@@ -2,8 +2,8 @@ namespace Notify.Cdk.Tests.Support;
 
 /// <summary>
 /// The two stacks every test reads, synthesized once per run (jsii starts Node; each synthesis takes
-/// seconds): <see cref="Plain"/> with the defaults only, <see cref="Full"/> with a certificate, email,
-/// SMS, an alarm address and non-default counts, so each default and each option is seen in a template.
+/// seconds): <see cref="Plain"/> with the defaults only (a new VPC), <see cref="Full"/> in an existing VPC,
+/// with a certificate, email, SMS, an alarm address and non-default counts, so each default and each option is seen in a template.
 /// </summary>
 public sealed class SynthesizedStacks : IDisposable
 {
@@ -19,6 +19,10 @@ public sealed class SynthesizedStacks : IDisposable
         Full = new SynthesizedStack(new Dictionary<string, object>
         {
             ["prefix"] = "acme-",
+            ["vpcId"] = "vpc-0123456789abcdef0",
+            ["availabilityZones"] = "eu-west-1a,eu-west-1b",
+            ["publicSubnetIds"] = "subnet-public-a,subnet-public-b",
+            ["privateSubnetIds"] = "subnet-private-a,subnet-private-b",
             ["redisNodes"] = "3",
             ["maxReceiveCount"] = "7",
             ["certificateArn"] = CertificateArn,
