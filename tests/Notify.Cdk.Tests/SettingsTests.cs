@@ -3,8 +3,11 @@ using Amazon.CDK;
 namespace Notify.Cdk.Tests;
 
 /// <summary>Context values: defaults when absent, strings from the command line read as numbers, and a wrong value refused with its name.</summary>
-public sealed class SettingsTests
+public sealed class SettingsTests : IDisposable
 {
+    // An app left without an output folder makes a new temporary one each time.
+    private readonly string _outdir = Path.Combine(Path.GetTempPath(), "notify-cdk-tests", Guid.NewGuid().ToString("N"));
+
     [Fact]
     public void MissingValues_TakeTheirDefaults()
     {
@@ -41,6 +44,14 @@ public sealed class SettingsTests
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
-    private static NotifySettings Read(Dictionary<string, object> context) =>
-        NotifySettings.From(new App(new AppProps { Context = context }), "/repo");
+    public void Dispose()
+    {
+        if (Directory.Exists(_outdir))
+        {
+            Directory.Delete(_outdir, recursive: true);
+        }
+    }
+
+    private NotifySettings Read(Dictionary<string, object> context) =>
+        NotifySettings.From(new App(new AppProps { Context = context, Outdir = _outdir }), "/repo");
 }
