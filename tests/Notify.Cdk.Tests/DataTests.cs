@@ -77,6 +77,29 @@ public sealed class DataTests(SynthesizedStacks stacks)
         }
     }
 
+    /// <summary>A throw-away installation (<c>retainData=false</c>) deletes its tables with the stack.</summary>
+    [Fact]
+    public void WithoutRetention_TablesAreDeletedWithTheStack()
+    {
+        var outdir = Path.Combine(Path.GetTempPath(), "notify-cdk-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var stack = new Amazon.CDK.Stack(new Amazon.CDK.App(new Amazon.CDK.AppProps { Outdir = outdir }), "Data");
+            _ = new Notify.Cdk.Data.NotifyData(stack, "Data", new Notify.Cdk.Data.NotifyDataProps { ResourcePrefix = "t-", Retain = false });
+
+            var template = Template.FromStack(stack);
+            template.ResourceCountIs("AWS::DynamoDB::Table", Notify.Cdk.Data.NotifyTableShapes.All.Count);
+            template.AllResources("AWS::DynamoDB::Table", new Dictionary<string, object> { ["DeletionPolicy"] = "Delete" });
+        }
+        finally
+        {
+            if (Directory.Exists(outdir))
+            {
+                Directory.Delete(outdir, recursive: true);
+            }
+        }
+    }
+
     private static List<string> Keys(List<KeySchemaElement> keys) => [.. keys.Select(k => $"{k.AttributeName} {k.KeyType.Value}")];
 
     private static List<string> Keys(JsonElement keys) =>

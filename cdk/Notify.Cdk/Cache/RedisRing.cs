@@ -36,7 +36,7 @@ public sealed class RedisRing : Construct
         {
             var node = new CfnReplicationGroup(this, $"Node{i}", new CfnReplicationGroupProps
             {
-                ReplicationGroupDescription = $"Notify ring node {i}",
+                ReplicationGroupDescription = $"Notify ({props.ResourcePrefix}) ring node {i}",
                 Engine = "redis",
                 EngineVersion = "7.1",
                 CacheNodeType = props.NodeType,

@@ -5,6 +5,7 @@ namespace Notify.Cdk.Cache;
 
 public sealed class RedisRingProps
 {
+    /// <summary>Named in the nodes' descriptions, to tell installations apart in one account.</summary>
     public required string ResourcePrefix { get; init; }
 
     public required IVpc Vpc { get; init; }
