@@ -74,6 +74,7 @@ public sealed class SecretsTests(SynthesizedStacks stacks)
         var code = stack.Resources.GetProperty(function).GetProperty("Properties").GetProperty("Code").GetProperty("ZipFile").GetString()!;
         Assert.Contains("randomBytes(32).toString('base64')", code, StringComparison.Ordinal);
         Assert.Contains("event.RequestType === 'Create'", code, StringComparison.Ordinal);
+        AssertNodeParses(code);
 
         var role = stack.Resources.GetProperty(function).GetProperty("Properties").GetProperty("Role").GetProperty("Fn::GetAtt")[0].GetString();
         var statement = Assert.Single(stack.OfType("AWS::IAM::Policy")
@@ -86,6 +87,24 @@ public sealed class SecretsTests(SynthesizedStacks stacks)
         {
             var dependsOn = stack.Resources.GetProperty(stack.LogicalId(service)).GetProperty("DependsOn").EnumerateArray().Select(d => d.GetString());
             Assert.Contains(writer, dependsOn);
+        }
+    }
+
+    /// <summary>The function's inline code is only run by Lambda: at least Node (which synthesis needs anyway) must parse it.</summary>
+    private static void AssertNodeParses(string code)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"notify-link-key-{Guid.NewGuid():N}.js");
+        File.WriteAllText(file, code);
+        try
+        {
+            using var node = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("node", ["--check", file]) { RedirectStandardError = true })!;
+            var errors = node.StandardError.ReadToEnd();
+            Assert.True(node.WaitForExit(TimeSpan.FromMinutes(1)), "node --check did not finish");
+            Assert.True(node.ExitCode == 0, errors);
+        }
+        finally
+        {
+            File.Delete(file);
         }
     }
 }
