@@ -148,6 +148,42 @@ public sealed class ServicesTests(SynthesizedStacks stacks)
         Assert.All(["Frontend/Dockerfile", "Sender/Dockerfile"], f => Assert.True(File.Exists(Path.Combine(stack.Settings.RepositoryRoot, f)), f));
     }
 
+    /// <summary>The Sender's ECS health check, run by bash against a real socket: healthy on a 200 from /healthz only.</summary>
+    [Theory]
+    [InlineData(200, true)]
+    [InlineData(503, false)]
+    public async Task SendersHealthCheck_AsksHealthzForA200(int status, bool healthy)
+    {
+        var command = NotifyProcesses.Container(stacks.Plain, "Sender").GetProperty("HealthCheck").GetProperty("Command").EnumerateArray().Select(c => c.GetString()!).ToList();
+        Assert.Equal(["CMD", "bash", "-c"], command.Take(3));
+        const string ContainerPort = "/dev/tcp/127.0.0.1/8080 ";
+        Assert.Contains(ContainerPort, command[3], StringComparison.Ordinal);
+
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var server = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync(deadline.Token);
+            var stream = client.GetStream();
+            using var reader = new StreamReader(stream, leaveOpen: true);
+            var requestLine = await reader.ReadLineAsync(deadline.Token);
+            while (await reader.ReadLineAsync(deadline.Token) is { Length: > 0 })
+            {
+            }
+
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 {status} Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), deadline.Token);
+            return requestLine;
+        });
+
+        using var bash = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", command[3].Replace(ContainerPort, $"/dev/tcp/127.0.0.1/{port} ", StringComparison.Ordinal)]))!;
+        await bash.WaitForExitAsync(deadline.Token);
+
+        Assert.Equal("GET /healthz HTTP/1.1", await server);
+        Assert.Equal(healthy, bash.ExitCode == 0);
+    }
+
     private static string Url(SynthesizedStack stack)
     {
         foreach (var service in NotifyProcesses.Names)

@@ -41,7 +41,7 @@ public sealed class NotifyServices : Construct
 
         Sender = CreateService(cluster, props, new ServiceShape(
             "Sender", "Sender/Dockerfile", settings.SenderCount, settings.SenderCpu, settings.SenderMemory,
-            ServiceEnvironment.Sender(props, publicBaseUrl), ServiceEnvironment.SenderSecrets(props.Secrets)));
+            ServiceEnvironment.Sender(props, publicBaseUrl), ServiceEnvironment.SenderSecrets(props.Secrets), HealthzProbe));
         TaskGrants.GrantTables(Sender.TaskDefinition.TaskRole, props.Tables);
         TaskGrants.GrantQueue(Sender.TaskDefinition.TaskRole, props.Queue, TaskGrants.SenderQueueActions);
 
@@ -65,7 +65,27 @@ public sealed class NotifyServices : Construct
         int Cpu,
         int Memory,
         Dictionary<string, string> Environment,
-        Dictionary<string, Amazon.CDK.AWS.ECS.Secret> Secrets);
+        Dictionary<string, Amazon.CDK.AWS.ECS.Secret> Secrets,
+        Amazon.CDK.AWS.ECS.HealthCheck? HealthCheck = null);
+
+    /// <summary>
+    /// ECS ignores an image's HEALTHCHECK: the same probe as the Dockerfiles', one GET of /healthz through
+    /// bash's /dev/tcp (the runtime image has no curl), so a Sender that stops answering is replaced.
+    /// </summary>
+    private static Amazon.CDK.AWS.ECS.HealthCheck HealthzProbe { get; } = new()
+    {
+        Command =
+        [
+            "CMD",
+            "bash",
+            "-c",
+            $"exec 3<>/dev/tcp/127.0.0.1/{ServiceEnvironment.ContainerPort} && printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && IFS= read -r -t 4 status <&3 && [[ $status == HTTP/*' 200 '* ]]",
+        ],
+        Interval = Duration.Seconds(30),
+        Timeout = Duration.Seconds(5),
+        StartPeriod = Duration.Seconds(30),
+        Retries = 3,
+    };
 
     private FargateService CreateService(Cluster cluster, NotifyServicesProps props, ServiceShape shape)
     {
@@ -91,6 +111,7 @@ public sealed class NotifyServices : Construct
             Environment = shape.Environment,
             Secrets = shape.Secrets,
             PortMappings = [new PortMapping { ContainerPort = ServiceEnvironment.ContainerPort }],
+            HealthCheck = shape.HealthCheck,
             Logging = LogDriver.AwsLogs(new AwsLogDriverProps { StreamPrefix = shape.Name.ToLowerInvariant(), LogGroup = logs }),
         });
 
