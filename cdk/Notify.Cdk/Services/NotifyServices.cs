@@ -1,6 +1,5 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.ApplicationAutoScaling;
-using Amazon.CDK.AWS.CertificateManager;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ECS;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
