@@ -25,6 +25,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
   ($sudo_cmd systemctl disable --now redis-server >/dev/null 2>&1 || $sudo_cmd service redis-server stop >/dev/null 2>&1) || true
 fi
 
+# The cdk app's tests synthesize it, and the CDK's library runs in Node (jsii).
+if ! command -v node >/dev/null 2>&1; then
+  echo "Installing Node.js (the CDK synthesis in Notify.Cdk.Tests)..."
+  apt_install nodejs
+fi
+
 # The README's commands are run as written by ReadmeTests: with curl, and each service in a process
 # group of its own (setsid) so that stopping it stops everything it started.
 if ! command -v curl >/dev/null 2>&1 || ! command -v setsid >/dev/null 2>&1; then
