@@ -46,8 +46,20 @@ public sealed record NotifySettings
     /// <summary>Seconds the oldest queued message may wait before its alarm fires.</summary>
     public int OldestMessageAlarmSeconds { get; init; } = 300;
 
-    /// <summary>Receives of a message before SQS moves it to the dead-letter queue; the Sender gives up after as many (<c>Notify:Sender:MaxReceiveCount</c>).</summary>
+    /// <summary>
+    /// The Sender's <c>Notify:Sender:MaxReceiveCount</c>: receives of a message whose deliveries failed
+    /// unexpectedly before the Sender gives it up.
+    /// </summary>
     public int MaxReceiveCount { get; init; } = 5;
+
+    /// <summary>
+    /// Receives before SQS moves a message to the dead-letter queue. Well above <see cref="MaxReceiveCount"/>:
+    /// a busy Sender hands messages back (no delivery slot within 2 s, no fan-out page permit), a metadata
+    /// outage leaves them for their visibility timeout, and a stopping Sender returns them; each of those is
+    /// a receive to SQS, so a count as low as the Sender's would move healthy messages aside under load.
+    /// The dead-letter queue is the backstop for a message no Sender can finish at all (one that makes it crash).
+    /// </summary>
+    public int DeadLetterReceiveCount { get; init; } = 100;
 
     /// <summary>Availability zones of the new VPC (and so of its public and private subnets).</summary>
     public int MaxAzs { get; init; } = 2;
@@ -107,6 +119,7 @@ public sealed record NotifySettings
             AlarmEmail = context.String("alarmEmail"),
             OldestMessageAlarmSeconds = context.Int("oldestMessageAlarmSeconds", defaults.OldestMessageAlarmSeconds, 60, 1209600),
             MaxReceiveCount = context.Int("maxReceiveCount", defaults.MaxReceiveCount, 1, 1000),
+            DeadLetterReceiveCount = context.Int("deadLetterReceiveCount", defaults.DeadLetterReceiveCount, 1, 1000),
             MaxAzs = context.Int("maxAzs", defaults.MaxAzs, 2, 6),
             NatGateways = context.Int("natGateways", defaults.NatGateways, 1, 6),
             SmtpHost = context.String("smtpHost"),
@@ -133,6 +146,23 @@ public sealed record NotifySettings
             {
                 throw new ArgumentException($"{name} must be a secret's complete ARN, as 'aws secretsmanager create-secret' prints it (ending in '-' and six characters), not '{arn}'.");
             }
+        }
+
+        // Notify's own rule for Notify:Aws:ResourcePrefix (AwsOptions): refused here rather than by every task at start.
+        if (!System.Text.RegularExpressions.Regex.IsMatch(ResourcePrefix, "^[A-Za-z0-9_-]{1,40}$"))
+        {
+            throw new ArgumentException($"prefix may hold 1 to 40 of A-Z a-z 0-9 _ - (what both DynamoDB table names and SQS queue names allow), not '{ResourcePrefix}'.");
+        }
+
+        if (DeadLetterReceiveCount <= MaxReceiveCount)
+        {
+            throw new ArgumentException($"deadLetterReceiveCount ({DeadLetterReceiveCount}) must be above maxReceiveCount ({MaxReceiveCount}): the Sender gives a failing message up first, and handed-back messages count as receives too.");
+        }
+
+        // The load balancer's own name is not on the certificate: links to it would fail TLS.
+        if (CertificateArn is not null && PublicBaseUrl is null)
+        {
+            throw new ArgumentException("With certificateArn, set publicBaseUrl to the https:// address of the domain the certificate is for (pointed at the load balancer): links in confirmation and unsubscribe messages use it.");
         }
 
         if (FrontendMaxCount < FrontendCount || SenderMaxCount < SenderCount)

@@ -34,10 +34,11 @@ public sealed class NotifyStack : Stack
         });
 
         Data = new NotifyData(this, "Data", new NotifyDataProps { ResourcePrefix = settings.ResourcePrefix, Retain = settings.RetainData });
-        Queue = new NotifyQueue(this, "Queue", new NotifyQueueProps { ResourcePrefix = settings.ResourcePrefix, MaxReceiveCount = settings.MaxReceiveCount });
+        Queue = new NotifyQueue(this, "Queue", new NotifyQueueProps { ResourcePrefix = settings.ResourcePrefix, DeadLetterReceiveCount = settings.DeadLetterReceiveCount });
         Secrets = new NotifySecrets(this, "Secrets", new NotifySecretsProps
         {
             ResourcePrefix = settings.ResourcePrefix,
+            RetainLinkTokenKey = settings.RetainData,
             SmtpPasswordSecretArn = settings.SmtpPasswordSecretArn,
             TwilioAuthTokenSecretArn = settings.TwilioAuthTokenSecretArn,
         });

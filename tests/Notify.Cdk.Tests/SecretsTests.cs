@@ -60,6 +60,20 @@ public sealed class SecretsTests(SynthesizedStacks stacks)
         }
     }
 
+    /// <summary>With retainData (the default) the link token key outlives the stack like the tables: links already sent stay valid.</summary>
+    [Fact]
+    public void LinkTokenKey_IsKeptWithTheData()
+    {
+        var stack = stacks.Plain;
+        Assert.True(stack.Settings.RetainData);
+        var secret = stack.Resources.GetProperty(stack.LogicalId(stack.Stack.Secrets.LinkTokenKey.Secret));
+        Assert.Equal("Retain", secret.GetProperty("DeletionPolicy").GetString());
+        foreach (var generated in new[] { stack.Stack.Secrets.AdminKey, stack.Stack.Secrets.RedisAuthToken })
+        {
+            Assert.Equal("Delete", stack.Resources.GetProperty(stack.LogicalId(generated)).GetProperty("DeletionPolicy").GetString());
+        }
+    }
+
     /// <summary>The link token key is written once by a function allowed to write that secret only, before any task starts.</summary>
     [Fact]
     public void LinkTokenKey_IsWrittenBeforeTheServicesStart()
@@ -72,9 +86,16 @@ public sealed class SecretsTests(SynthesizedStacks stacks)
 
         var function = resource.GetProperty("Properties").GetProperty("ServiceToken").GetProperty("Fn::GetAtt")[0].GetString()!;
         var code = stack.Resources.GetProperty(function).GetProperty("Properties").GetProperty("Code").GetProperty("ZipFile").GetString()!;
-        Assert.Contains("randomBytes(32).toString('base64')", code, StringComparison.Ordinal);
-        Assert.Contains("event.RequestType === 'Create'", code, StringComparison.Ordinal);
-        AssertNodeParses(code);
+        Assert.Equal("nodejs22.x", stack.Resources.GetProperty(function).GetProperty("Properties").GetProperty("Runtime").GetString());
+        Assert.Equal(
+            [
+                "put a (32 bytes)", "Create SUCCESS",
+                "Update SUCCESS",
+                "put b (32 bytes)", "Update SUCCESS",
+                "Delete SUCCESS",
+                "Create FAILED",
+            ],
+            RunHandler(code));
 
         var role = stack.Resources.GetProperty(function).GetProperty("Properties").GetProperty("Role").GetProperty("Fn::GetAtt")[0].GetString();
         var statement = Assert.Single(stack.OfType("AWS::IAM::Policy")
@@ -90,21 +111,71 @@ public sealed class SecretsTests(SynthesizedStacks stacks)
         }
     }
 
-    /// <summary>The function's inline code is only run by Lambda: at least Node (which synthesis needs anyway) must parse it.</summary>
-    private static void AssertNodeParses(string code)
+    /// <summary>
+    /// Runs the function's inline code under Node with stand-ins for the two modules Lambda provides
+    /// (cfn-response, the AWS SDK's Secrets Manager client), through the requests CloudFormation sends:
+    /// create, an update that keeps the secret, an update to a new secret (a new prefix), delete, and a
+    /// create whose write fails. Returns what it wrote and answered, in order.
+    /// </summary>
+    private static List<string> RunHandler(string code)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"notify-link-key-{Guid.NewGuid():N}.js");
-        File.WriteAllText(file, code);
+        var directory = Path.Combine(Path.GetTempPath(), $"notify-link-key-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(directory, "node_modules", "cfn-response"));
+        Directory.CreateDirectory(Path.Combine(directory, "node_modules", "@aws-sdk", "client-secrets-manager"));
         try
         {
-            using var node = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("node", ["--check", file]) { RedirectStandardError = true })!;
-            var errors = node.StandardError.ReadToEnd();
-            Assert.True(node.WaitForExit(TimeSpan.FromMinutes(1)), "node --check did not finish");
-            Assert.True(node.ExitCode == 0, errors);
+            File.WriteAllText(Path.Combine(directory, "index.js"), code);
+            File.WriteAllText(Path.Combine(directory, "node_modules", "cfn-response", "index.js"), """
+                module.exports = {
+                  SUCCESS: 'SUCCESS', FAILED: 'FAILED',
+                  send(event, context, status, data, id) {
+                    if (id !== 'link-token-key') throw new Error('physical id ' + id);
+                    global.calls.push(event.RequestType + ' ' + status);
+                    setImmediate(context.done);
+                  },
+                };
+                """);
+            File.WriteAllText(Path.Combine(directory, "node_modules", "@aws-sdk", "client-secrets-manager", "index.js"), """
+                class PutSecretValueCommand { constructor(input) { this.input = input; } }
+                class SecretsManagerClient {
+                  async send(command) {
+                    if (command.input.SecretId === 'fail') throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
+                    global.calls.push('put ' + command.input.SecretId + ' (' + Buffer.from(command.input.SecretString, 'base64').length + ' bytes)');
+                  }
+                }
+                module.exports = { SecretsManagerClient, PutSecretValueCommand };
+                """);
+            File.WriteAllText(Path.Combine(directory, "run.js"), """
+                global.calls = [];
+                const { handler } = require('./index.js');
+                const context = { logStreamName: 'stream' };
+                const id = 'link-token-key';
+                (async () => {
+                  await handler({ RequestType: 'Create', ResourceProperties: { SecretId: 'a' } }, context);
+                  await handler({ RequestType: 'Update', PhysicalResourceId: id, OldResourceProperties: { SecretId: 'a' }, ResourceProperties: { SecretId: 'a' } }, context);
+                  await handler({ RequestType: 'Update', PhysicalResourceId: id, OldResourceProperties: { SecretId: 'a' }, ResourceProperties: { SecretId: 'b' } }, context);
+                  await handler({ RequestType: 'Delete', PhysicalResourceId: id, ResourceProperties: { SecretId: 'b' } }, context);
+                  await handler({ RequestType: 'Create', ResourceProperties: { SecretId: 'fail' } }, context);
+                  require('fs').writeFileSync('calls.json', JSON.stringify(global.calls));
+                })();
+                """);
+            using var node = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("node", ["run.js"])
+            {
+                WorkingDirectory = directory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            // The handler logs a failed write to stdout (Lambda's log): the calls go to a file of their own.
+            var errors = node.StandardError.ReadToEndAsync();
+            var log = node.StandardOutput.ReadToEnd();
+            Assert.True(node.WaitForExit(TimeSpan.FromMinutes(1)), "node did not finish");
+            Assert.True(node.ExitCode == 0, errors.Result);
+            Assert.Contains("Writing the link token key failed: AccessDeniedException", log, StringComparison.Ordinal);
+            return System.Text.Json.JsonSerializer.Deserialize<List<string>>(File.ReadAllText(Path.Combine(directory, "calls.json")))!;
         }
         finally
         {
-            File.Delete(file);
+            Directory.Delete(directory, recursive: true);
         }
     }
 }

@@ -37,6 +37,9 @@ public sealed class SettingsTests : IDisposable
     [InlineData("smtpPasswordSecretArn", "acme/smtp-password", "smtpPasswordSecretArn")]
     [InlineData("senderMaxCount", "0", "senderMaxCount")]
     [InlineData("vpcId", "vpc-1", "privateSubnetIds")]
+    [InlineData("prefix", "notify.prod", "prefix")]
+    [InlineData("deadLetterReceiveCount", "5", "deadLetterReceiveCount")]
+    [InlineData("certificateArn", Support.SynthesizedStacks.CertificateArn, "publicBaseUrl")]
     public void WrongValues_AreRefusedByName(string name, string value, string named)
     {
         var error = Assert.Throws<ArgumentException>(() => Read(new Dictionary<string, object> { [name] = value }));

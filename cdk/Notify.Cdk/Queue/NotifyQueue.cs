@@ -8,8 +8,10 @@ namespace Notify.Cdk.Queue;
 /// Aws mode's queue, <c>{prefix}messages</c>, with the attributes Notify creates it with
 /// (Shared/Queue/Sqs/SqsQueueSettings.cs: 1 MiB messages, 14 days' retention, 30 s visibility, SSE-SQS),
 /// and a dead-letter queue. The Sender deletes a message whose deliveries failed unexpectedly on its
-/// MaxReceiveCount-th receive; one that never gets that far (a Sender that dies on it each time) is moved
-/// by SQS on the next receive, so the DLQ holds what the Sender could not even handle.
+/// MaxReceiveCount-th receive; SQS moves a message to the DLQ only after many more receives
+/// (<see cref="NotifySettings.DeadLetterReceiveCount"/>), so hand-backs under load never send it there and
+/// the DLQ holds what no Sender could even handle. The DLQ keeps messages 14 days from when they were
+/// first sent (SQS keeps the original timestamp on a move), SQS's longest.
 /// </summary>
 public sealed class NotifyQueue : Construct
 {
@@ -33,7 +35,7 @@ public sealed class NotifyQueue : Construct
             VisibilityTimeout = Duration.Seconds(30),
             Encryption = QueueEncryption.SQS_MANAGED,
             EnforceSSL = true,
-            DeadLetterQueue = new DeadLetterQueue { Queue = DeadLetters, MaxReceiveCount = props.MaxReceiveCount },
+            DeadLetterQueue = new DeadLetterQueue { Queue = DeadLetters, MaxReceiveCount = props.DeadLetterReceiveCount },
         });
         // Set on the resource: this CDK version still checks the size against SQS's old 256 KiB limit.
         ((CfnQueue)Messages.Node.DefaultChild!).MaximumMessageSize = MaximumMessageSize;

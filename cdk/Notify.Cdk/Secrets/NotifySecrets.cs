@@ -28,7 +28,7 @@ public sealed class NotifySecrets : Construct
             GenerateSecretString = new SecretStringGenerator { PasswordLength = 64, ExcludePunctuation = true },
         });
 
-        LinkTokenKey = new LinkTokenKey(this, "LinkTokenKey", props.ResourcePrefix + "link-token-key");
+        LinkTokenKey = new LinkTokenKey(this, "LinkTokenKey", props.ResourcePrefix + "link-token-key", props.RetainLinkTokenKey);
 
         SmtpPassword = props.SmtpPasswordSecretArn is { } smtp ? Secret.FromSecretCompleteArn(this, "SmtpPassword", smtp) : null;
         TwilioAuthToken = props.TwilioAuthTokenSecretArn is { } twilio ? Secret.FromSecretCompleteArn(this, "TwilioAuthToken", twilio) : null;

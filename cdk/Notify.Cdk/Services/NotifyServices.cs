@@ -17,7 +17,7 @@ public sealed class NotifyServices : Construct
 {
     /// <summary>What the images are built without: outputs, dependencies and local state.</summary>
     public static IReadOnlyList<string> ImageExcludes { get; } =
-        ["**/bin", "**/obj", "**/node_modules", ".git", "**/cdk.out", "**/.venv", "data", "**/TestResults"];
+        ["**/bin", "**/obj", "**/node_modules", ".git", "**/cdk.out", "**/.venv", "**/data", "**/*.db", "**/*.db-wal", "**/*.db-shm", "**/TestResults"];
 
     public NotifyServices(Construct scope, string id, NotifyServicesProps props) : base(scope, id)
     {

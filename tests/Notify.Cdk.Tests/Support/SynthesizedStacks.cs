@@ -25,6 +25,7 @@ public sealed class SynthesizedStacks : IDisposable
             ["privateSubnetIds"] = "subnet-private-a,subnet-private-b",
             ["redisNodes"] = "3",
             ["maxReceiveCount"] = "7",
+            ["deadLetterReceiveCount"] = "70",
             ["certificateArn"] = CertificateArn,
             ["publicBaseUrl"] = "https://notify.example.com",
             ["alarmEmail"] = "ops@example.com",
